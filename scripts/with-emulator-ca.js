@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Runs a command with the emulator's certificate trusted (NODE_EXTRA_CA_CERTS), creating the certificate first.
+// Usage: node scripts/with-emulator-ca.js <command> [args...]
+'use strict';
+const { spawn } = require('child_process');
+const path = require('path');
+const { ensureEmulatorTls } = require('./emulator-tls');
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+	process.stderr.write('usage: with-emulator-ca.js <command> [args...]\n');
+	process.exit(2);
+}
+const { cert } = ensureEmulatorTls();
+const binDir = path.join(__dirname, '..', 'node_modules', '.bin');
+const child = spawn(command, args, {
+	stdio: 'inherit',
+	env: {
+		...process.env,
+		NODE_EXTRA_CA_CERTS: cert,
+		M365_EMULATOR_CA_CERT: cert,
+		PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
+	},
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
