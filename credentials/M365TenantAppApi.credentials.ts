@@ -1,0 +1,144 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { CLOUD_OPTIONS } from '../nodes/shared/auth/clouds';
+import { readTenantAppSettings } from '../nodes/shared/auth/tenantAppCredentials';
+import { getTenantAppToken } from '../nodes/shared/auth/tenantAppToken';
+import { assertRequestToGraphHost } from '../nodes/shared/auth/requestHost';
+
+/**
+ * An Entra ID app registration used app-only (client credentials): what org-wide features (guest sync, presence,
+ * mailbox polling, subscriptions, health checks) run on. Tokens come from msal and are re-minted before expiry.
+ */
+export class M365TenantAppApi implements ICredentialType {
+	name = 'm365TenantAppApi';
+
+	displayName = 'Microsoft 365 Tenant App API';
+
+	icon: Icon = { light: 'file:m365.svg', dark: 'file:m365.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-m365-integration/n8n-nodes-m365-integration#tenant-app-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Directory (Tenant) ID',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47',
+			description: "From the app registration's Overview page in the Microsoft Entra admin center",
+		},
+		{
+			displayName: 'Application (Client) ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 0f1d6c39-7a44-4f55-9d1f-2b7a3c0e5a11',
+			description: "From the app registration's Overview page",
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authMethod',
+			type: 'options',
+			options: [
+				{ name: 'Client Secret', value: 'secret' },
+				{ name: 'Certificate', value: 'certificate' },
+			],
+			default: 'secret',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: "The secret's Value (not its Secret ID) from Certificates & secrets",
+			displayOptions: { show: { authMethod: ['secret'] } },
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 6 },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'PEM private key of the certificate uploaded to the app registration',
+			displayOptions: { show: { authMethod: ['certificate'] } },
+		},
+		{
+			displayName: 'Certificate Thumbprint',
+			name: 'thumbprint',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Thumbprint shown next to the certificate in Certificates & secrets (SHA-1, or SHA-256)',
+			displayOptions: { show: { authMethod: ['certificate'] } },
+		},
+		{
+			displayName: 'National Cloud',
+			name: 'cloud',
+			type: 'options',
+			options: CLOUD_OPTIONS,
+			default: 'global',
+		},
+		{
+			displayName: 'Use Custom Hosts (Advanced)',
+			name: 'useCustomHosts',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send sign-in and Graph requests to other hosts, such as the built-in tenant emulator. Only loopback hosts, or hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS, are accepted.',
+		},
+		{
+			displayName: 'Login Host',
+			name: 'loginHost',
+			type: 'string',
+			default: '',
+			placeholder: '127.0.0.1:8443',
+			displayOptions: { show: { useCustomHosts: [true] } },
+		},
+		{
+			displayName: 'Graph Host',
+			name: 'graphHost',
+			type: 'string',
+			default: '',
+			placeholder: '127.0.0.1:8444',
+			displayOptions: { show: { useCustomHosts: [true] } },
+		},
+	];
+
+	/** Lets n8n's HTTP Request node use this credential too ("predefined credential type"). */
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const settings = readTenantAppSettings(credentials);
+		assertRequestToGraphHost(requestOptions, settings.graphHost);
+		const { accessToken } = await getTenantAppToken(settings);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${accessToken}` },
+		};
+	};
+
+	// Nodes of this package test this credential with a function that explains every failure
+	// (nodes/shared/auth/credentialTests.ts); this request is the fallback n8n uses elsewhere.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ "https://" + ($credentials.useCustomHosts && $credentials.graphHost ? $credentials.graphHost : ({ global: "graph.microsoft.com", usGov: "graph.microsoft.us", usGovDod: "dod-graph.microsoft.us", china: "microsoftgraph.chinacloudapi.cn" })[$credentials.cloud || "global"]) + "/v1.0" }}',
+			url: '/organization',
+			qs: { $select: 'id,displayName' },
+		},
+	};
+}
