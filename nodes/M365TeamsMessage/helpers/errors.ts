@@ -1,0 +1,28 @@
+/** Texts for the errors users meet most, each saying what to do. */
+
+export type MembershipTarget =
+	| { kind: 'team'; teamName: string }
+	| { kind: 'privateChannel'; teamName: string; channelName: string }
+	| { kind: 'chat' };
+
+export function notMemberMessage(accountName: string, target: MembershipTarget): string {
+	const where =
+		target.kind === 'team'
+			? `team '${target.teamName}'`
+			: target.kind === 'privateChannel'
+				? `private channel '${target.channelName}' of team '${target.teamName}'`
+				: 'this chat';
+	const how =
+		target.kind === 'chat'
+			? 'Add it to the chat in Teams (chat > View and add participants > Add people), or let the node create a chat that includes it.'
+			: 'Add it in Teams: team > Manage team > Members > Add member (for private channels add it to the channel too).';
+	return `The integration account ${accountName} is not a member of ${where}. ${how}`;
+}
+
+export function notSignedInMessage(credentialName: string): string {
+	return `The integration account is not signed in: open credential '${credentialName}' and click Connect again.`;
+}
+
+export function senderNotSignedInHint(credentialName: string): string {
+	return `The sender credential '${credentialName}' is not signed in, so the integration account posted instead. Open the credential and click Connect to post as that user.`;
+}
