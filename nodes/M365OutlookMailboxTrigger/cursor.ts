@@ -1,0 +1,251 @@
+import { createHash } from 'crypto';
+
+/**
+ * Where the trigger stands in one folder of one mailbox, kept in the workflow's static data.
+ *
+ * The stream of a folder has two parts split at `deltaFrom` (the activation time):
+ *  - backfill: messages received in [backfill.nextFrom, deltaFrom), listed oldest first in bounded batches;
+ *  - delta: messages created in the folder with receivedDateTime >= deltaFrom, followed with Graph delta
+ *    queries (changeType=created). `deltaUrl` is the nextLink of a round in progress or the deltaLink of the
+ *    last completed round; without it the next poll starts a round filtered from `deltaFrom`.
+ * Both parts are disjoint by receivedDateTime, so nothing is emitted twice in normal operation; `recent` (hashed
+ * ids of messages emitted lately) absorbs the replays of a resync after Graph dropped the delta sync state.
+ */
+export interface FolderCursor {
+	/** ISO time: the boundary between backfill and delta (inclusive lower bound of the delta round filter). */
+	deltaFrom: string;
+	/** Whether the delta round filter is `gt` (exclusive) instead of `ge`. Set by a resync above a trimmed window. */
+	deltaFromExclusive?: boolean;
+	/** Absolute @odata.nextLink or @odata.deltaLink to follow next. */
+	deltaUrl?: string;
+	backfill?: BackfillCursor;
+	/** Newest receivedDateTime emitted from this folder (ISO). */
+	watermark?: string;
+	/** Recently emitted messages: [hashed id, receivedDateTime as epoch seconds], oldest first. */
+	recent: Array<[string, number]>;
+	/** Newest receivedDateTime (epoch seconds) of an entry trimmed from `recent` because the window was full. */
+	trimmedUpTo?: number;
+}
+
+export interface BackfillCursor {
+	/** ISO time: list from here (inclusive). */
+	nextFrom: string;
+	/** Hashed ids of messages already emitted whose receivedDateTime equals `nextFrom`. */
+	boundaryIds: string[];
+}
+
+export interface MailboxTriggerState {
+	version: 1;
+	/** Keyed by {@link cursorKey}. */
+	cursors: Record<string, FolderCursor>;
+}
+
+export type StartPolicy =
+	| { kind: 'now' }
+	| { kind: 'date'; from: string }
+	| { kind: 'days'; days: number };
+
+/** The message fields the cursor logic needs. */
+export interface MessageRef {
+	id: string;
+	receivedDateTime?: string | null;
+}
+
+/** How long before the watermark emitted ids stay in the dedupe window, and where a resync restarts. */
+export const RESYNC_OVERLAP_SECONDS = 15 * 60;
+/** Most entries kept in one folder's dedupe window. */
+export const RECENT_WINDOW_LIMIT = 500;
+/** Graph's $top maximum for listing messages. */
+export const MAX_LIST_TOP = 1000;
+
+export function cursorKey(mailbox: string, folder: string): string {
+	return `${mailbox.trim().toLowerCase()}|${folder.trim().toLowerCase()}`;
+}
+
+/** Short, stable stand-in for a Graph message id (ids are ~150 characters; the window stores many). */
+export function hashMessageId(id: string): string {
+	return createHash('sha256').update(id).digest('base64url').slice(0, 16);
+}
+
+export function emptyState(): MailboxTriggerState {
+	return { version: 1, cursors: {} };
+}
+
+/** Reads the state from static data, dropping anything not in the current shape. */
+export function readState(staticData: Record<string, unknown>): MailboxTriggerState {
+	const state = staticData.mailboxTrigger as MailboxTriggerState | undefined;
+	if (!state || state.version !== 1 || typeof state.cursors !== 'object' || state.cursors === null) {
+		return emptyState();
+	}
+	return state;
+}
+
+/** Start of the backfill for a start policy, or undefined when the trigger starts from now. */
+export function backfillStart(policy: StartPolicy, now: Date): string | undefined {
+	if (policy.kind === 'now') return undefined;
+	if (policy.kind === 'date') return toGraphTime(new Date(policy.from));
+	return toGraphTime(new Date(now.getTime() - policy.days * 24 * 60 * 60 * 1000));
+}
+
+/** The cursor of a folder seen for the first time. */
+export function initialCursor(policy: StartPolicy, now: Date): FolderCursor {
+	const deltaFrom = toGraphTime(now);
+	const from = backfillStart(policy, now);
+	if (from === undefined || from >= deltaFrom) return { deltaFrom, recent: [] };
+	return { deltaFrom, backfill: { nextFrom: from, boundaryIds: [] }, recent: [] };
+}
+
+/** Graph's time format: ISO 8601 UTC with whole seconds. */
+export function toGraphTime(date: Date): string {
+	if (Number.isNaN(date.getTime())) throw new RangeError('Invalid date');
+	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function epochSeconds(iso: string | null | undefined): number {
+	if (!iso) return 0;
+	const ms = Date.parse(iso);
+	return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
+/** What the next request for a folder is. */
+export type FolderStep =
+	| { kind: 'backfill'; filter: string; orderBy: string; top: number }
+	| { kind: 'deltaStart'; filter: string }
+	| { kind: 'deltaFollow'; url: string };
+
+export function nextStep(cursor: FolderCursor, batchSize: number): FolderStep {
+	if (cursor.backfill) {
+		const top = Math.min(MAX_LIST_TOP, Math.max(1, batchSize) + cursor.backfill.boundaryIds.length);
+		// A full page of one second's messages that were all emitted already: step past that second.
+		const operator = cursor.backfill.boundaryIds.length >= MAX_LIST_TOP ? 'gt' : 'ge';
+		return {
+			kind: 'backfill',
+			filter: `receivedDateTime ${operator} ${cursor.backfill.nextFrom} and receivedDateTime lt ${cursor.deltaFrom}`,
+			orderBy: 'receivedDateTime asc',
+			top,
+		};
+	}
+	if (cursor.deltaUrl) return { kind: 'deltaFollow', url: cursor.deltaUrl };
+	return {
+		kind: 'deltaStart',
+		filter: `receivedDateTime ${cursor.deltaFromExclusive ? 'gt' : 'ge'} ${cursor.deltaFrom}`,
+	};
+}
+
+export interface StepResult<T extends MessageRef> {
+	/** Messages to emit, oldest first, without the ones emitted before. */
+	emit: T[];
+	cursor: FolderCursor;
+	/** Whether the folder has more to fetch right now (a backfill page was full or a delta round continues). */
+	more: boolean;
+}
+
+/** Applies one page of a backfill listing (ordered by receivedDateTime asc, requested with `requestedTop`). */
+export function applyBackfillPage<T extends MessageRef>(
+	cursor: FolderCursor,
+	page: T[],
+	requestedTop: number,
+): StepResult<T> {
+	if (!cursor.backfill) throw new Error('applyBackfillPage called on a cursor without backfill');
+	const boundary = new Set(cursor.backfill.boundaryIds);
+	const fresh = page.filter((message) => !boundary.has(hashMessageId(message.id)));
+	const emit = withoutRecent(cursor, sortOldestFirst(fresh));
+	let next = recordEmitted(cursor, emit);
+	if (page.length < requestedTop) {
+		// The listing is exhausted up to deltaFrom: the delta part takes over.
+		const { backfill: _done, ...rest } = next;
+		return { emit, cursor: rest, more: true };
+	}
+	const newest = page.reduce(
+		(max, message) => ((message.receivedDateTime ?? '') > max ? (message.receivedDateTime ?? '') : max),
+		cursor.backfill.nextFrom,
+	);
+	const carried = newest === cursor.backfill.nextFrom ? cursor.backfill.boundaryIds : [];
+	const atNewest = page
+		.filter((message) => message.receivedDateTime === newest)
+		.map((message) => hashMessageId(message.id));
+	next = {
+		...next,
+		backfill: { nextFrom: newest, boundaryIds: [...new Set([...carried, ...atNewest])] },
+	};
+	return { emit, cursor: next, more: true };
+}
+
+/** Applies one page of a delta round. Removed entries and messages emitted before are skipped. */
+export function applyDeltaPage<T extends MessageRef & { '@removed'?: unknown }>(
+	cursor: FolderCursor,
+	page: { value: T[]; nextLink?: string; deltaLink?: string },
+): StepResult<T> {
+	const link = page.nextLink ?? page.deltaLink;
+	if (!link) throw new Error('A delta page carries neither @odata.nextLink nor @odata.deltaLink');
+	const present = page.value.filter((message) => message['@removed'] === undefined);
+	const emit = withoutRecent(cursor, sortOldestFirst(dedupeById(present)));
+	const next = { ...recordEmitted(cursor, emit), deltaUrl: link };
+	return { emit, cursor: next, more: page.nextLink !== undefined };
+}
+
+/**
+ * Graph dropped the sync state (410 SyncStateNotFound or a resync error): start a new round from the oldest
+ * time the dedupe window still fully covers, so every message after the last sync is listed again and the
+ * ones emitted already are recognised.
+ */
+export function resyncCursor(cursor: FolderCursor): FolderCursor {
+	const { deltaUrl: _dropped, ...rest } = cursor;
+	const boundary = epochSeconds(cursor.deltaFrom);
+	// Never restart before the original boundary: what lies before it belongs to the backfill.
+	let floor = cursor.watermark
+		? Math.max(boundary, epochSeconds(cursor.watermark) - RESYNC_OVERLAP_SECONDS)
+		: boundary;
+	let exclusive = floor === boundary ? cursor.deltaFromExclusive === true : false;
+	if (cursor.trimmedUpTo !== undefined && cursor.trimmedUpTo >= floor) {
+		floor = cursor.trimmedUpTo;
+		exclusive = true;
+	}
+	const deltaFrom = floor === boundary ? cursor.deltaFrom : toGraphTime(new Date(floor * 1000));
+	return { ...rest, deltaFrom, deltaFromExclusive: exclusive || undefined };
+}
+
+function dedupeById<T extends MessageRef>(messages: T[]): T[] {
+	const seen = new Set<string>();
+	return messages.filter((message) => {
+		if (seen.has(message.id)) return false;
+		seen.add(message.id);
+		return true;
+	});
+}
+
+export function sortOldestFirst<T extends MessageRef>(messages: T[]): T[] {
+	return [...messages].sort((a, b) => {
+		const byTime = (a.receivedDateTime ?? '').localeCompare(b.receivedDateTime ?? '');
+		return byTime !== 0 ? byTime : a.id.localeCompare(b.id);
+	});
+}
+
+function withoutRecent<T extends MessageRef>(cursor: FolderCursor, messages: T[]): T[] {
+	if (cursor.recent.length === 0) return messages;
+	const recent = new Set(cursor.recent.map(([hash]) => hash));
+	return messages.filter((message) => !recent.has(hashMessageId(message.id)));
+}
+
+/** Adds emitted messages to the dedupe window, moves the watermark and trims the window. */
+export function recordEmitted(cursor: FolderCursor, emitted: MessageRef[]): FolderCursor {
+	if (emitted.length === 0) return cursor;
+	let watermark = cursor.watermark;
+	const recent = [...cursor.recent];
+	for (const message of emitted) {
+		const received = message.receivedDateTime ?? undefined;
+		if (received && (!watermark || received > watermark)) watermark = received;
+		recent.push([hashMessageId(message.id), epochSeconds(received)]);
+	}
+	recent.sort((a, b) => a[1] - b[1]);
+	const keepFrom = epochSeconds(watermark) - RESYNC_OVERLAP_SECONDS;
+	let trimmedUpTo = cursor.trimmedUpTo;
+	let start = 0;
+	while (start < recent.length && recent[start][1] < keepFrom) start++;
+	if (recent.length - start > RECENT_WINDOW_LIMIT) {
+		const cut = recent.length - RECENT_WINDOW_LIMIT;
+		trimmedUpTo = Math.max(trimmedUpTo ?? 0, recent[cut - 1][1]);
+		start = cut;
+	}
+	return { ...cursor, watermark, recent: recent.slice(start), trimmedUpTo };
+}
