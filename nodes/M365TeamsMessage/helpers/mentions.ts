@@ -3,7 +3,7 @@
  * mentioned users not placed in the text are put before it. Graph needs the HTML <at id="N">Name</at> and a
  * matching entry in `mentions`, with N the index.
  */
-import type { ChatMessageMention } from '@microsoft/microsoft-graph-types';
+import type { ChatMessageMention, TeamworkUserIdentity } from '@microsoft/microsoft-graph-types';
 
 import { escapeHtml } from './html';
 
@@ -32,11 +32,9 @@ export function applyMentions(
 	const mentions: ChatMessageMention[] = [];
 	const tagFor = (user: MentionedUser) => {
 		const id = mentions.length;
-		mentions.push({
-			id,
-			mentionText: user.displayName,
-			mentioned: { user: { id: user.id, displayName: user.displayName, userIdentityType: 'aadUser' } },
-		});
+		// Graph types `mentioned.user` as the base Identity; Teams sends and expects a teamworkUserIdentity.
+		const mentionedUser: TeamworkUserIdentity = { id: user.id, displayName: user.displayName, userIdentityType: 'aadUser' };
+		mentions.push({ id, mentionText: user.displayName, mentioned: { user: mentionedUser } });
 		return `<at id="${id}">${escapeHtml(user.displayName)}</at>`;
 	};
 	const find = (reference: string) =>
