@@ -1,0 +1,204 @@
+// Decides, per user and per direction, whether a status goes across: pure, given what was seen before
+// (UserSyncRecord), what is seen now and the maps. The operation performs the writes and then records them.
+import type { PresencePair } from './presenceValues';
+import { pairKey } from './presenceValues';
+import type { TeamsTarget } from './statusMap';
+import { normalizeExternalStatus, teamsTargetKey } from './statusMap';
+import type { ObservedValue, UserSyncRecord } from './syncState';
+
+export type SyncDirection = 'toTeams' | 'fromTeams' | 'both';
+
+export type SkipReason =
+	/** Already propagated, or the other side already shows it. */
+	| 'unchanged'
+	/** Has not yet lasted the threshold: a short status is not propagated. */
+	| 'shortLived'
+	/** This sync wrote it; sending it back would start a loop. */
+	| 'echo'
+	/** No row of the map matches and the fallback is to skip. */
+	| 'unmapped'
+	/** Both sides changed; the more recent change wins. */
+	| 'superseded';
+
+export type SideDecision<Target> =
+	| { action: 'write'; target: Target; forced: boolean }
+	| { action: 'skip'; reason: SkipReason }
+	| { action: 'fail'; message: string };
+
+export type MappingResult<Target> =
+	| { kind: 'mapped'; target: Target }
+	| { kind: 'unmapped' }
+	| { kind: 'fail'; message: string };
+
+export interface UserSyncInput {
+	record: UserSyncRecord | undefined;
+	now: number;
+	direction: SyncDirection;
+	/** The external system's current status for the user; required for toTeams and both. */
+	externalStatus?: string;
+	/** When the external status took effect, if the external system says so (epoch ms). */
+	externalChangedAt?: number;
+	/** Teams' current presence for the user; required for fromTeams and both. */
+	teamsPresence?: PresencePair;
+	thresholdMs: number;
+	forced: boolean;
+	mapToTeams: (externalStatus: string) => MappingResult<TeamsTarget>;
+	mapToExternal: (presence: PresencePair) => MappingResult<string>;
+}
+
+export interface UserSyncPlan {
+	toTeams?: SideDecision<TeamsTarget>;
+	fromTeams?: SideDecision<string>;
+	/** The record with this run's observations; writes are added by recordTeamsWrite / recordExternalWrite. */
+	record: UserSyncRecord;
+}
+
+interface SideState {
+	observed: ObservedValue;
+	wrote: string | undefined;
+	sent: string | undefined;
+}
+
+// A value seen for the first time (no earlier observation) has lasted for an unknown time: it counts as
+// stable. A value that replaces an earlier one starts its clock now (or when the external system says).
+function observe(
+	previous: ObservedValue | undefined,
+	value: string,
+	changedAt: number | undefined,
+	now: number,
+	thresholdMs: number,
+	wrote: string | undefined,
+	sent: string | undefined,
+): SideState {
+	if (previous !== undefined && previous.value === value) return { observed: previous, wrote, sent };
+	const since =
+		changedAt !== undefined ? Math.min(changedAt, now) : previous === undefined ? now - thresholdMs : now;
+	// A new value that is not our own write means the side moved on: the echo guard and the
+	// "already sent" marker no longer apply (a later return to the old value is a real change).
+	return { observed: { value, since }, wrote: wrote === value ? wrote : undefined, sent: undefined };
+}
+
+function decideSide<Target>(
+	side: SideState,
+	now: number,
+	thresholdMs: number,
+	forced: boolean,
+	map: () => MappingResult<Target>,
+	targetKey: (target: Target) => string,
+	otherSideKey: string | undefined,
+): SideDecision<Target> {
+	if (side.wrote !== undefined && side.wrote === side.observed.value) return { action: 'skip', reason: 'echo' };
+	if (now - side.observed.since < thresholdMs) return { action: 'skip', reason: 'shortLived' };
+	const mapping = map();
+	if (mapping.kind === 'unmapped') return { action: 'skip', reason: 'unmapped' };
+	if (mapping.kind === 'fail') return { action: 'fail', message: mapping.message };
+	if (!forced) {
+		if (side.sent === side.observed.value) return { action: 'skip', reason: 'unchanged' };
+		if (otherSideKey !== undefined && otherSideKey === targetKey(mapping.target)) {
+			return { action: 'skip', reason: 'unchanged' };
+		}
+	}
+	return { action: 'write', target: mapping.target, forced };
+}
+
+export function planUserSync(input: UserSyncInput): UserSyncPlan {
+	const previous = input.record ?? {};
+	const record: UserSyncRecord = { ...previous };
+	const plan: UserSyncPlan = { record };
+	const wantsToTeams = input.direction !== 'fromTeams';
+	const wantsFromTeams = input.direction !== 'toTeams';
+
+	let externalSide: SideState | undefined;
+	if (input.externalStatus !== undefined) {
+		externalSide = observe(
+			previous.external,
+			normalizeExternalStatus(input.externalStatus),
+			input.externalChangedAt,
+			input.now,
+			input.thresholdMs,
+			previous.wroteExternal,
+			previous.sentToTeams,
+		);
+		record.external = externalSide.observed;
+		setOptional(record, 'wroteExternal', externalSide.wrote);
+		setOptional(record, 'sentToTeams', externalSide.sent);
+	}
+	let teamsSide: SideState | undefined;
+	if (input.teamsPresence !== undefined) {
+		teamsSide = observe(
+			previous.teams,
+			pairKey(input.teamsPresence),
+			undefined,
+			input.now,
+			input.thresholdMs,
+			previous.wroteTeams,
+			previous.sentToExternal,
+		);
+		record.teams = teamsSide.observed;
+		setOptional(record, 'wroteTeams', teamsSide.wrote);
+		setOptional(record, 'sentToExternal', teamsSide.sent);
+	}
+
+	if (wantsToTeams && externalSide !== undefined) {
+		const externalStatus = input.externalStatus as string;
+		plan.toTeams = decideSide(
+			externalSide,
+			input.now,
+			input.thresholdMs,
+			input.forced,
+			() => input.mapToTeams(externalStatus),
+			teamsTargetKey,
+			// Teams' aggregated presence can match while our session is gone, so it never counts as "already there".
+			undefined,
+		);
+	}
+	if (wantsFromTeams && teamsSide !== undefined) {
+		const presence = input.teamsPresence as PresencePair;
+		plan.fromTeams = decideSide(
+			teamsSide,
+			input.now,
+			input.thresholdMs,
+			input.forced,
+			() => input.mapToExternal(presence),
+			normalizeExternalStatus,
+			externalSide?.observed.value,
+		);
+	}
+
+	// Both sides want to write: the more recent change wins (ties go to the external system, the usual source).
+	if (plan.toTeams?.action === 'write' && plan.fromTeams?.action === 'write' && externalSide && teamsSide) {
+		if (teamsSide.observed.since > externalSide.observed.since) {
+			plan.toTeams = { action: 'skip', reason: 'superseded' };
+		} else {
+			plan.fromTeams = { action: 'skip', reason: 'superseded' };
+		}
+	}
+	// Nothing to write because the other side already shows it: remember it as sent.
+	if (plan.fromTeams?.action === 'skip' && plan.fromTeams.reason === 'unchanged' && teamsSide) {
+		record.sentToExternal = teamsSide.observed.value;
+	}
+	return plan;
+}
+
+function setOptional<Key extends keyof UserSyncRecord>(
+	record: UserSyncRecord,
+	key: Key,
+	value: UserSyncRecord[Key] | undefined,
+): void {
+	if (value === undefined) delete record[key];
+	else record[key] = value;
+}
+
+/** After a successful write to Teams: remember what was sent and what Teams will echo back. */
+export function recordTeamsWrite(record: UserSyncRecord, target: TeamsTarget): UserSyncRecord {
+	const next: UserSyncRecord = { ...record, wroteTeams: teamsTargetKey(target) };
+	if (record.external !== undefined) next.sentToTeams = record.external.value;
+	return next;
+}
+
+/** After the external system was told to take a status: remember it so its return is not echoed. */
+export function recordExternalWrite(record: UserSyncRecord, externalStatus: string): UserSyncRecord {
+	const next: UserSyncRecord = { ...record, wroteExternal: normalizeExternalStatus(externalStatus) };
+	if (record.teams !== undefined) next.sentToExternal = record.teams.value;
+	return next;
+}
