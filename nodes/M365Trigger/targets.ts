@@ -1,0 +1,199 @@
+// What the trigger watches, as Graph subscription resources. Pure: the caller resolves "all channels of a team"
+// and "the signed-in user" first, then this turns the user's choice into one target per Graph subscription.
+// The same targets drive webhook mode (one subscription each) and polling mode (one cursor each).
+
+export type TriggerEvent =
+	| 'newChannelMessage'
+	| 'newChannelReply'
+	| 'newChatMessage'
+	| 'newMail'
+	| 'presenceChanged';
+
+export type TargetKind =
+	| 'channelMessages'
+	| 'allChannelMessages'
+	| 'chatMessages'
+	| 'userChatMessages'
+	| 'allChatMessages'
+	| 'mail'
+	| 'presence';
+
+export type CredentialType = 'm365TenantAppApi' | 'm365IntegrationAccountOAuth2Api';
+
+export interface SubscriptionTarget {
+	/** Stable identity inside one trigger node: static data (subscription, clientState, cursor) is kept under it. */
+	key: string;
+	kind: TargetKind;
+	/** Graph subscription resource, relative to the version root. */
+	resource: string;
+	/** Graph changeType list. */
+	changeType: string;
+	teamId?: string;
+	channelId?: string;
+	chatId?: string;
+	/** Mailbox owner (mail) or chat member (userChatMessages). */
+	userId?: string;
+	/** 'inbox', 'all' or a folder id (mail). */
+	folder?: string;
+	/** Users whose presence this target watches. */
+	userIds?: string[];
+}
+
+/** Graph accepts at most 650 ids in one presence subscription's `id in (...)` filter. */
+export const PRESENCE_IDS_PER_SUBSCRIPTION = 650;
+
+export type ChannelScope = 'channel' | 'team' | 'tenant';
+export type ChatScope = 'chat' | 'user' | 'tenant';
+
+/** The user's choice, with every "all of X" already resolved into ids. */
+export interface ResolvedSelection {
+	event: TriggerEvent;
+	credentialType: CredentialType;
+	channelScope?: ChannelScope;
+	teamId?: string;
+	/** Channels of `teamId` to watch (scope 'channel': the one chosen; scope 'team': all of them). */
+	channelIds?: string[];
+	chatScope?: ChatScope;
+	chatId?: string;
+	/** Whose chats (chat scope 'user'); for the integration account, its own user id. */
+	chatUserId?: string;
+	mailboxes?: string[];
+	mailFolder?: string;
+	userIds?: string[];
+}
+
+export class TargetSelectionError extends Error {}
+
+const APP_ONLY = 'm365TenantAppApi';
+
+function requireValue(value: string | undefined, field: string): string {
+	if (value === undefined || value.trim() === '') {
+		throw new TargetSelectionError(`Choose a value for "${field}"`);
+	}
+	return value.trim();
+}
+
+function quoteOData(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
+function channelTargets(selection: ResolvedSelection): SubscriptionTarget[] {
+	const scope = selection.channelScope ?? 'channel';
+	if (scope === 'tenant') {
+		if (selection.credentialType !== APP_ONLY) {
+			throw new TargetSelectionError(
+				'Watching the channels of all teams needs the Microsoft 365 Tenant App credential: Graph offers /teams/getAllMessages with application permissions only. Switch the credential, or watch one team.',
+			);
+		}
+		return [
+			{
+				key: 'channels:tenant',
+				kind: 'allChannelMessages',
+				resource: '/teams/getAllMessages',
+				changeType: 'created',
+			},
+		];
+	}
+	const teamId = requireValue(selection.teamId, 'Team');
+	const channelIds = selection.channelIds ?? [];
+	if (channelIds.length === 0) {
+		throw new TargetSelectionError(
+			scope === 'team'
+				? 'The chosen team has no channels the credential can see. Check that the account is a member of the team.'
+				: 'Choose a value for "Channel"',
+		);
+	}
+	return [...new Set(channelIds)].map((channelId) => ({
+		key: `channel:${teamId}:${channelId}`,
+		kind: 'channelMessages' as const,
+		resource: `/teams/${teamId}/channels/${channelId}/messages`,
+		changeType: 'created',
+		teamId,
+		channelId,
+	}));
+}
+
+function chatTargets(selection: ResolvedSelection): SubscriptionTarget[] {
+	const scope = selection.chatScope ?? 'chat';
+	if (scope === 'tenant') {
+		if (selection.credentialType !== APP_ONLY) {
+			throw new TargetSelectionError(
+				'Watching every chat in the tenant needs the Microsoft 365 Tenant App credential: Graph offers /chats/getAllMessages with application permissions only. Switch the credential, or watch the chats of one user.',
+			);
+		}
+		return [
+			{ key: 'chats:tenant', kind: 'allChatMessages', resource: '/chats/getAllMessages', changeType: 'created' },
+		];
+	}
+	if (scope === 'user') {
+		const userId = requireValue(selection.chatUserId, 'User');
+		return [
+			{
+				key: `chats:user:${userId}`,
+				kind: 'userChatMessages',
+				resource: `/users/${userId}/chats/getAllMessages`,
+				changeType: 'created',
+				userId,
+			},
+		];
+	}
+	const chatId = requireValue(selection.chatId, 'Chat');
+	return [
+		{
+			key: `chat:${chatId}`,
+			kind: 'chatMessages',
+			resource: `/chats/${chatId}/messages`,
+			changeType: 'created',
+			chatId,
+		},
+	];
+}
+
+function mailTargets(selection: ResolvedSelection): SubscriptionTarget[] {
+	const mailboxes = [...new Set((selection.mailboxes ?? []).map((m) => m.trim()).filter(Boolean))];
+	if (mailboxes.length === 0) throw new TargetSelectionError('Add at least one mailbox to "Mailboxes"');
+	const folder = (selection.mailFolder ?? 'inbox').trim() || 'inbox';
+	return mailboxes.map((mailbox) => ({
+		key: `mail:${mailbox.toLowerCase()}:${folder}`,
+		kind: 'mail' as const,
+		resource:
+			folder === 'all'
+				? `/users/${mailbox}/messages`
+				: `/users/${mailbox}/mailFolders('${folder}')/messages`,
+		changeType: 'created',
+		userId: mailbox,
+		folder,
+	}));
+}
+
+function presenceTargets(selection: ResolvedSelection): SubscriptionTarget[] {
+	const userIds = [...new Set((selection.userIds ?? []).map((u) => u.trim()).filter(Boolean))];
+	if (userIds.length === 0) throw new TargetSelectionError('Add at least one user to "Users"');
+	const targets: SubscriptionTarget[] = [];
+	for (let start = 0; start < userIds.length; start += PRESENCE_IDS_PER_SUBSCRIPTION) {
+		const chunk = userIds.slice(start, start + PRESENCE_IDS_PER_SUBSCRIPTION);
+		targets.push({
+			// The key names the chunk's members, so adding a user re-plans only the chunk that changed.
+			key: `presence:${chunk.join(',')}`,
+			kind: 'presence',
+			resource: `/communications/presences?$filter=id in (${chunk.map(quoteOData).join(',')})`,
+			changeType: 'updated',
+			userIds: chunk,
+		});
+	}
+	return targets;
+}
+
+export function planTargets(selection: ResolvedSelection): SubscriptionTarget[] {
+	switch (selection.event) {
+		case 'newChannelMessage':
+		case 'newChannelReply':
+			return channelTargets(selection);
+		case 'newChatMessage':
+			return chatTargets(selection);
+		case 'newMail':
+			return mailTargets(selection);
+		case 'presenceChanged':
+			return presenceTargets(selection);
+	}
+}
