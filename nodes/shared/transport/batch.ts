@@ -1,0 +1,187 @@
+/**
+ * JSON batching: many Graph calls in $batch requests of at most 20, with per-item results and retries.
+ *
+ * Sub-requests answered 429 (or 503/504 for reads) are sent again in a later round after the longest Retry-After
+ * among them; a write whose answer was lost is verified before it is repeated, as in graphRequest. Each caller
+ * gets one result per request, in input order; per-item failures are results, not exceptions.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AmbiguousWriteError, graphFailureOf, isNetworkError } from './errors';
+import { IDEMPOTENT_METHODS, sleep } from './middleware/callState';
+import { graphRequest } from './request';
+import type { BatchRequestItem, BatchResponseItem, GraphErrorBody, GraphFunctions, GraphVersion } from './types';
+
+export const BATCH_LIMIT = 20;
+const MAX_ROUNDS = 8;
+const MAX_WAIT_SECONDS = 180;
+
+interface WireResponse {
+	id: string;
+	status: number;
+	headers?: Record<string, string>;
+	body?: unknown;
+}
+
+export interface GraphBatchOptions {
+	version?: GraphVersion;
+	itemIndex?: number;
+	/** $batch requests in flight at once. Graph throttles per app and tenant, so keep this small. */
+	concurrency?: number;
+}
+
+function isIdempotent(item: BatchRequestItem): boolean {
+	return IDEMPOTENT_METHODS.has(item.method.toUpperCase());
+}
+
+/** Keeps items linked by dependsOn in the same $batch (Graph requires it), otherwise fills batches of 20 in order. */
+export function chunkForBatch(items: BatchRequestItem[]): BatchRequestItem[][] {
+	const chunks: BatchRequestItem[][] = [];
+	let current: BatchRequestItem[] = [];
+	const chunkOf = new Map<string, BatchRequestItem[]>();
+	for (const item of items) {
+		const deps = item.dependsOn ?? [];
+		const target = deps.length ? chunkOf.get(deps[0]) : undefined;
+		if (target) {
+			if (target.length >= BATCH_LIMIT) throw new Error(`Batch item "${item.id}" depends on a batch that is already full`);
+			target.push(item);
+			chunkOf.set(item.id, target);
+			continue;
+		}
+		if (current.length >= BATCH_LIMIT) {
+			chunks.push(current);
+			current = [];
+		}
+		current.push(item);
+		chunkOf.set(item.id, current);
+	}
+	if (current.length) chunks.push(current);
+	return chunks;
+}
+
+function toWire(item: BatchRequestItem): IDataObject {
+	const wire: IDataObject = { id: item.id, method: item.method.toUpperCase(), url: item.url.startsWith('/') ? item.url : `/${item.url}` };
+	if (item.body !== undefined) {
+		wire.body = item.body as IDataObject;
+		wire.headers = { 'Content-Type': 'application/json', ...item.headers };
+	} else if (item.headers) {
+		wire.headers = item.headers;
+	}
+	if (item.dependsOn?.length) wire.dependsOn = item.dependsOn;
+	return wire;
+}
+
+function lowerCaseHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = String(value);
+	return out;
+}
+
+function failure(id: string, status: number, code: string, message: string): BatchResponseItem {
+	return { id, status, headers: {}, body: { error: { code, message } }, error: { code, message } };
+}
+
+async function runLimited<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<void> {
+	let next = 0;
+	const workers = Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, async () => {
+		while (next < tasks.length) await tasks[next++]();
+	});
+	await Promise.all(workers);
+}
+
+export async function graphBatch(
+	this: GraphFunctions,
+	credentialType: string,
+	requests: BatchRequestItem[],
+	options: GraphBatchOptions = {},
+): Promise<BatchResponseItem[]> {
+	const ids = new Set<string>();
+	for (const request of requests) {
+		if (ids.has(request.id)) throw new Error(`Duplicate batch request id "${request.id}"`);
+		ids.add(request.id);
+	}
+	const results = new Map<string, BatchResponseItem>();
+	let pending = requests;
+	for (let round = 0; pending.length > 0; round++) {
+		const retry: BatchRequestItem[] = [];
+		let waitSeconds = 0;
+
+		/** An item whose answer was lost: reads are retried, writes verified first. */
+		const handleLost = async (item: BatchRequestItem, reason: string) => {
+			if (isIdempotent(item)) return void retry.push(item);
+			if (!item.verifyAfterAmbiguousFailure) {
+				results.set(item.id, failure(item.id, 0, 'AmbiguousWrite', new AmbiguousWriteError(item.method, item.url, reason).message));
+				return;
+			}
+			const existing = await item.verifyAfterAmbiguousFailure();
+			if (existing !== undefined && existing !== null) {
+				results.set(item.id, { id: item.id, status: item.method.toUpperCase() === 'POST' ? 201 : 200, headers: {}, body: existing });
+			} else {
+				retry.push(item);
+			}
+		};
+
+		const tasks = chunkForBatch(pending).map((chunk) => async () => {
+			const byId = new Map(chunk.map((item) => [item.id, item]));
+			let responses: WireResponse[];
+			try {
+				const answer = await graphRequest.call<GraphFunctions, [Parameters<typeof graphRequest>[0]], Promise<{ responses: WireResponse[] }>>(this, {
+					credentialType,
+					method: 'POST',
+					url: '/$batch',
+					version: options.version,
+					body: { requests: chunk.map(toWire) },
+					itemIndex: options.itemIndex,
+					// A batch of reads can be resent whole; one with writes is handled item by item below.
+					idempotent: chunk.every(isIdempotent),
+				});
+				responses = answer?.responses ?? [];
+			} catch (error) {
+				const status = graphFailureOf(error)?.status ?? 0;
+				if (error instanceof AmbiguousWriteError || isNetworkError(error) || status >= 500) {
+					for (const item of chunk) await handleLost(item, (error as Error).message);
+					return;
+				}
+				throw error;
+			}
+			for (const response of responses) {
+				const item = byId.get(response.id);
+				if (!item) continue;
+				byId.delete(response.id);
+				const headers = lowerCaseHeaders(response.headers);
+				const status = response.status;
+				if (status === 429 || ((status === 503 || status === 504) && isIdempotent(item))) {
+					waitSeconds = Math.max(waitSeconds, Number(headers['retry-after']) || 2 ** round);
+					retry.push(item);
+					continue;
+				}
+				if (status >= 500 && !isIdempotent(item)) {
+					await handleLost(item, `HTTP ${status}`);
+					continue;
+				}
+				const body = response.body;
+				results.set(item.id, {
+					id: item.id,
+					status,
+					headers,
+					body,
+					error: status >= 400 ? ((body as GraphErrorBody | undefined)?.error ?? { code: `HTTP${status}`, message: `HTTP ${status}` }) : undefined,
+				});
+			}
+			// Graph answers every sub-request; one missing from the answer counts as lost.
+			for (const item of byId.values()) await handleLost(item, 'missing from the $batch response');
+		});
+		await runLimited(tasks, options.concurrency ?? 4);
+
+		if (retry.length === 0) break;
+		if (round + 1 >= MAX_ROUNDS) {
+			for (const item of retry) {
+				results.set(item.id, failure(item.id, 429, 'TooManyRequests', 'Microsoft Graph kept throttling this request after several retries.'));
+			}
+			break;
+		}
+		await sleep(Math.min(MAX_WAIT_SECONDS, Math.max(waitSeconds, 0.25 * 2 ** round)) * 1000);
+		pending = retry;
+	}
+	return requests.map((request) => results.get(request.id) ?? failure(request.id, 0, 'NoResponse', 'No response for this request.'));
+}

@@ -1,0 +1,37 @@
+/**
+ * What one Graph call carries through the middleware chain besides the fetch-style request: the retry rules
+ * and the token-refresh flag. Kept beside the graph-client Context rather than inside it, because Context's
+ * options are a typed fetch RequestInit.
+ */
+import type { Context } from '@microsoft/microsoft-graph-client';
+
+export interface CallState {
+	method: string;
+	/** For messages: the path without host and query. */
+	path: string;
+	idempotent: boolean;
+	verifyAfterAmbiguousFailure?: () => Promise<unknown>;
+	/** Set by the token-refresh middleware for one resend: mint or refresh the token first. */
+	forceTokenRefresh: boolean;
+	/** Set when a lost write turned out to have happened; the response is then the found resource. */
+	verifiedExisting: boolean;
+	binary: boolean;
+}
+
+const states = new WeakMap<Context, CallState>();
+
+export function setCallState(context: Context, state: CallState): void {
+	states.set(context, state);
+}
+
+export function callState(context: Context): CallState {
+	const state = states.get(context);
+	if (!state) throw new Error('Graph call state missing: requests must be sent through nodes/shared/transport');
+	return state;
+}
+
+export const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+export async function sleep(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
