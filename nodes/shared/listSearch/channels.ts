@@ -14,7 +14,7 @@ export async function searchChannels(this: ILoadOptionsFunctions, filter?: strin
 			description: 'The channel list shows the channels of the team chosen above.',
 		});
 	}
-	const page = await graphRequest<{ value: Channel[] }>.call(this, {
+	const page = await (graphRequest<{ value: Channel[] }>).call(this, {
 		credentialType: searchCredentialType(this),
 		method: 'GET',
 		url: `/teams/${encodeURIComponent(teamId)}/channels`,

@@ -33,15 +33,15 @@ export async function searchChats(
 			description: 'Set the integration account credential, or give the chat by ID or Teams link.',
 		});
 	}
-	const me = await graphRequest<{ id: string }>.call(this, {
+	const me = await (graphRequest<{ id: string }>).call(this, {
 		credentialType,
 		method: 'GET',
 		url: '/me',
 		qs: { $select: 'id' },
 	});
 	const page = paginationToken
-		? await graphRequest<ChatPage>.call(this, { credentialType, method: 'GET', url: paginationToken })
-		: await graphRequest<ChatPage>.call(this, {
+		? await (graphRequest<ChatPage>).call(this, { credentialType, method: 'GET', url: paginationToken })
+		: await (graphRequest<ChatPage>).call(this, {
 				credentialType,
 				method: 'GET',
 				url: '/me/chats',

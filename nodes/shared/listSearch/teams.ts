@@ -19,14 +19,14 @@ export async function searchTeams(
 	let page: TeamPage;
 	if (credentialType === 'm365IntegrationAccountOAuth2Api') {
 		// joinedTeams has no paging or $filter: one answer, filtered here.
-		page = await graphRequest<TeamPage>.call(this, { credentialType, method: 'GET', url: '/me/joinedTeams' });
+		page = await (graphRequest<TeamPage>).call(this, { credentialType, method: 'GET', url: '/me/joinedTeams' });
 		page = { value: page.value.filter((team) => matchesFilter(team.displayName, filter)) };
 	} else if (paginationToken) {
-		page = await graphRequest<TeamPage>.call(this, { credentialType, method: 'GET', url: paginationToken });
+		page = await (graphRequest<TeamPage>).call(this, { credentialType, method: 'GET', url: paginationToken });
 	} else {
 		const qs: Record<string, string> = { $select: 'id,displayName,description,webUrl', $top: '100' };
 		if (filter) qs.$filter = `startswith(displayName,${odataString(filter.trim())})`;
-		page = await graphRequest<TeamPage>.call(this, { credentialType, method: 'GET', url: '/teams', qs });
+		page = await (graphRequest<TeamPage>).call(this, { credentialType, method: 'GET', url: '/teams', qs });
 	}
 	const results = page.value
 		.filter((team): team is Team & { id: string } => typeof team.id === 'string')

@@ -18,7 +18,7 @@ export async function searchUsers(
 	const credentialType = searchCredentialType(this);
 	let page: UserPage;
 	if (paginationToken) {
-		page = await graphRequest<UserPage>.call(this, { credentialType, method: 'GET', url: paginationToken });
+		page = await (graphRequest<UserPage>).call(this, { credentialType, method: 'GET', url: paginationToken });
 	} else {
 		const qs: Record<string, string> = { $select: 'id,displayName,userPrincipalName,mail', $top: '50' };
 		const text = filter?.trim();
@@ -26,7 +26,7 @@ export async function searchUsers(
 			const literal = odataString(text);
 			qs.$filter = `startswith(displayName,${literal}) or startswith(userPrincipalName,${literal}) or startswith(mail,${literal})`;
 		}
-		page = await graphRequest<UserPage>.call(this, { credentialType, method: 'GET', url: '/users', qs });
+		page = await (graphRequest<UserPage>).call(this, { credentialType, method: 'GET', url: '/users', qs });
 	}
 	const results = page.value
 		.filter((user): user is User & { id: string } => typeof user.id === 'string')

@@ -1,0 +1,12 @@
+/** Messages as the node outputs them: Graph's chatMessage, without our invisible duplicate marker. */
+import type { ChatMessage } from '@microsoft/microsoft-graph-types';
+import type { IDataObject } from 'n8n-workflow';
+
+import { stripMarker } from './idempotencyMarker';
+
+export function formatMessage(message: ChatMessage): IDataObject {
+	const output = { ...message } as IDataObject;
+	if (message.body?.content) output.body = { ...message.body, content: stripMarker(message.body.content) };
+	if (Array.isArray(message.replies)) output.replies = message.replies.map((reply) => formatMessage(reply));
+	return output;
+}

@@ -1,0 +1,144 @@
+/**
+ * Posting one message: choose the poster, attribute when the integration account posts for someone, mark the
+ * body so a lost answer never leads to a second post, check the size, post, and fall back to the integration
+ * account when Graph refuses the sender's token.
+ */
+import type { ChatMessage, ChatMessageAttachment, ChatMessageMention } from '@microsoft/microsoft-graph-types';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
+import { renderAttribution } from './attribution';
+import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
+import { notSignedInMessage } from './errors';
+import { addMarker, hasMarker } from './idempotencyMarker';
+import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
+import { messageSizeProblem } from './messageSize';
+import { formatMessage } from './output';
+import { choosePoster, fallBackAfterSenderRefused, isSenderRefusal, type PosterDecision } from './poster';
+import { messagesPath, targetFacts, targetKey, type MessageTarget } from './targets';
+
+export interface MessageDraft {
+	/** Final HTML of the message itself (sanitized, mentions and card tags in place), before attribution. */
+	content: string;
+	mentions: ChatMessageMention[];
+	attachments: ChatMessageAttachment[];
+	subject?: string;
+	importance?: 'normal' | 'high' | 'urgent';
+}
+
+export interface AttributionSettings {
+	/** Who really wrote the message; without it the integration account posts without attribution. */
+	senderName: string;
+	platform: string;
+	template: string;
+}
+
+/** How many of the newest messages are searched for our marker after a lost answer (Graph's $top maximum). */
+const VERIFY_WINDOW = 50;
+
+function isNotSignedIn(error: unknown): boolean {
+	return graphFailureOf(error) === undefined && /not signed in/i.test((error as Error)?.message ?? '');
+}
+
+export async function integrationAccountOrExplain(context: IExecuteFunctions, itemIndex: number): Promise<AccountIdentity> {
+	try {
+		return await integrationAccountIdentity(context);
+	} catch (error) {
+		if (isNotSignedIn(error)) {
+			const name = context.getNode().credentials?.[INTEGRATION_ACCOUNT]?.name ?? 'Microsoft 365 Integration Account';
+			throw new NodeOperationError(context.getNode(), notSignedInMessage(name), { itemIndex });
+		}
+		throw error;
+	}
+}
+
+/** Finds the message carrying `marker` among the newest ones of the target, as `credentialType` sees them. */
+async function findMarkedMessage(
+	context: IExecuteFunctions,
+	credentialType: PosterCredential,
+	target: MessageTarget,
+	marker: string,
+): Promise<ChatMessage | undefined> {
+	const qs: IDataObject = { $top: VERIFY_WINDOW };
+	// Chats list oldest-first unless asked; channels and replies already list newest first.
+	if (target.kind === 'chat') qs.$orderby = 'createdDateTime desc';
+	const page = await (graphRequest<GraphCollection<ChatMessage>>).call(context, {
+		credentialType,
+		method: 'GET',
+		url: messagesPath(target),
+		qs,
+	});
+	return page.value.find((message) => hasMarker(message.body?.content, marker));
+}
+
+function renderContent(draft: MessageDraft, decision: PosterDecision, attribution: AttributionSettings): string {
+	if (!decision.attribute || attribution.senderName.trim() === '') return draft.content;
+	return renderAttribution(attribution.template, {
+		senderName: attribution.senderName.trim(),
+		platform: attribution.platform.trim() || 'external',
+		text: draft.content,
+	});
+}
+
+async function postAs(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	target: MessageTarget,
+	draft: MessageDraft,
+	decision: PosterDecision,
+	attribution: AttributionSettings,
+): Promise<ChatMessage> {
+	const visible = renderContent(draft, decision, attribution);
+	const { content, marker } = addMarker(visible, {
+		executionId: context.getExecutionId(),
+		nodeName: context.getNode().name,
+		itemIndex,
+		target: targetKey(target),
+		content: visible,
+	});
+	const tooLarge = messageSizeProblem(content, draft.attachments);
+	if (tooLarge) throw new NodeOperationError(context.getNode(), tooLarge, { itemIndex });
+	const body: IDataObject = { body: { contentType: 'html', content } };
+	if (draft.mentions.length > 0) body.mentions = draft.mentions as unknown as IDataObject[];
+	if (draft.attachments.length > 0) body.attachments = draft.attachments as unknown as IDataObject[];
+	if (draft.subject) body.subject = draft.subject;
+	if (draft.importance && draft.importance !== 'normal') body.importance = draft.importance;
+	const credentialType: PosterCredential = decision.postedAs.identity === 'sender' ? SENDER : INTEGRATION_ACCOUNT;
+	return await (graphRequest<ChatMessage>).call(context, {
+		credentialType,
+		method: 'POST',
+		url: messagesPath(target),
+		body,
+		itemIndex,
+		verifyAfterAmbiguousFailure: async () => await findMarkedMessage(context, credentialType, target, marker),
+	});
+}
+
+export async function postMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	target: MessageTarget,
+	draft: MessageDraft,
+	attribution: AttributionSettings,
+): Promise<IDataObject> {
+	const account = await integrationAccountOrExplain(context, itemIndex);
+	const facts = await targetFacts(context, target, account, itemIndex);
+	const sender = await senderFacts(context);
+	let decision = choosePoster({
+		integrationAccount: account,
+		sender,
+		targetTenantId: facts.tenantId,
+		senderIsMember: typeof sender === 'object' ? facts.memberUserIds.has(sender.userId.toLowerCase()) : undefined,
+	});
+	let message: ChatMessage;
+	try {
+		message = await postAs(context, itemIndex, target, draft, decision, attribution);
+	} catch (error) {
+		const refused = isSenderRefusal(graphFailureOf(error)?.status) || isNotSignedIn(error);
+		if (decision.postedAs.identity !== 'sender' || !refused) throw error;
+		decision = fallBackAfterSenderRefused(account);
+		message = await postAs(context, itemIndex, target, draft, decision, attribution);
+	}
+	return { ...formatMessage(message), postedAs: { ...decision.postedAs } };
+}
