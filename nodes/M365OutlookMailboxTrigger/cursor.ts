@@ -38,6 +38,16 @@ export interface MailboxTriggerState {
 	version: 1;
 	/** Keyed by {@link cursorKey}. */
 	cursors: Record<string, FolderCursor>;
+	/** Mailboxes of the organisation (watch "all"), re-listed when older than an hour. */
+	directory?: { fetchedAt: number; mailboxes: string[] };
+	/** Resolved folders per mailbox (paths, child folders), re-resolved when older than an hour. */
+	folders?: Record<string, { fetchedAt: number; folders: ResolvedFolder[] }>;
+}
+
+/** A folder to watch: `segment` goes into /mailFolders/{segment}; `label` is what output items show. */
+export interface ResolvedFolder {
+	label: string;
+	segment: string;
 }
 
 export type StartPolicy =
@@ -153,8 +163,9 @@ export function applyBackfillPage<T extends MessageRef>(
 	let next = recordEmitted(cursor, emit);
 	if (page.length < requestedTop) {
 		// The listing is exhausted up to deltaFrom: the delta part takes over.
-		const { backfill: _done, ...rest } = next;
-		return { emit, cursor: rest, more: true };
+		const handedOver = { ...next };
+		delete handedOver.backfill;
+		return { emit, cursor: handedOver, more: true };
 	}
 	const newest = page.reduce(
 		(max, message) => ((message.receivedDateTime ?? '') > max ? (message.receivedDateTime ?? '') : max),
@@ -190,7 +201,8 @@ export function applyDeltaPage<T extends MessageRef & { '@removed'?: unknown }>(
  * ones emitted already are recognised.
  */
 export function resyncCursor(cursor: FolderCursor): FolderCursor {
-	const { deltaUrl: _dropped, ...rest } = cursor;
+	const rest = { ...cursor };
+	delete rest.deltaUrl;
 	const boundary = epochSeconds(cursor.deltaFrom);
 	// Never restart before the original boundary: what lies before it belongs to the backfill.
 	let floor = cursor.watermark

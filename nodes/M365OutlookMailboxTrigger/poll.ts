@@ -1,0 +1,310 @@
+import type { Message } from '@microsoft/microsoft-graph-types';
+import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { mailboxPath } from '../shared/descriptions/mailbox';
+import {
+	getGraphConnection,
+	graphFailureOf,
+	graphFor,
+	type BatchRequestItem,
+	type BatchResponseItem,
+	type GraphCollection,
+} from '../shared/transport';
+import { toBatchUrl } from '../shared/transport/batchUrl';
+import { downloadAttachments } from './attachments';
+import { readConfig, type TriggerConfig } from './config';
+import {
+	applyBackfillPage,
+	applyDeltaPage,
+	initialCursor,
+	nextStep,
+	readState,
+	resyncCursor,
+	type FolderCursor,
+	type FolderStep,
+	type MailboxTriggerState,
+} from './cursor';
+import { classifyFailure, type ClassifiedFailure, type FailureKind, type GraphFailure } from './failures';
+import { passesFilters } from './filters';
+import { rawMessage, simplifyMessage, SIMPLE_SELECT } from './output';
+import { resolveMailboxes, resolveTargets, type FolderTarget } from './targets';
+
+/** Graph pages delta results at most this large; bigger pages only cost memory. */
+const MAX_PAGE_SIZE = 500;
+/** Share of n8n's poll budget spent fetching, leaving the rest for attachments and hand-off. */
+const FETCH_SHARE_OF_BUDGET = 0.5;
+
+type DeltaMessage = Message & { id: string; '@removed'?: unknown };
+
+interface Collected {
+	target: FolderTarget;
+	message: DeltaMessage;
+}
+
+interface Failed {
+	target: { mailbox: string; folder: string };
+	failure: GraphFailure;
+	classified: ClassifiedFailure;
+}
+
+/** Failures users must act on come first in the error a poll ends with. */
+const FAILURE_RANK: Record<FailureKind, number> = { consent: 0, accessPolicy: 1, notFound: 2, other: 3, resync: 4 };
+
+function failureOfError(error: unknown): GraphFailure {
+	const graph = graphFailureOf(error);
+	const message = (error as Error | undefined)?.message ?? String(error);
+	if (graph) return { status: graph.status, code: graph.code, message };
+	const status = Number((error as { httpCode?: unknown } | undefined)?.httpCode);
+	return { status: Number.isFinite(status) ? status : 0, message };
+}
+
+function stepRequest(
+	id: string,
+	target: FolderTarget,
+	step: FolderStep,
+	config: TriggerConfig,
+	graphHost: string,
+	pageSize: number,
+): BatchRequestItem {
+	const folderPath = `${mailboxPath(target.mailbox)}/mailFolders/${encodeURIComponent(target.folder.segment)}/messages`;
+	const select = config.output === 'simple' ? `&$select=${encodeURIComponent(SIMPLE_SELECT)}` : '';
+	if (step.kind === 'backfill') {
+		return {
+			id,
+			method: 'GET',
+			url: `${folderPath}?$filter=${encodeURIComponent(step.filter)}&$orderby=${encodeURIComponent(step.orderBy)}&$top=${step.top}${select}`,
+		};
+	}
+	const headers = { Prefer: `odata.maxpagesize=${pageSize}` };
+	if (step.kind === 'deltaFollow') return { id, method: 'GET', url: toBatchUrl(step.url, graphHost), headers };
+	return {
+		id,
+		method: 'GET',
+		url: `${folderPath}/delta?changeType=created&$filter=${encodeURIComponent(step.filter)}${select}`,
+		headers,
+	};
+}
+
+/**
+ * One poll: every folder of every mailbox advances from its cursor with delta (or backfill) requests, 20 per
+ * $batch, until nothing is left or the poll's message budget is used. Cursors are written to static data only at
+ * the end, together with the items returned, so n8n persists both or neither; a folder that failed keeps the
+ * cursor of its last good page.
+ */
+export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const config = readConfig(this);
+	const connection = await getGraphConnection.call(this, config.credentialType);
+	const adminConsentUrl =
+		connection.kind === 'tenantApp'
+			? `https://${connection.loginHost}/${encodeURIComponent(connection.settings.tenantId)}/adminconsent?client_id=${encodeURIComponent(connection.settings.clientId)}`
+			: undefined;
+	const classify = (failure: GraphFailure, mailbox: string, folder: string) =>
+		classifyFailure(failure, { mailbox, folder, appOnly: config.appOnly, adminConsentUrl });
+
+	if (this.getMode() === 'manual') return await fetchTestEvent(this, config, classify);
+
+	const staticData = this.getWorkflowStaticData('node');
+	const state: MailboxTriggerState = structuredClone(readState(staticData));
+	const nowMs = Date.now();
+	const failed: Failed[] = [];
+
+	let mailboxes: string[];
+	try {
+		mailboxes = await resolveMailboxes.call(this, config, state, nowMs);
+	} catch (error) {
+		const failure = failureOfError(error);
+		throw toNodeError(this, [{ target: { mailbox: '(all mailboxes)', folder: '-' }, failure, classified: classify(failure, '(all mailboxes)', '-') }]);
+	}
+	const { targets, failures: lookupFailures } = await resolveTargets.call(this, config, mailboxes, state, nowMs);
+	for (const lookup of lookupFailures) {
+		const failure = failureOfError(lookup.error);
+		failed.push({ target: lookup, failure, classified: classify(failure, lookup.mailbox, lookup.folder) });
+	}
+
+	const cursors = new Map<string, FolderCursor>();
+	for (const target of targets) {
+		cursors.set(target.key, state.cursors[target.key] ?? initialCursor(config.start, new Date(nowMs)));
+	}
+
+	const collected: Collected[] = [];
+	const resynced = new Set<string>();
+	const graph = graphFor(this);
+	const deadline = Date.now() + this.getPollBudgetMs() * FETCH_SHARE_OF_BUDGET;
+	let budget = config.maxItemsPerPoll;
+	let active = targets;
+	for (let round = 0; active.length > 0 && (round === 0 || (budget > 0 && Date.now() < deadline)); round++) {
+		const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(budget / active.length)));
+		const steps = active.map((target) => nextStep(cursors.get(target.key) as FolderCursor, pageSize));
+		const requests = active.map((target, index) =>
+			stepRequest(String(index), target, steps[index], config, connection.graphHost, pageSize),
+		);
+		let responses: BatchResponseItem[];
+		try {
+			responses = await graph.batch(config.credentialType, requests);
+		} catch (error) {
+			// The $batch call itself failed after the transport's retries: these folders keep their cursors.
+			const failure = failureOfError(error);
+			for (const target of active) {
+				failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified: classify(failure, target.mailbox, target.folder.label) });
+			}
+			break;
+		}
+		const stillActive: FolderTarget[] = [];
+		responses.forEach((response, index) => {
+			const target = active[index];
+			const step = steps[index];
+			const cursor = cursors.get(target.key) as FolderCursor;
+			if (response.status >= 200 && response.status < 300) {
+				const body = response.body as GraphCollection<DeltaMessage>;
+				const result =
+					step.kind === 'backfill'
+						? applyBackfillPage(cursor, body.value ?? [], step.top)
+						: applyDeltaPage(cursor, {
+								value: body.value ?? [],
+								nextLink: body['@odata.nextLink'],
+								deltaLink: body['@odata.deltaLink'],
+							});
+				cursors.set(target.key, result.cursor);
+				for (const message of result.emit) collected.push({ target, message });
+				budget -= result.emit.length;
+				if (result.more) stillActive.push(target);
+				return;
+			}
+			const failure: GraphFailure = { status: response.status, code: response.error?.code, message: response.error?.message };
+			const classified = classify(failure, target.mailbox, target.folder.label);
+			if (classified.kind === 'resync' && step.kind !== 'backfill' && !resynced.has(target.key)) {
+				this.logger.info(classified.message);
+				resynced.add(target.key);
+				cursors.set(target.key, resyncCursor(cursor));
+				stillActive.push(target);
+				return;
+			}
+			failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified });
+		});
+		active = stillActive;
+	}
+
+	const emitted = collected
+		.filter(({ message }) => passesFilters(message, config.filters))
+		.sort(
+			(a, b) =>
+				(a.message.receivedDateTime ?? '').localeCompare(b.message.receivedDateTime ?? '') ||
+				a.target.key.localeCompare(b.target.key),
+		);
+	const items = await toItems(this, config, emitted);
+
+	// Commit: every folder's cursor is as far as its last good page; folders of mailboxes no longer watched go.
+	const watched = new Set(mailboxes.map((mailbox) => mailbox.toLowerCase()));
+	const nextCursors: MailboxTriggerState['cursors'] = {};
+	for (const [key, cursor] of Object.entries(state.cursors)) {
+		if (watched.has(key.split('|')[0])) nextCursors[key] = cursor;
+	}
+	for (const [key, cursor] of cursors) nextCursors[key] = cursor;
+	state.cursors = nextCursors;
+
+	if (failed.length > 0) {
+		if (items.length === 0) throw toNodeError(this, failed);
+		this.logger.warn(
+			`Outlook mailbox trigger: ${failed.length} mailbox folder(s) failed this poll and are retried next time: ` +
+				failed.map((entry) => `${entry.target.mailbox} (${entry.classified.message})`).join('; '),
+		);
+	}
+	staticData.mailboxTrigger = state;
+	return items.length > 0 ? [items] : null;
+}
+
+async function toItems(context: IPollFunctions, config: TriggerConfig, emitted: Collected[]): Promise<INodeExecutionData[]> {
+	const items: INodeExecutionData[] = emitted.map(({ target, message }) => {
+		const origin = { mailbox: target.mailbox, folder: target.folder.label };
+		const json: IDataObject = config.output === 'raw' ? rawMessage(message, origin) : simplifyMessage(message, origin);
+		return { json };
+	});
+	if (!config.downloadAttachments) return items;
+	const wanted = emitted
+		.map((entry, index) => ({ entry, index }))
+		.filter(({ entry }) => entry.message.hasAttachments === true);
+	let results;
+	try {
+		results = await downloadAttachments(
+			context,
+			config.credentialType,
+			wanted.map(({ entry }) => ({ mailbox: entry.target.mailbox, messageId: entry.message.id })),
+			config.attachmentPrefix,
+		);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error as Error, {
+			description: 'No message was lost: the trigger keeps its position and delivers these messages on the next poll.',
+		});
+	}
+	results.forEach((result, position) => {
+		const item = items[wanted[position].index];
+		if (result.binary) item.binary = result.binary;
+		if (result.error) item.json.attachmentsError = result.error;
+	});
+	return items;
+}
+
+/** "Fetch Test Event": the newest message of the first folder of the first mailbox; the cursor is untouched. */
+async function fetchTestEvent(
+	context: IPollFunctions,
+	config: TriggerConfig,
+	classify: (failure: GraphFailure, mailbox: string, folder: string) => ClassifiedFailure,
+): Promise<INodeExecutionData[][] | null> {
+	const state = structuredClone(readState(context.getWorkflowStaticData('node')));
+	const nowMs = Date.now();
+	let first: FolderTarget | undefined;
+	try {
+		const mailboxes = await resolveMailboxes.call(context, config, state, nowMs);
+		const { targets, failures } = await resolveTargets.call(context, config, mailboxes.slice(0, 1), state, nowMs);
+		if (failures.length > 0) throw failures[0].error;
+		first = targets[0];
+	} catch (error) {
+		const failure = failureOfError(error);
+		throw toNodeError(context, [{ target: { mailbox: config.mailboxes[0] ?? '(all mailboxes)', folder: '-' }, failure, classified: classify(failure, config.mailboxes[0] ?? '(all mailboxes)', '-') }]);
+	}
+	if (!first) {
+		throw new NodeOperationError(context.getNode(), 'No mailbox to read', {
+			description: 'The mailbox list (after the include and exclude lists) is empty.',
+		});
+	}
+	let page: GraphCollection<DeltaMessage>;
+	try {
+		page = await graphFor(context).request<GraphCollection<DeltaMessage>>({
+			credentialType: config.credentialType,
+			method: 'GET',
+			url: `${mailboxPath(first.mailbox)}/mailFolders/${encodeURIComponent(first.folder.segment)}/messages`,
+			qs: {
+				$orderby: 'receivedDateTime desc',
+				$top: 1,
+				...(config.output === 'simple' ? { $select: SIMPLE_SELECT } : {}),
+			},
+		});
+	} catch (error) {
+		const failure = failureOfError(error);
+		throw toNodeError(context, [{ target: { mailbox: first.mailbox, folder: first.folder.label }, failure, classified: classify(failure, first.mailbox, first.folder.label) }]);
+	}
+	const newest = page.value?.[0];
+	if (!newest) return null;
+	const items = await toItems(context, config, [{ target: first, message: newest }]);
+	return [items];
+}
+
+/** The error a poll ends with: the most actionable failure, with every failed mailbox listed. */
+function toNodeError(context: IPollFunctions, failed: Failed[]): NodeApiError {
+	const sorted = [...failed].sort((a, b) => FAILURE_RANK[a.classified.kind] - FAILURE_RANK[b.classified.kind]);
+	const main = sorted[0];
+	const others = sorted.slice(1).map((entry) => `${entry.target.mailbox} (${entry.target.folder}): ${entry.classified.message}`);
+	const description = [main.classified.description, others.length ? `Also failing: ${others.join('; ')}` : undefined]
+		.filter(Boolean)
+		.join(' ');
+	return new NodeApiError(
+		context.getNode(),
+		{ error: { code: main.failure.code ?? `HTTP${main.failure.status}`, message: main.failure.message ?? '' } } as JsonObject,
+		{
+			message: main.classified.message,
+			description,
+			httpCode: main.failure.status ? String(main.failure.status) : undefined,
+		},
+	);
+}

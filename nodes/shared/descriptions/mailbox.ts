@@ -1,0 +1,71 @@
+/**
+ * Resource locator for a mailbox: a user's or a shared mailbox, addressed as a user (/users/{id | UPN}), picked
+ * from the list (users with a mailbox), by object id, or by address. Register `searchMailboxes` from
+ * nodes/shared/listSearch/mailboxes.ts as a listSearch method, and read values with `parseMailboxReference`.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const GUID = new RegExp(`^${GUID_SOURCE}$`);
+const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const mailboxRlc: INodeProperties = {
+	displayName: 'Mailbox',
+	name: 'mailbox',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: "A user's or a shared mailbox, from the list, by object ID, or by address (user principal name or email)",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a mailbox...',
+			typeOptions: { searchListMethod: 'searchMailboxes', searchable: true },
+		},
+		{
+			displayName: 'By Address',
+			name: 'address',
+			type: 'string',
+			placeholder: 'e.g. support@contoso.com',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$',
+						errorMessage: 'Not a mailbox address (name@domain)',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: `^\\s*(${GUID_SOURCE}|me)\\s*$`, errorMessage: 'Not a mailbox object ID (a GUID) or "me"' },
+				},
+			],
+		},
+	],
+};
+
+/**
+ * A mailbox reference Graph accepts in /users/{...}: an object id or an address; `me` for the signed-in
+ * account of a delegated credential. Undefined when the value is none of them.
+ */
+export function parseMailboxReference(value: string): string | undefined {
+	const trimmed = value.trim();
+	if (trimmed.toLowerCase() === 'me') return 'me';
+	if (GUID.test(trimmed) || ADDRESS.test(trimmed)) return trimmed;
+	return undefined;
+}
+
+/** The Graph path of a mailbox: /me for the signed-in account, /users/{ref} otherwise. */
+export function mailboxPath(reference: string): string {
+	return reference === 'me' ? '/me' : `/users/${encodeURIComponent(reference)}`;
+}
