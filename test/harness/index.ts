@@ -1,0 +1,5 @@
+// Runs this package's nodes through n8n's real execution engine (n8n-core) in tests. See README.md here.
+import './environment';
+
+export { runNode, type RunNodeOptions, type RunNodeResult } from './runNode';
+export { credentialTypes, registerCredentialTypes } from './credentialTypes';
