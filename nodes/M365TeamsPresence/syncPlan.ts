@@ -21,7 +21,8 @@ export type SkipReason =
 	| 'superseded';
 
 export type SideDecision<Target> =
-	| { action: 'write'; target: Target; forced: boolean }
+	/** forced: a forced resync re-sends it; keepAlive: an Available session is re-sent before Graph fades it. */
+	| { action: 'write'; target: Target; forced: boolean; keepAlive?: boolean }
 	| { action: 'skip'; reason: SkipReason }
 	| { action: 'fail'; message: string };
 
@@ -44,6 +45,11 @@ export interface UserSyncInput {
 	forced: boolean;
 	mapToTeams: (externalStatus: string) => MappingResult<TeamsTarget>;
 	mapToExternal: (presence: PresencePair) => MappingResult<string>;
+	/**
+	 * Application sessions only: Graph fades an Available session to idle after 5 minutes and to Away after 10
+	 * unless it is set again. An unchanged Available target last written this long ago is re-sent.
+	 */
+	keepAliveMs?: number;
 }
 
 export interface UserSyncPlan {
@@ -173,6 +179,20 @@ export function planUserSync(input: UserSyncInput): UserSyncPlan {
 			plan.fromTeams = { action: 'skip', reason: 'superseded' };
 		}
 	}
+	// Keep an Available application session alive: re-send it before Graph fades it.
+	if (
+		input.keepAliveMs !== undefined &&
+		plan.toTeams?.action === 'skip' &&
+		plan.toTeams.reason === 'unchanged' &&
+		previous.wroteTeams === 'Available/Available' &&
+		previous.wroteTeamsAt !== undefined &&
+		input.now - previous.wroteTeamsAt >= input.keepAliveMs
+	) {
+		const mapping = input.mapToTeams(input.externalStatus as string);
+		if (mapping.kind === 'mapped' && teamsTargetKey(mapping.target) === previous.wroteTeams) {
+			plan.toTeams = { action: 'write', target: mapping.target, forced: false, keepAlive: true };
+		}
+	}
 	// Nothing to write because the other side already shows it: remember it as sent.
 	if (plan.fromTeams?.action === 'skip' && plan.fromTeams.reason === 'unchanged' && teamsSide) {
 		record.sentToExternal = teamsSide.observed.value;
@@ -190,8 +210,8 @@ function setOptional<Key extends keyof UserSyncRecord>(
 }
 
 /** After a successful write to Teams: remember what was sent and what Teams will echo back. */
-export function recordTeamsWrite(record: UserSyncRecord, target: TeamsTarget): UserSyncRecord {
-	const next: UserSyncRecord = { ...record, wroteTeams: teamsTargetKey(target) };
+export function recordTeamsWrite(record: UserSyncRecord, target: TeamsTarget, now: number): UserSyncRecord {
+	const next: UserSyncRecord = { ...record, wroteTeams: teamsTargetKey(target), wroteTeamsAt: now };
 	if (record.external !== undefined) next.sentToTeams = record.external.value;
 	return next;
 }

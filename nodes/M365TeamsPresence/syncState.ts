@@ -19,6 +19,8 @@ export interface UserSyncRecord {
 	sentToExternal?: string;
 	/** What this sync last wrote to Teams ("Busy/InACall" or "clear"): seeing it come back is an echo. */
 	wroteTeams?: string;
+	/** When that write happened (epoch ms): Available sessions fade unless re-sent within 5 minutes. */
+	wroteTeamsAt?: number;
 	/** What this sync last told the external system to take (normalized): seeing it come back is an echo. */
 	wroteExternal?: string;
 }
@@ -49,6 +51,7 @@ function cleanRecord(raw: unknown): UserSyncRecord | undefined {
 	for (const key of ['sentToTeams', 'sentToExternal', 'wroteTeams', 'wroteExternal'] as const) {
 		if (typeof source[key] === 'string') record[key] = source[key] as string;
 	}
+	if (typeof source.wroteTeamsAt === 'number') record.wroteTeamsAt = source.wroteTeamsAt;
 	return record;
 }
 

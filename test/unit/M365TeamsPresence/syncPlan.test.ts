@@ -64,14 +64,14 @@ describe('to Teams', () => {
 			target: { kind: 'set', availability: 'Busy', activity: 'InACall' },
 			forced: false,
 		});
-		const written = recordTeamsWrite(first.record, (first.toTeams as { target: TeamsTarget }).target);
+		const written = recordTeamsWrite(first.record, (first.toTeams as { target: TeamsTarget }).target, T0);
 		const second = plan(written, T0 + 60_000, 'toTeams', { external: 'On a call' });
 		expect(second.toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
 	});
 
 	it('holds back a change until it has lasted the threshold (the 15-second rule)', () => {
 		const start = plan(undefined, T0, 'toTeams', { external: 'Ready' });
-		const record = recordTeamsWrite(start.record, { kind: 'set', ...available });
+		const record = recordTeamsWrite(start.record, { kind: 'set', ...available }, T0);
 		const change = plan(record, T0 + 60_000, 'toTeams', { external: 'On a call' });
 		expect(change.toTeams).toEqual({ action: 'skip', reason: 'shortLived' });
 		const tooSoon = plan(change.record, T0 + 60_000 + 14_999, 'toTeams', { external: 'On a call' });
@@ -82,7 +82,7 @@ describe('to Teams', () => {
 
 	it('drops a status that was replaced before it lasted the threshold', () => {
 		const start = plan(undefined, T0, 'toTeams', { external: 'Ready' });
-		const record = recordTeamsWrite(start.record, { kind: 'set', ...available });
+		const record = recordTeamsWrite(start.record, { kind: 'set', ...available }, T0);
 		const blip = plan(record, T0 + 1_000, 'toTeams', { external: 'Away' });
 		expect(blip.toTeams).toEqual({ action: 'skip', reason: 'shortLived' });
 		const back = plan(blip.record, T0 + 5_000, 'toTeams', { external: 'Ready' });
@@ -94,7 +94,7 @@ describe('to Teams', () => {
 
 	it('uses the time the external system reports for the threshold', () => {
 		const start = plan(undefined, T0, 'toTeams', { external: 'Ready' });
-		const record = recordTeamsWrite(start.record, { kind: 'set', ...available });
+		const record = recordTeamsWrite(start.record, { kind: 'set', ...available }, T0);
 		const change = plan(record, T0 + 60_000, 'toTeams', {
 			external: 'On a call',
 			externalChangedAt: T0 + 30_000,
@@ -111,7 +111,7 @@ describe('to Teams', () => {
 
 	it('re-sends unchanged statuses on a forced resync', () => {
 		const start = plan(undefined, T0, 'toTeams', { external: 'Ready' });
-		const record = recordTeamsWrite(start.record, { kind: 'set', ...available });
+		const record = recordTeamsWrite(start.record, { kind: 'set', ...available }, T0);
 		const forced = plan(record, T0 + 3_600_000, 'toTeams', { external: 'Ready' }, true);
 		expect(forced.toTeams).toEqual({
 			action: 'write',
@@ -154,7 +154,7 @@ describe('both directions', () => {
 		// Both sides are new; ties go to the external system.
 		expect(first.toTeams?.action).toBe('write');
 		expect(first.fromTeams).toEqual({ action: 'skip', reason: 'superseded' });
-		const written = recordTeamsWrite(first.record, { kind: 'set', ...inACall });
+		const written = recordTeamsWrite(first.record, { kind: 'set', ...inACall }, T0);
 		const next = plan(written, T0 + 60_000, 'both', { external: 'On a call', teams: inACall });
 		expect(next.fromTeams).toEqual({ action: 'skip', reason: 'echo' });
 		expect(next.toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
@@ -224,5 +224,34 @@ describe('both directions', () => {
 		const forced = plan(record, T0, 'both', { external: 'On a call', teams: inACall }, true);
 		expect(forced.toTeams?.action).toBe('write');
 		expect(forced.fromTeams).toEqual({ action: 'skip', reason: 'echo' });
+	});
+});
+
+describe('keeping application sessions alive', () => {
+	it('re-sends an unchanged Available session before Graph fades it, and nothing else', () => {
+		const start = plan(undefined, T0, 'toTeams', { external: 'Ready' });
+		const record = recordTeamsWrite(start.record, { kind: 'set', ...available }, T0);
+		const input = (now: number, external: string, written: UserSyncRecord): UserSyncInput => ({
+			record: written,
+			now,
+			direction: 'toTeams',
+			externalStatus: external,
+			thresholdMs: THRESHOLD,
+			forced: false,
+			mapToTeams,
+			mapToExternal,
+			keepAliveMs: 240_000,
+		});
+		expect(planUserSync(input(T0 + 239_000, 'Ready', record)).toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
+		expect(planUserSync(input(T0 + 240_000, 'Ready', record)).toTeams).toEqual({
+			action: 'write',
+			target: { kind: 'set', ...available },
+			forced: false,
+			keepAlive: true,
+		});
+		const busy = recordTeamsWrite(start.record, { kind: 'set', ...inACall }, T0);
+		busy.external = { value: 'on a call', since: T0 - 60_000 };
+		busy.sentToTeams = 'on a call';
+		expect(planUserSync(input(T0 + 600_000, 'On a call', busy)).toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
 	});
 });
