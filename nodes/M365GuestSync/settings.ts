@@ -1,0 +1,88 @@
+/** Reads the node-level settings the guest operations share, checking them once with a message that says the fix. */
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, type InvitationSettings } from './directory';
+import { checkEmail } from './email';
+import { defaultMarkerAttribute, isMarkerAttribute } from './marker';
+import type { SourceRow } from './plan';
+
+export async function readMarkerAttribute(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const configured = String(this.getNodeParameter('options.markerAttribute', itemIndex, '') ?? '').trim();
+	if (configured !== '') {
+		if (!isMarkerAttribute(configured)) {
+			throw new NodeOperationError(this.getNode(), `'${configured}' is not a directory extension attribute name`, {
+				itemIndex,
+				description:
+					'Use the name Graph gives the extension property: extension_<app ID without dashes>_<name>, e.g. extension_0a1b2c3d4e5f60718293a4b5c6d7e8f9_m365GuestSyncSource. Leave the field empty to use the credential\'s app.',
+			});
+		}
+		return configured;
+	}
+	const credentials = await this.getCredentials<{ clientId?: string }>(CREDENTIAL_TYPE, itemIndex);
+	const clientId = String(credentials.clientId ?? '').trim();
+	if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(clientId)) {
+		throw new NodeOperationError(this.getNode(), 'The credential has no valid client ID to derive the marker attribute from', {
+			itemIndex,
+			description: 'Set Options > Marker Attribute to the directory extension attribute name, or fix the credential\'s Client ID.',
+		});
+	}
+	return defaultMarkerAttribute(clientId);
+}
+
+export function readSourceName(this: IExecuteFunctions, itemIndex: number): string {
+	const sourceName = String(this.getNodeParameter('sourceName', itemIndex, '') ?? '').trim();
+	if (sourceName === '' || sourceName.length > 256) {
+		throw new NodeOperationError(this.getNode(), 'Source Name is empty or longer than 256 characters', {
+			itemIndex,
+			description: 'Give the platform these users come from, e.g. slack. It marks the guests this sync manages.',
+		});
+	}
+	return sourceName;
+}
+
+export function readInvitationSettings(this: IExecuteFunctions, itemIndex: number): InvitationSettings {
+	const invitation = this.getNodeParameter('invitation', itemIndex, {}) as IDataObject;
+	const inviteRedirectUrl = String(invitation.inviteRedirectUrl ?? 'https://teams.microsoft.com').trim();
+	if (!/^https?:\/\/\S+$/i.test(inviteRedirectUrl)) {
+		throw new NodeOperationError(this.getNode(), `Redirect URL '${inviteRedirectUrl}' is not a URL`, {
+			itemIndex,
+			description: 'Give an https:// address, e.g. https://teams.microsoft.com.',
+		});
+	}
+	const ccRecipients = String(invitation.ccRecipients ?? '')
+		.split(',')
+		.map((address) => address.trim())
+		.filter((address) => address !== '');
+	for (const address of ccRecipients) {
+		if (!checkEmail(address).ok) {
+			throw new NodeOperationError(this.getNode(), `CC recipient '${address}' is not an email address`, { itemIndex });
+		}
+	}
+	return {
+		inviteRedirectUrl,
+		sendInvitationMessage: invitation.sendInvitationMessage === true,
+		customizedMessageBody: String(invitation.customizedMessageBody ?? '').trim() || undefined,
+		messageLanguage: String(invitation.messageLanguage ?? '').trim() || undefined,
+		ccRecipients,
+	};
+}
+
+function optionalString(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	return typeof value === 'string' ? value : String(value);
+}
+
+/** One input item's source user fields, as mapped in the node. */
+export function readSourceRow(this: IExecuteFunctions, itemIndex: number): SourceRow {
+	const attributes = this.getNodeParameter('attributes', itemIndex, {}) as IDataObject;
+	return {
+		itemIndex,
+		email: this.getNodeParameter('email', itemIndex, ''),
+		displayName: optionalString(this.getNodeParameter('displayName', itemIndex, '')),
+		companyName: optionalString(attributes.companyName),
+		jobTitle: optionalString(attributes.jobTitle),
+		externalId: optionalString(attributes.externalId),
+		sourcePlatform: optionalString(attributes.sourcePlatform),
+	};
+}
