@@ -3,3 +3,4 @@ import './environment';
 
 export { runNode, type RunNodeOptions, type RunNodeResult } from './runNode';
 export { credentialTypes, registerCredentialTypes } from './credentialTypes';
+export { runPoll, type RunPollOptions, type RunPollResult } from './runPoll';
