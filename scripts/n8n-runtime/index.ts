@@ -1,0 +1,37 @@
+// The real-n8n runtime for e2e tests, the demo and the benchmarks: install, pack, start, drive.
+export { ensureN8n, type N8nRuntime } from './install';
+export { packPackage, REPO_ROOT } from './pack';
+export {
+	startN8n,
+	restartN8n,
+	parseLogEntries,
+	PACKAGE_NAME,
+	type N8nInstance,
+	type N8nLogEntry,
+	type StartN8nOptions,
+} from './instance';
+export { signInAsOwner, N8nRestClient, N8nRestError, DEFAULT_OWNER, type OwnerAccount } from './rest';
+export {
+	importCredentials,
+	importWorkflow,
+	executeWorkflow,
+	n8nCli,
+	WorkflowExecutionFailed,
+	type CredentialImport,
+	type WorkflowImport,
+} from './cli';
+export {
+	createCredential,
+	createWorkflow,
+	getWorkflow,
+	activateWorkflow,
+	deactivateWorkflow,
+	runWorkflowManually,
+	listExecutions,
+	getExecution,
+	waitForExecutions,
+	nodeOutput,
+	type StoredWorkflow,
+	type Execution,
+	type ExecutionSummary,
+} from './workflows';

@@ -1,0 +1,211 @@
+// One real n8n process with this package installed as a community package: its own user folder (SQLite,
+// settings, installed nodes), random ports, logs in a file. Stopping kills its whole process group (the
+// task runner too), and so does the test process exiting, so no n8n outlives the run that started it.
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import { ensureN8n, type N8nRuntime } from './install';
+import { freePort } from './ports';
+import { run } from './run';
+
+export interface StartN8nOptions {
+	/** the packed package to install into the user folder; omit when restarting a folder that already has it */
+	packageTgz?: string;
+	/** extra environment for n8n (and for CLI commands run against this instance) */
+	env?: NodeJS.ProcessEnv;
+	/** reuse a user folder (its database, encryption key and installed package) */
+	userFolder?: string;
+	/** keep the same port across a restart, so webhook URLs registered before stay valid */
+	port?: number;
+}
+
+export interface N8nInstance {
+	runtime: N8nRuntime;
+	baseUrl: string;
+	/** what n8n builds its webhook URLs from (WEBHOOK_URL), ending in '/' */
+	webhookUrl: string;
+	port: number;
+	userFolder: string;
+	logFile: string;
+	/** the environment n8n runs with; CLI commands against this instance start from it */
+	env: NodeJS.ProcessEnv;
+	/** what was asked for on top of the defaults (kept across a restart) */
+	extraEnv: NodeJS.ProcessEnv;
+	process: ChildProcess;
+	/** everything n8n wrote so far */
+	logs(): string;
+	/** n8n's log lines as parsed JSON (other output, such as a crash trace, is left out) */
+	logEntries(): N8nLogEntry[];
+	stop(): Promise<void>;
+}
+
+export interface N8nLogEntry {
+	level: string;
+	message: string;
+	[field: string]: unknown;
+}
+
+export function parseLogEntries(text: string): N8nLogEntry[] {
+	const entries: N8nLogEntry[] = [];
+	for (const line of text.split('\n')) {
+		if (!line.startsWith('{')) continue;
+		try {
+			const entry = JSON.parse(line) as Partial<N8nLogEntry>;
+			if (typeof entry.level === 'string' && typeof entry.message === 'string') entries.push(entry as N8nLogEntry);
+		} catch {
+			// not a log line
+		}
+	}
+	return entries;
+}
+
+export const PACKAGE_NAME = 'n8n-nodes-m365-integration';
+const READY_DEADLINE_MS = 240_000;
+const STOP_GRACE_MS = 20_000;
+const POLL_MS = 250;
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+function installExitHook(): void {
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	process.on('exit', () => {
+		for (const child of running) killGroup(child, 'SIGKILL');
+	});
+}
+
+/** The settings every instance runs with; `n8n --help` and n8n's config package name them. */
+export function baseEnv(userFolder: string, port: number, brokerPort: number): NodeJS.ProcessEnv {
+	const baseUrl = `http://127.0.0.1:${port}`;
+	return {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		TZ: process.env.TZ ?? 'UTC',
+		// The emulator's self-signed certificate, trusted by n8n and by its task runner.
+		NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? process.env.M365_EMULATOR_CA_CERT,
+		M365_EMULATOR_CA_CERT: process.env.M365_EMULATOR_CA_CERT,
+		M365_ALLOWED_CUSTOM_HOSTS: process.env.M365_ALLOWED_CUSTOM_HOSTS,
+		N8N_USER_FOLDER: userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		// One JSON object per line: tests pick out warnings and errors without parsing prose.
+		N8N_LOG_FORMAT: 'json',
+		NO_COLOR: '1',
+	};
+}
+
+async function installPackage(userFolder: string, packageTgz: string): Promise<void> {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest)) {
+		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+	}
+	// n8n supplies n8n-workflow itself: a second copy would split its classes (instanceof checks fail).
+	await run('npm', ['install', packageTgz, '--omit=peer', '--ignore-scripts', '--prefer-offline'], {
+		cwd: nodesDir,
+		logFile: path.join(userFolder, 'install-package.log'),
+	});
+}
+
+async function waitUntilReady(instance: N8nInstance): Promise<void> {
+	const deadline = Date.now() + READY_DEADLINE_MS;
+	for (;;) {
+		if (instance.process.exitCode !== null || instance.process.signalCode !== null) {
+			throw new Error(`n8n exited before it was ready:\n${instance.logs().slice(-4000)}`);
+		}
+		try {
+			const response = await fetch(`${instance.baseUrl}/healthz/readiness`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await instance.stop();
+			throw new Error(`n8n was not ready within ${READY_DEADLINE_MS / 1000}s:\n${instance.logs().slice(-4000)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+}
+
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
+	const runtime = await ensureN8n();
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'm365-n8n-'));
+	if (options.packageTgz) await installPackage(userFolder, options.packageTgz);
+	const port = options.port ?? (await freePort());
+	const env = { ...baseEnv(userFolder, port, await freePort()), ...options.env };
+	const logFile = path.join(userFolder, `n8n-${Date.now()}.log`);
+	const logFd = fs.openSync(logFile, 'a');
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+		cwd: userFolder,
+		env,
+		detached: true,
+		stdio: ['ignore', logFd, logFd],
+	});
+	fs.closeSync(logFd);
+	running.add(child);
+	installExitHook();
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	exited.then(() => running.delete(child)).catch(() => undefined);
+
+	const instance: N8nInstance = {
+		runtime,
+		baseUrl: `http://127.0.0.1:${port}`,
+		webhookUrl: `http://127.0.0.1:${port}/`,
+		port,
+		userFolder,
+		logFile,
+		env,
+		extraEnv: options.env ?? {},
+		process: child,
+		logs: () => fs.readFileSync(logFile, 'utf8'),
+		logEntries: () => parseLogEntries(fs.readFileSync(logFile, 'utf8')),
+		stop: async () => {
+			killGroup(child, 'SIGTERM');
+			const grace = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
+			await exited;
+			clearTimeout(grace);
+			// The task runner is in the same group; make sure nothing of it is left.
+			killGroup(child, 'SIGKILL');
+		},
+	};
+	await waitUntilReady(instance);
+	return instance;
+}
+
+/** Stops the instance and starts n8n again on the same user folder and port (database, owner and package kept). */
+export async function restartN8n(instance: N8nInstance, env?: NodeJS.ProcessEnv): Promise<N8nInstance> {
+	await instance.stop();
+	return await startN8n({
+		userFolder: instance.userFolder,
+		port: instance.port,
+		env: { ...instance.extraEnv, ...env },
+	});
+}
