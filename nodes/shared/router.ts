@@ -4,7 +4,9 @@
  * items, the whole input (`executeBatch`), and then pair their outputs themselves.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from './nodeErrors';
 
 export interface OperationModule {
 	description: INodeProperties[];
@@ -62,12 +64,7 @@ export async function routeItems(this: IExecuteFunctions, operations: OperationM
 				output.push(errorItem(error, i));
 				continue;
 			}
-			if (error instanceof NodeOperationError || error instanceof NodeApiError) {
-				const context = (error as { context?: IDataObject }).context;
-				if (context && context.itemIndex === undefined) context.itemIndex = i;
-				throw error;
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			throw asNodeError(error, this.getNode(), i);
 		}
 	}
 

@@ -116,6 +116,20 @@ export function graphScope(graphHost: string): string {
 	return `https://${graphHost}/.default`;
 }
 
+function tokenRequestError(error: unknown, settings: TenantAppSettings): TokenRequestError {
+	const info = readAadError(error);
+	const text = error instanceof Error ? error.message : '';
+	if (!info.code && !info.status && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|timed out|ECONNRESET|certificate/i.test(text)) {
+		return new TokenRequestError(
+			`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${text.split('\n')[0]}). Check the National Cloud setting, the network and any proxy.`,
+		);
+	}
+	return new TokenRequestError(
+		describeTokenFailure(info, { tenantId: settings.tenantId, clientId: settings.clientId, loginHost: settings.loginHost }),
+		info.code,
+	);
+}
+
 /**
  * Returns a token for Microsoft Graph. `forceRefresh` skips msal's cache: used after Graph refused a token that
  * msal still considered valid (revoked, or a clock that disagrees).
@@ -125,24 +139,10 @@ export async function getTenantAppToken(
 	options: { forceRefresh?: boolean; sender?: TokenHttpSender } = {},
 ): Promise<AppToken> {
 	const { app } = entryFor(settings, options.sender);
-	let result;
-	try {
-		result = await app.acquireTokenByClientCredential({
-			scopes: [graphScope(settings.graphHost)],
-			skipCache: options.forceRefresh === true,
-		});
-	} catch (error) {
-		const info = readAadError(error);
-		if (!info.code && !info.status && error instanceof Error && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|timed out|ECONNRESET|certificate/i.test(error.message)) {
-			throw new TokenRequestError(
-				`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${error.message.split('\n')[0]}). Check the National Cloud setting, the network and any proxy.`,
-			);
-		}
-		throw new TokenRequestError(
-			describeTokenFailure(info, { tenantId: settings.tenantId, clientId: settings.clientId, loginHost: settings.loginHost }),
-			info.code,
-		);
-	}
+	const result = await app
+		.acquireTokenByClientCredential({ scopes: [graphScope(settings.graphHost)], skipCache: options.forceRefresh === true })
+		.catch((error: unknown) => ({ failure: error }));
+	if (result && 'failure' in result) throw tokenRequestError(result.failure, settings);
 	// msal resolves with an empty token when the endpoint answers 404 with an empty body: treat that as a failure.
 	if (!result?.accessToken) {
 		throw new TokenRequestError(

@@ -123,7 +123,8 @@ export async function graphBatch(
 
 		const tasks = chunkForBatch(pending).map((chunk) => async () => {
 			const byId = new Map(chunk.map((item) => [item.id, item]));
-			let responses: WireResponse[];
+			let responses: WireResponse[] = [];
+			let failure: unknown;
 			try {
 				const answer = await graphRequest.call<GraphFunctions, [Parameters<typeof graphRequest>[0]], Promise<{ responses: WireResponse[] }>>(this, {
 					credentialType,
@@ -137,12 +138,14 @@ export async function graphBatch(
 				});
 				responses = answer?.responses ?? [];
 			} catch (error) {
-				const status = graphFailureOf(error)?.status ?? 0;
-				if (error instanceof AmbiguousWriteError || isNetworkError(error) || status >= 500) {
-					for (const item of chunk) await handleLost(item, (error as Error).message);
-					return;
-				}
-				throw error;
+				failure = error;
+			}
+			if (failure !== undefined) {
+				const status = graphFailureOf(failure)?.status ?? 0;
+				// A $batch that failed as a whole with 4xx (bad request, auth) fails the caller; lost answers are per item.
+				if (!(failure instanceof AmbiguousWriteError || isNetworkError(failure) || status >= 500)) throw failure;
+				for (const item of chunk) await handleLost(item, (failure as Error).message);
+				return;
 			}
 			for (const response of responses) {
 				const item = byId.get(response.id);

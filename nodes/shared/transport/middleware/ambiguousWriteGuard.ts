@@ -32,19 +32,18 @@ export class AmbiguousWriteGuard implements Middleware {
 	async execute(context: Context): Promise<void> {
 		const state = callState(context);
 		for (let attempt = 0; ; attempt++) {
-			let lostAnswer: string | undefined;
-			let networkError: unknown;
-			try {
-				await this.next!.execute(context);
+			const thrown = await this.next!.execute(context).then(
+				() => undefined,
+				(error: unknown) => ({ error }),
+			);
+			if (thrown && !isNetworkError(thrown.error)) throw thrown.error;
+			const networkError = thrown?.error;
+			if (!thrown) {
 				const status = context.response?.status ?? 0;
 				// Idempotent 503/504 were already retried by RetryHandler; a 5xx left on a write is ambiguous.
 				if (state.idempotent || !AMBIGUOUS_STATUSES.has(status)) return;
-				lostAnswer = `HTTP ${status}`;
-			} catch (error) {
-				if (!isNetworkError(error)) throw error;
-				networkError = error;
-				lostAnswer = (error as Error).message;
 			}
+			const lostAnswer = networkError ? (networkError as Error).message : `HTTP ${context.response?.status}`;
 			const lastAttempt = attempt + 1 >= MAX_ATTEMPTS;
 			if (!state.idempotent) {
 				if (!state.verifyAfterAmbiguousFailure) {

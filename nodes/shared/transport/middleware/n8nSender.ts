@@ -9,6 +9,7 @@
  */
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { getTenantAppToken, type TokenHttpSender } from '../../auth/tenantAppToken';
 import type { GraphConnection } from '../connection';
@@ -26,7 +27,7 @@ const REQUEST_TIMEOUT_MS = 100_000;
 
 function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
 	const record: Record<string, string> = {};
-	new Headers(headers ?? {}).forEach((value, name) => {
+	new Headers((headers ?? {}) as Record<string, string>).forEach((value, name) => {
 		record[name] = value;
 	});
 	return record;
@@ -45,7 +46,7 @@ function toResponse(result: FullResponse): Response {
 	else body = Buffer.from(JSON.stringify(result.body));
 	const status = result.statusCode;
 	const noBody = status === 204 || status === 205 || status === 304 || !body || body.length === 0;
-	return new Response(noBody ? null : new Uint8Array(body), { status, headers });
+	return new Response(noBody || !body ? null : new Uint8Array(body), { status, headers });
 }
 
 function isReconnectFailure(error: unknown): boolean {
@@ -117,7 +118,8 @@ export class N8nSender implements Middleware {
 			json: false,
 			timeout: REQUEST_TIMEOUT_MS,
 		};
-		let result: FullResponse;
+		let result: FullResponse | undefined;
+		let failure: unknown;
 		try {
 			if (this.connection.kind === 'tenantApp') {
 				const { accessToken } = await getTenantAppToken(this.connection.settings, {
@@ -138,17 +140,20 @@ export class N8nSender implements Middleware {
 				)) as FullResponse;
 			}
 		} catch (error) {
-			if (this.connection.kind === 'oauth2' && isReconnectFailure(error)) {
-				throw notSignedInError(this.ctx.getNode(), this.connection.credentialType);
-			}
-			const response = responseOf(error);
-			if (!response) {
-				if ((error as Error)?.name === 'TokenRequestError' || (error as Error)?.name === 'NodeOperationError') throw error;
-				throw sanitizedNetworkError(error, this.connection.graphHost);
-			}
-			result = response;
+			result = responseOf(error);
+			failure = result ? undefined : error;
 		}
-		context.response = toResponse(result);
+		if (failure !== undefined) throw this.failureToThrow(failure);
+		context.response = toResponse(result!);
+	}
+
+	/** n8n errors and token failures keep their message; anything else is a network failure, stripped of the request. */
+	private failureToThrow(error: unknown): Error {
+		const node = this.ctx.getNode();
+		if (this.connection.kind === 'oauth2' && isReconnectFailure(error)) return notSignedInError(node, this.connection.credentialType);
+		if ((error as Error)?.name === 'TokenRequestError') return new NodeOperationError(node, (error as Error).message);
+		if (error instanceof NodeOperationError) return error;
+		return sanitizedNetworkError(error, this.connection.graphHost);
 	}
 }
 
