@@ -1,0 +1,239 @@
+// Finding changes without notifications: polling mode reads every target this way on each poll, and webhook mode
+// does the same to catch up after Graph says notifications were missed or a subscription was removed.
+// Mail and channel messages use Graph delta queries; chats are read newest-first down to the cursor; presence is
+// read for all watched users at once and compared with what was last seen.
+import type { Chat, ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
+
+import { graphFor, type GraphFunctions, type GraphRequest } from '../shared/transport';
+import type { ChangedResource } from './resourcePaths';
+import type { TargetCursor } from './staticData';
+import type { SubscriptionTarget, TargetKind } from './targets';
+
+export interface ReadResult {
+	changes: Array<{ changed: ChangedResource; changeType: string }>;
+	cursor: TargetCursor;
+}
+
+/** Targets Graph offers no way to read without notifications (tenant-wide getAllMessages resources). */
+export const KINDS_WITHOUT_READER: readonly TargetKind[] = ['allChannelMessages', 'allChatMessages'];
+
+/** Chat pages are read newest first; this overlap re-reads a little so a message stored late is not skipped. */
+const CHAT_OVERLAP_MS = 5 * 60_000;
+
+type Removed = { '@removed'?: { reason?: string } };
+
+function createdAtOrAfter(value: string | null | undefined, since: string | undefined): boolean {
+	if (!since) return true;
+	if (!value) return false;
+	return Date.parse(value) >= Date.parse(since);
+}
+
+function latest(a: string | undefined, b: string | null | undefined): string | undefined {
+	if (!b) return a;
+	if (!a) return b;
+	return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+async function runDelta<T>(
+	ctx: GraphFunctions,
+	request: GraphRequest,
+): Promise<{ items: Array<T & Removed>; deltaLink?: string }> {
+	const items: Array<T & Removed> = [];
+	let deltaLink: string | undefined;
+	for await (const page of graphFor(ctx).pages<T & Removed>(request)) {
+		items.push(...page.value);
+		if (page.deltaLink) deltaLink = page.deltaLink;
+	}
+	return { items, deltaLink };
+}
+
+function mailDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor): GraphRequest {
+	if (cursor.deltaLink) return { credentialType, method: 'GET', url: cursor.deltaLink };
+	// Graph has message delta per folder only; "all folders" is read through the inbox.
+	const folder = target.folder && target.folder !== 'all' ? target.folder : 'inbox';
+	return {
+		credentialType,
+		method: 'GET',
+		url: `/users/${target.userId}/mailFolders/${folder}/messages/delta`,
+		qs: { changeType: 'created', $select: 'id,receivedDateTime' },
+		headers: { Prefer: 'odata.maxpagesize=50' },
+	};
+}
+
+function channelDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor): GraphRequest {
+	if (cursor.deltaLink) return { credentialType, method: 'GET', url: cursor.deltaLink };
+	return {
+		credentialType,
+		method: 'GET',
+		url: `/teams/${target.teamId}/channels/${target.channelId}/messages/delta`,
+	};
+}
+
+async function readChatMessages(
+	ctx: GraphFunctions,
+	credentialType: string,
+	chatId: string,
+	since: string | undefined,
+): Promise<ChatMessage[]> {
+	const found: ChatMessage[] = [];
+	for await (const page of graphFor(ctx).pages<ChatMessage>({
+		credentialType,
+		method: 'GET',
+		url: `/chats/${chatId}/messages`,
+		qs: { $top: 50 },
+	})) {
+		const recent = page.value.filter((m) => createdAtOrAfter(m.createdDateTime, since));
+		found.push(...recent);
+		// Newest first: a page with nothing recent means the rest is older still.
+		if (recent.length === 0) break;
+	}
+	return found;
+}
+
+async function presenceOf(ctx: GraphFunctions, credentialType: string, userIds: string[]): Promise<Presence[]> {
+	const response = await graphFor(ctx).request<{ value?: Presence[] }>({
+		credentialType,
+		method: 'POST',
+		url: '/communications/getPresencesByUserId',
+		body: { ids: userIds },
+		// A read expressed as POST: sending it twice changes nothing.
+		idempotent: true,
+	});
+	return response?.value ?? [];
+}
+
+/** Where a target starts: now, without emitting what already exists. */
+export async function startCursor(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	now: Date,
+): Promise<TargetCursor> {
+	const since = now.toISOString();
+	switch (target.kind) {
+		case 'mail': {
+			const { deltaLink } = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, {}));
+			return { deltaLink, since };
+		}
+		case 'channelMessages': {
+			const { deltaLink } = await runDelta<ChatMessage>(ctx, channelDeltaRequest(credentialType, target, {}));
+			return { deltaLink, since };
+		}
+		case 'presence': {
+			const lastSeen: Record<string, string> = {};
+			for (const p of await presenceOf(ctx, credentialType, target.userIds ?? [])) {
+				if (p.id) lastSeen[p.id] = `${p.availability ?? ''}/${p.activity ?? ''}`;
+			}
+			return { since, lastSeen };
+		}
+		default:
+			return { since };
+	}
+}
+
+/** The changes since the cursor, and the cursor to keep after they are emitted. */
+export async function readChanges(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	cursor: TargetCursor,
+	now: Date,
+): Promise<ReadResult> {
+	switch (target.kind) {
+		case 'mail': {
+			const { items, deltaLink } = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, cursor));
+			const changes = items
+				.filter((m) => !m['@removed'] && m.id && createdAtOrAfter(m.receivedDateTime, cursor.since))
+				.map((m) => ({
+					changed: { kind: 'mail' as const, userId: target.userId as string, messageId: m.id as string },
+					changeType: 'created',
+				}));
+			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink } };
+		}
+		case 'channelMessages': {
+			const { items, deltaLink } = await runDelta<ChatMessage>(ctx, channelDeltaRequest(credentialType, target, cursor));
+			const changes: ReadResult['changes'] = [];
+			for (const root of items) {
+				if (root['@removed'] || !root.id) continue;
+				if (createdAtOrAfter(root.createdDateTime, cursor.since)) {
+					changes.push({
+						changed: { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: root.id },
+						changeType: 'created',
+					});
+				}
+				// A new reply changes its root, so the root shows up in the delta: its new replies are read here.
+				const replies = await graphFor(ctx).all<ChatMessage>({
+					credentialType,
+					method: 'GET',
+					url: `/teams/${target.teamId}/channels/${target.channelId}/messages/${root.id}/replies`,
+				});
+				for (const reply of replies) {
+					if (!reply.id || !createdAtOrAfter(reply.createdDateTime, cursor.since)) continue;
+					changes.push({
+						changed: {
+							kind: 'channelMessage',
+							teamId: target.teamId!,
+							channelId: target.channelId!,
+							messageId: root.id,
+							replyId: reply.id,
+						},
+						changeType: 'created',
+					});
+				}
+			}
+			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink } };
+		}
+		case 'chatMessages':
+		case 'userChatMessages': {
+			const chatIds =
+				target.kind === 'chatMessages' ? [target.chatId as string] : await recentChatIds(ctx, credentialType, target, cursor.since);
+			const changes: ReadResult['changes'] = [];
+			let newest = cursor.since;
+			for (const chatId of chatIds) {
+				for (const message of await readChatMessages(ctx, credentialType, chatId, cursor.since)) {
+					if (!message.id) continue;
+					newest = latest(newest, message.createdDateTime);
+					changes.push({ changed: { kind: 'chatMessage', chatId, messageId: message.id }, changeType: 'created' });
+				}
+			}
+			const overlapped = newest ? new Date(Date.parse(newest) - CHAT_OVERLAP_MS).toISOString() : now.toISOString();
+			const since = cursor.since && Date.parse(overlapped) < Date.parse(cursor.since) ? cursor.since : overlapped;
+			// Oldest first, the order they were written in.
+			changes.reverse();
+			return { changes, cursor: { ...cursor, since } };
+		}
+		case 'presence': {
+			const changes: ReadResult['changes'] = [];
+			for (const p of await presenceOf(ctx, credentialType, target.userIds ?? [])) {
+				if (!p.id) continue;
+				if (cursor.lastSeen?.[p.id] === `${p.availability ?? ''}/${p.activity ?? ''}`) continue;
+				changes.push({ changed: { kind: 'presence', userId: p.id }, changeType: 'updated' });
+			}
+			return { changes, cursor };
+		}
+		default:
+			return { changes: [], cursor };
+	}
+}
+
+/** The chats of an account with a message since `since` (all its chats when Graph gives no preview). */
+async function recentChatIds(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	since: string | undefined,
+): Promise<string[]> {
+	const chats = await graphFor(ctx).all<Chat>({
+		credentialType,
+		method: 'GET',
+		url: `/users/${target.userId}/chats`,
+		qs: { $expand: 'lastMessagePreview', $top: 50 },
+	});
+	return chats
+		.filter((chat) => {
+			const previewAt = chat.lastMessagePreview?.createdDateTime;
+			return !previewAt || createdAtOrAfter(previewAt, since);
+		})
+		.map((chat) => chat.id)
+		.filter((id): id is string => typeof id === 'string');
+}

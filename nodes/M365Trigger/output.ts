@@ -1,0 +1,155 @@
+// Turns changed resources into the trigger's output items: each resource fetched in full from Graph (a notification
+// is never trusted for content), filtered to the chosen event, never emitted twice. Webhook and polling mode both
+// end here, which is what makes their output identical.
+import type { ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
+import { fetchUrlFor, type ChangedResource } from './resourcePaths';
+import { rememberEmitted, wasEmitted, type TriggerStaticData } from './staticData';
+import type { SubscriptionTarget, TriggerEvent } from './targets';
+
+export interface EventFilter {
+	event: TriggerEvent;
+	includeReplies: boolean;
+}
+
+/** What every output item says about where it came from, under `trigger`. */
+export interface TriggerInfo extends IDataObject {
+	event: TriggerEvent;
+	changeType: string;
+	teamId?: string;
+	channelId?: string;
+	chatId?: string;
+	mailbox?: string;
+	userId?: string;
+}
+
+type FetchedResource = ChatMessage | Message | Presence;
+
+/** The id that makes an item unique within its target (presence is tracked by state, not by id). */
+export function emittedIdOf(changed: ChangedResource): string | undefined {
+	switch (changed.kind) {
+		case 'channelMessage':
+			return changed.replyId ? `${changed.messageId}/${changed.replyId}` : changed.messageId;
+		case 'chatMessage':
+			return `${changed.chatId}/${changed.messageId}`;
+		case 'mail':
+			return changed.messageId;
+		case 'presence':
+			return undefined;
+	}
+}
+
+function presenceState(presence: Presence): string {
+	return `${presence.availability ?? ''}/${presence.activity ?? ''}`;
+}
+
+function wanted(filter: EventFilter, changed: ChangedResource, resource: FetchedResource): boolean {
+	if (changed.kind !== 'channelMessage') return true;
+	const message = resource as ChatMessage;
+	const isReply = Boolean(changed.replyId ?? message.replyToId);
+	if (filter.event === 'newChannelReply') return isReply;
+	return filter.includeReplies || !isReply;
+}
+
+function triggerInfo(filter: EventFilter, changeType: string, target: SubscriptionTarget, changed: ChangedResource): TriggerInfo {
+	const info: TriggerInfo = { event: filter.event, changeType };
+	switch (changed.kind) {
+		case 'channelMessage':
+			info.teamId = changed.teamId;
+			info.channelId = changed.channelId;
+			break;
+		case 'chatMessage':
+			info.chatId = changed.chatId;
+			break;
+		case 'mail':
+			info.mailbox = target.userId;
+			break;
+		case 'presence':
+			info.userId = changed.userId;
+			break;
+	}
+	return info;
+}
+
+/**
+ * Fetches the changed resources (one $batch per 20), drops what is not the chosen event or was emitted before,
+ * and returns the output items. Resources deleted before they could be read are skipped.
+ */
+export async function emitChanges(
+	ctx: GraphFunctions,
+	credentialType: string,
+	filter: EventFilter,
+	target: SubscriptionTarget,
+	changes: Array<{ changed: ChangedResource; changeType: string }>,
+	state: TriggerStaticData,
+	onFailure: (message: string) => void,
+): Promise<INodeExecutionData[]> {
+	const fresh: Array<{ changed: ChangedResource; changeType: string; requestId: string }> = [];
+	const seen = new Set<string>();
+	for (const { changed, changeType } of changes) {
+		const id = emittedIdOf(changed);
+		const dedupeKey = id ?? `presence:${(changed as { userId: string }).userId}`;
+		if (seen.has(dedupeKey) || (id !== undefined && wasEmitted(state, target.key, id))) continue;
+		seen.add(dedupeKey);
+		fresh.push({ changed, changeType, requestId: String(fresh.length + 1) });
+	}
+	if (fresh.length === 0) return [];
+
+	const requests: BatchRequestItem[] = fresh.map((f) => ({ id: f.requestId, method: 'GET', url: fetchUrlFor(f.changed) }));
+	const responses =
+		requests.length === 1
+			? [await fetchOne(ctx, credentialType, requests[0])]
+			: await graphFor(ctx).batch<FetchedResource>(credentialType, requests);
+	const byId = new Map(responses.map((r) => [r.id, r]));
+
+	const items: INodeExecutionData[] = [];
+	const emittedIds: string[] = [];
+	const cursor = (state.cursors[target.key] ??= {});
+	for (const f of fresh) {
+		const response = byId.get(f.requestId);
+		if (!response || response.status === 404) continue;
+		if (response.status < 200 || response.status >= 300) {
+			onFailure(
+				`Could not read ${fetchUrlFor(f.changed)}: ${response.status} ${response.error?.code ?? ''} ${response.error?.message ?? ''}`.trim(),
+			);
+			continue;
+		}
+		const resource = response.body as FetchedResource;
+		if (f.changed.kind === 'presence') {
+			const lastSeen = (cursor.lastSeen ??= {});
+			const current = presenceState(resource as Presence);
+			if (lastSeen[f.changed.userId] === current) continue;
+			lastSeen[f.changed.userId] = current;
+		}
+		if (!wanted(filter, f.changed, resource)) continue;
+		const id = emittedIdOf(f.changed);
+		if (id !== undefined) emittedIds.push(id);
+		items.push({
+			json: { ...(resource as IDataObject), trigger: triggerInfo(filter, f.changeType, target, f.changed) },
+		});
+	}
+	rememberEmitted(state, target.key, emittedIds);
+	return items;
+}
+
+async function fetchOne(
+	ctx: GraphFunctions,
+	credentialType: string,
+	request: BatchRequestItem,
+): Promise<{ id: string; status: number; body: unknown; error?: { code: string; message: string } }> {
+	try {
+		const body = await graphFor(ctx).request<FetchedResource>({ credentialType, method: 'GET', url: request.url });
+		return { id: request.id, status: 200, body };
+	} catch (error) {
+		const context = (error as { context?: { status?: unknown; graphCode?: unknown } }).context;
+		const status = Number(context?.status ?? (error as { httpCode?: string }).httpCode ?? 500);
+		return {
+			id: request.id,
+			status,
+			body: undefined,
+			error: { code: String(context?.graphCode ?? 'Error'), message: (error as Error).message },
+		};
+	}
+}

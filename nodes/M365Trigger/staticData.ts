@@ -1,0 +1,70 @@
+// What the trigger keeps in the workflow's static data (node scope), typed. n8n persists it after activation,
+// after each webhook call and after each poll, so it survives restarts and is shared by main, webhook and worker
+// processes in queue mode.
+import type { IDataObject } from 'n8n-workflow';
+
+import type { SubscriptionTarget } from './targets';
+
+export interface StoredSubscription {
+	id: string;
+	/** What the subscription watches, kept whole so a notification can be handled without re-reading Graph. */
+	target: SubscriptionTarget;
+	/** The random secret Graph echoes in every notification of this subscription. */
+	clientState: string;
+	expirationDateTime: string;
+	/** The notification URL it was created with; a different one (moved n8n, test vs production) means recreate. */
+	notificationUrl: string;
+}
+
+/** Where a target's catch-up or polling stands. */
+export interface TargetCursor {
+	/** Graph deltaLink, for targets read through delta queries. */
+	deltaLink?: string;
+	/** ISO time: only items created at or after it are new. */
+	since?: string;
+	/** Last seen state per id (presence: "availability/activity"). */
+	lastSeen?: Record<string, string>;
+	/** Set when notifications may have been lost while no webhook call could emit (a subscription recreated at
+	 * n8n start); the next webhook call catches up. */
+	catchUpPending?: boolean;
+}
+
+export interface TriggerStaticData {
+	subscriptions: Record<string, StoredSubscription>;
+	cursors: Record<string, TargetCursor>;
+	/** Ids already emitted per target, newest last, so catch-up and polling never emit an item twice. */
+	emitted: Record<string, string[]>;
+}
+
+/** How many emitted ids to remember per target: well above what arrives between two catch-ups or polls. */
+export const EMITTED_IDS_KEPT = 1000;
+
+/**
+ * The node's state. Test runs ("Listen for test event") keep theirs apart: their subscriptions point at the test
+ * URL, and deleting them when the test ends must not touch the active workflow's subscriptions.
+ */
+export function triggerState(staticData: IDataObject, mode: string): TriggerStaticData {
+	const bucket = mode === 'manual' ? 'test' : 'production';
+	staticData[bucket] ??= {};
+	const state = staticData[bucket] as unknown as Partial<TriggerStaticData>;
+	state.subscriptions ??= {};
+	state.cursors ??= {};
+	state.emitted ??= {};
+	return state as TriggerStaticData;
+}
+
+export function wasEmitted(state: TriggerStaticData, targetKey: string, id: string): boolean {
+	return (state.emitted[targetKey] ?? []).includes(id);
+}
+
+export function rememberEmitted(state: TriggerStaticData, targetKey: string, ids: string[]): void {
+	if (ids.length === 0) return;
+	const kept = [...(state.emitted[targetKey] ?? []), ...ids];
+	state.emitted[targetKey] = kept.slice(Math.max(0, kept.length - EMITTED_IDS_KEPT));
+}
+
+/** Drops everything kept for targets the node no longer watches. */
+export function forgetTargetsExcept(state: TriggerStaticData, keep: Set<string>): void {
+	for (const key of Object.keys(state.cursors)) if (!keep.has(key)) delete state.cursors[key];
+	for (const key of Object.keys(state.emitted)) if (!keep.has(key)) delete state.emitted[key];
+}

@@ -1,0 +1,190 @@
+// Graph subscriptions of one trigger node: create, renew, recreate, delete, all through the shared transport.
+// `reconcileSubscriptions` is the one routine every path uses (activation, each n8n start, lifecycle events), so
+// "keep one live subscription per target" is written once.
+import type { Subscription } from '@microsoft/microsoft-graph-types';
+
+import { graphFailureOf, graphFor, type GraphFunctions } from '../shared/transport';
+import { newClientState } from './clientState';
+import type { StoredSubscription, TriggerStaticData } from './staticData';
+import { expirationFor, hasExpired, renewalDue } from './subscriptionPolicy';
+import type { SubscriptionTarget } from './targets';
+
+export interface ReconcileResult {
+	created: string[];
+	renewed: string[];
+	/** Targets whose subscription had vanished or expired: notifications may have been lost, so catch up. */
+	recreated: string[];
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Settles a Graph call into a value or the transport's own error (already a NodeApiError), to inspect without re-wrapping. */
+async function settle<T>(call: Promise<T>): Promise<Outcome<T>> {
+	return await call.then(
+		(value): Outcome<T> => ({ ok: true, value }),
+		(error: unknown): Outcome<T> => ({ ok: false, error }),
+	);
+}
+
+function isGone(error: unknown): boolean {
+	const status = graphFailureOf(error)?.status ?? Number((error as { httpCode?: string })?.httpCode);
+	return status === 404;
+}
+
+export async function createSubscription(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	notificationUrl: string,
+	now: Date,
+): Promise<StoredSubscription> {
+	const clientState = newClientState();
+	const created = await graphFor(ctx).request<Subscription>({
+		credentialType,
+		method: 'POST',
+		url: '/subscriptions',
+		body: {
+			changeType: target.changeType,
+			notificationUrl,
+			// Always set: Graph requires it above one hour on Teams and presence resources, and its
+			// reauthorizationRequired and subscriptionRemoved events are how the node stays subscribed.
+			lifecycleNotificationUrl: notificationUrl,
+			resource: target.resource,
+			expirationDateTime: expirationFor(target.kind, now),
+			clientState,
+			latestSupportedTlsVersion: 'v1_2',
+		},
+	});
+	if (!created?.id) throw new Error('Microsoft Graph created a subscription but returned no id');
+	return {
+		id: created.id,
+		target,
+		clientState,
+		expirationDateTime: created.expirationDateTime ?? expirationFor(target.kind, now),
+		notificationUrl,
+	};
+}
+
+/** PATCHes a new expiry (which also reauthorizes). Returns false when Graph no longer has the subscription. */
+export async function renewSubscription(
+	ctx: GraphFunctions,
+	credentialType: string,
+	stored: StoredSubscription,
+	now: Date,
+): Promise<boolean> {
+	const outcome = await settle(
+		graphFor(ctx).request<Subscription>({
+			credentialType,
+			method: 'PATCH',
+			url: `/subscriptions/${stored.id}`,
+			body: { expirationDateTime: expirationFor(stored.target.kind, now) },
+			// Setting an absolute expiry twice has the same effect as once.
+			idempotent: true,
+		}),
+	);
+	if (!outcome.ok) {
+		if (isGone(outcome.error)) return false;
+		throw outcome.error;
+	}
+	stored.expirationDateTime = outcome.value?.expirationDateTime ?? expirationFor(stored.target.kind, now);
+	return true;
+}
+
+export async function deleteSubscription(
+	ctx: GraphFunctions,
+	credentialType: string,
+	subscriptionId: string,
+): Promise<void> {
+	const outcome = await settle(
+		graphFor(ctx).request({ credentialType, method: 'DELETE', url: `/subscriptions/${subscriptionId}` }),
+	);
+	// Already gone (expired, removed by Graph, deleted by an earlier deactivation): that is the goal.
+	if (!outcome.ok && !isGone(outcome.error)) throw outcome.error;
+}
+
+/**
+ * Makes Graph hold exactly one live subscription per target, pointing at `notificationUrl`: renews the ones that
+ * are due (all of them with `renewAll`), recreates vanished or expired ones, creates missing ones and deletes the
+ * ones for targets the node no longer watches.
+ */
+export async function reconcileSubscriptions(
+	ctx: GraphFunctions,
+	credentialType: string,
+	targets: SubscriptionTarget[],
+	notificationUrl: string,
+	state: TriggerStaticData,
+	now: Date,
+	options: { renewAll?: boolean } = {},
+): Promise<ReconcileResult> {
+	const result: ReconcileResult = { created: [], renewed: [], recreated: [] };
+	const wanted = new Set(targets.map((t) => t.key));
+
+	for (const [key, stored] of Object.entries(state.subscriptions)) {
+		if (wanted.has(key)) continue;
+		await deleteSubscription(ctx, credentialType, stored.id);
+		delete state.subscriptions[key];
+	}
+
+	for (const target of targets) {
+		const stored = state.subscriptions[target.key];
+		const usable =
+			stored !== undefined &&
+			stored.notificationUrl === notificationUrl &&
+			stored.target.resource === target.resource &&
+			!hasExpired(stored.expirationDateTime, now);
+		if (usable) {
+			if (!options.renewAll && !renewalDue(target.kind, stored.expirationDateTime, now)) continue;
+			stored.target = target;
+			if (await renewSubscription(ctx, credentialType, stored, now)) {
+				result.renewed.push(target.key);
+				continue;
+			}
+		}
+		if (stored) {
+			if (stored.notificationUrl !== notificationUrl || stored.target.resource !== target.resource) {
+				await deleteSubscription(ctx, credentialType, stored.id);
+			} else {
+				result.recreated.push(target.key);
+			}
+			delete state.subscriptions[target.key];
+		} else {
+			result.created.push(target.key);
+		}
+		state.subscriptions[target.key] = await createSubscription(ctx, credentialType, target, notificationUrl, now);
+	}
+	return result;
+}
+
+/** Replaces one target's subscription (after Graph removed it). */
+export async function recreateSubscription(
+	ctx: GraphFunctions,
+	credentialType: string,
+	state: TriggerStaticData,
+	targetKey: string,
+	now: Date,
+): Promise<StoredSubscription | undefined> {
+	const stored = state.subscriptions[targetKey];
+	if (!stored) return undefined;
+	await deleteSubscription(ctx, credentialType, stored.id);
+	const replacement = await createSubscription(ctx, credentialType, stored.target, stored.notificationUrl, now);
+	state.subscriptions[targetKey] = replacement;
+	return replacement;
+}
+
+export async function deleteAllSubscriptions(
+	ctx: GraphFunctions,
+	credentialType: string,
+	state: TriggerStaticData,
+): Promise<void> {
+	for (const [key, stored] of Object.entries(state.subscriptions)) {
+		await deleteSubscription(ctx, credentialType, stored.id);
+		delete state.subscriptions[key];
+	}
+}
+
+export function findStoredSubscription(
+	state: TriggerStaticData,
+	subscriptionId: string,
+): StoredSubscription | undefined {
+	return Object.values(state.subscriptions).find((s) => s.id === subscriptionId);
+}

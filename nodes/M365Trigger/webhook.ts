@@ -1,0 +1,135 @@
+// The trigger's webhook: Graph's validation handshake, change notifications and lifecycle notifications all
+// arrive here (the lifecycle URL is the notification URL). Everything is checked before the answer; the answer
+// (202) goes out before any Graph call, because Graph wants it within 3 seconds; then resources are fetched in
+// full, subscriptions renewed or recreated, missed changes read back, and the workflow started with the result.
+import type { IWebhookFunctions, IWebhookResponseData, INodeExecutionData } from 'n8n-workflow';
+
+import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
+import { checkNotifications, statusForRejectedPost, type CheckedChange } from './notifications';
+import { emitChanges, type EventFilter } from './output';
+import { changedResourceFor } from './resourcePaths';
+import { readCredentialType, readEvent, readIncludeReplies } from './selection';
+import { triggerState, type TriggerStaticData } from './staticData';
+import { renewalDue } from './subscriptionPolicy';
+import { findStoredSubscription, recreateSubscription, renewSubscription } from './subscriptions';
+
+const NO_WORKFLOW: IWebhookResponseData = { noWebhookResponse: true };
+
+async function catchUp(
+	ctx: IWebhookFunctions,
+	credentialType: string,
+	filter: EventFilter,
+	state: TriggerStaticData,
+	targetKey: string,
+	now: Date,
+): Promise<INodeExecutionData[]> {
+	const stored = state.subscriptions[targetKey];
+	const cursor = state.cursors[targetKey];
+	if (!stored || !cursor) return [];
+	if (KINDS_WITHOUT_READER.includes(stored.target.kind)) {
+		ctx.logger.warn(`Microsoft 365 Trigger: Graph offers no way to read back missed changes of ${stored.target.resource}`);
+		return [];
+	}
+	const { changes, cursor: next } = await readChanges(ctx, credentialType, stored.target, cursor, now);
+	const items = await emitChanges(ctx, credentialType, filter, stored.target, changes, state, (m) => ctx.logger.warn(m));
+	state.cursors[targetKey] = { ...state.cursors[targetKey], ...next, catchUpPending: false };
+	return items;
+}
+
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = this.getResponseObject();
+	const query = this.getQueryData() as { validationToken?: unknown };
+
+	// Handshake: echo the token as text/plain (Express has already URL-decoded it), nothing else.
+	if (typeof query.validationToken === 'string') {
+		res.status(200).type('text/plain').send(query.validationToken);
+		return NO_WORKFLOW;
+	}
+
+	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode());
+	const verdict = checkNotifications(this.getBodyData(), (id) => {
+		const stored = findStoredSubscription(state, id);
+		return stored && { id: stored.id, clientState: stored.clientState, targetKey: stored.target.key };
+	});
+	const rejectedStatus = statusForRejectedPost(verdict);
+	if (rejectedStatus !== undefined || verdict.kind !== 'checked') {
+		this.logger.warn(`Microsoft 365 Trigger: refused a notification POST (${rejectedStatus ?? 400})`);
+		res.status(rejectedStatus ?? 400).end();
+		return NO_WORKFLOW;
+	}
+	res.status(202).end();
+
+	const credentialType = readCredentialType(this);
+	const filter: EventFilter = { event: readEvent(this), includeReplies: readIncludeReplies(this) };
+	const now = new Date();
+	const warn = (message: string) => this.logger.warn(`Microsoft 365 Trigger: ${message}`);
+	const items: INodeExecutionData[] = [];
+
+	const byTarget = new Map<string, CheckedChange[]>();
+	for (const change of verdict.changes) {
+		byTarget.set(change.targetKey, [...(byTarget.get(change.targetKey) ?? []), change]);
+	}
+	for (const [targetKey, changes] of byTarget) {
+		const stored = state.subscriptions[targetKey];
+		if (!stored) continue;
+		const changed = [];
+		for (const change of changes) {
+			const resource = changedResourceFor(stored.target, change.resource, change.resourceId);
+			if (resource) changed.push({ changed: resource, changeType: change.changeType });
+			else warn(`ignored a notification about ${change.resource}, which ${stored.target.resource} does not cover`);
+		}
+		try {
+			items.push(...(await emitChanges(this, credentialType, filter, stored.target, changed, state, warn)));
+		} catch (error) {
+			warn(`could not read the changed resources: ${(error as Error).message}`);
+		}
+	}
+
+	const needsCatchUp = new Set<string>();
+	for (const event of verdict.lifecycleEvents) {
+		try {
+			if (event.lifecycleEvent === 'reauthorizationRequired') {
+				const stored = state.subscriptions[event.targetKey];
+				if (stored && !(await renewSubscription(this, credentialType, stored, now))) {
+					await recreateSubscription(this, credentialType, state, event.targetKey, now);
+					needsCatchUp.add(event.targetKey);
+				}
+			} else if (event.lifecycleEvent === 'subscriptionRemoved') {
+				await recreateSubscription(this, credentialType, state, event.targetKey, now);
+				needsCatchUp.add(event.targetKey);
+			} else {
+				needsCatchUp.add(event.targetKey);
+			}
+		} catch (error) {
+			warn(`handling ${event.lifecycleEvent} failed: ${(error as Error).message}`);
+		}
+	}
+
+	// Every notification is also a chance to renew: a busy subscription never gets near its expiry.
+	for (const targetKey of byTarget.keys()) {
+		const stored = state.subscriptions[targetKey];
+		if (!stored || !renewalDue(stored.target.kind, stored.expirationDateTime, now)) continue;
+		try {
+			if (!(await renewSubscription(this, credentialType, stored, now))) {
+				await recreateSubscription(this, credentialType, state, targetKey, now);
+				needsCatchUp.add(targetKey);
+			}
+		} catch (error) {
+			warn(`renewing ${stored.target.resource} failed: ${(error as Error).message}`);
+		}
+	}
+
+	for (const [targetKey, cursor] of Object.entries(state.cursors)) {
+		if (cursor.catchUpPending) needsCatchUp.add(targetKey);
+	}
+	for (const targetKey of needsCatchUp) {
+		try {
+			items.push(...(await catchUp(this, credentialType, filter, state, targetKey, now)));
+		} catch (error) {
+			warn(`catching up on ${targetKey} failed: ${(error as Error).message}`);
+		}
+	}
+
+	if (items.length === 0) return NO_WORKFLOW;
+	return { noWebhookResponse: true, workflowData: [items] };
+}

@@ -1,0 +1,81 @@
+// n8n's webhook lifecycle for the trigger. n8n calls checkExists when the workflow is activated AND every time
+// n8n starts (or a new leader takes over in multi-main queue mode), create when checkExists says no, and delete
+// on deactivation. checkExists therefore renews every subscription to its full lifetime: a restart is a renewal.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IHookFunctions } from 'n8n-workflow';
+
+import { KINDS_WITHOUT_READER, startCursor } from './changeReaders';
+import { readCredentialType, resolveTargets } from './selection';
+import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
+import { notificationUrlProblem } from './subscriptionPolicy';
+import { deleteAllSubscriptions, reconcileSubscriptions } from './subscriptions';
+import type { SubscriptionTarget } from './targets';
+
+function stateOf(ctx: IHookFunctions): TriggerStaticData {
+	return triggerState(ctx.getWorkflowStaticData('node'), ctx.getMode());
+}
+
+/** Cursors start before subscriptions are made, so a later catch-up covers everything from activation on. */
+async function ensureCursors(
+	ctx: IHookFunctions,
+	credentialType: string,
+	targets: SubscriptionTarget[],
+	state: TriggerStaticData,
+	now: Date,
+): Promise<void> {
+	for (const target of targets) {
+		if (state.cursors[target.key] || KINDS_WITHOUT_READER.includes(target.kind)) continue;
+		state.cursors[target.key] = await startCursor(ctx, credentialType, target, now);
+	}
+	forgetTargetsExcept(state, new Set(targets.map((t) => t.key)));
+}
+
+async function reconcile(ctx: IHookFunctions, renewAll: boolean): Promise<void> {
+	const notificationUrl = ctx.getNodeWebhookUrl('default') ?? '';
+	const problem = notificationUrlProblem(notificationUrl);
+	if (problem) throw new NodeOperationError(ctx.getNode(), problem);
+	const credentialType = readCredentialType(ctx);
+	const targets = await resolveTargets(ctx);
+	const state = stateOf(ctx);
+	const now = new Date();
+	await ensureCursors(ctx, credentialType, targets, state, now);
+	const result = await reconcileSubscriptions(ctx, credentialType, targets, notificationUrl, state, now, { renewAll });
+	// A subscription that vanished while n8n was down lost its notifications; the next webhook call catches up.
+	for (const key of result.recreated) {
+		const cursor = state.cursors[key];
+		if (cursor) cursor.catchUpPending = true;
+	}
+}
+
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const state = stateOf(this);
+	if (Object.keys(state.subscriptions).length === 0) return false;
+	try {
+		await reconcile(this, true);
+		return true;
+	} catch (error) {
+		// n8n calls create next, which runs the same reconciliation and reports the error to the user.
+		this.logger.warn(`Microsoft 365 Trigger: renewing subscriptions failed, recreating them: ${(error as Error).message}`);
+		return false;
+	}
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	await reconcile(this, true);
+	return true;
+}
+
+export async function deleteSubscriptions(this: IHookFunctions): Promise<boolean> {
+	const state = stateOf(this);
+	try {
+		await deleteAllSubscriptions(this, readCredentialType(this), state);
+	} catch (error) {
+		// Deactivation must not fail on Graph: a subscription left behind expires by itself within days, and its
+		// notifications are refused (unknown subscription) in the meantime.
+		this.logger.warn(`Microsoft 365 Trigger: could not delete every subscription: ${(error as Error).message}`);
+		state.subscriptions = {};
+	}
+	state.cursors = {};
+	state.emitted = {};
+	return true;
+}
