@@ -1,0 +1,85 @@
+// Shared setup for the guest sync integration tests: the emulator's Contoso tenant with the sync's marker
+// attribute registered on the main app, a tenant-app credential pointing at it, and helpers to run the node.
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { runNode, type RunNodeResult } from '../../harness';
+import { startEmulator, SEED_APPS, type Emulator, type RequestFilter } from '../../emulator';
+import { extensionName, registerExtensionProperty } from '../../emulator/graph/extensionProperties';
+import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
+
+export const MARKER = extensionName(SEED_APPS.main.appId, 'm365GuestSyncSource');
+
+export async function startTenant(options: { latencyMs?: number } = {}): Promise<Emulator> {
+	const emulator = await startEmulator({ latencyMs: options.latencyMs });
+	registerExtensionProperty(emulator.state, SEED_APPS.main.appId, 'm365GuestSyncSource');
+	return emulator;
+}
+
+export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): IDataObject {
+	const app = SEED_APPS[appKey];
+	return {
+		tenantId: emulator.tenantId,
+		clientId: app.appId,
+		authMethod: 'secret',
+		clientSecret: app.secret,
+		cloud: 'global',
+		useCustomHosts: true,
+		loginHost: emulator.loginHost,
+		graphHost: emulator.graphHost,
+	};
+}
+
+export interface SourceUserInput {
+	email: string;
+	displayName?: string;
+	companyName?: string;
+	jobTitle?: string;
+}
+
+export async function runGuestSync(
+	emulator: Emulator,
+	users: SourceUserInput[],
+	parameters: INodeParameters = {},
+	options: { appKey?: 'main' | 'partial'; continueOnFail?: boolean } = {},
+): Promise<RunNodeResult> {
+	return await runNode({
+		nodeType: new M365GuestSync(),
+		parameters: {
+			resource: 'guest',
+			operation: 'sync',
+			sourceName: 'slack',
+			email: '={{ $json.email }}',
+			displayName: '={{ $json.displayName }}',
+			attributes: { companyName: '={{ $json.companyName ?? "" }}', jobTitle: '={{ $json.jobTitle ?? "" }}' },
+			...parameters,
+		},
+		credentials: { m365TenantAppApi: tenantCredential(emulator, options.appKey) },
+		inputItems: users as unknown as IDataObject[],
+		continueOnFail: options.continueOnFail,
+	});
+}
+
+export function outputJson(result: RunNodeResult): IDataObject[] {
+	if (result.error) throw result.error;
+	return (result.items[0] ?? []).map((item: INodeExecutionData) => item.json);
+}
+
+export function userResults(result: RunNodeResult): IDataObject[] {
+	return outputJson(result).filter((json) => json.type === 'user');
+}
+
+export function summaryOf(result: RunNodeResult): IDataObject {
+	const summary = outputJson(result).find((json) => json.type === 'summary');
+	if (!summary) throw new Error('no summary item');
+	return summary;
+}
+
+/** Graph writes the emulator received (top-level and inside $batch), reads and the $batch envelope excluded. */
+export function writeCount(emulator: Emulator): number {
+	const writes: RequestFilter[] = [{ method: 'POST' }, { method: 'PATCH' }, { method: 'DELETE' }, { method: 'PUT' }];
+	return writes.reduce((sum, filter) => sum + emulator.requests.count({ host: 'graph', ...filter }), 0) - emulator.requests.count({ host: 'graph', method: 'POST', path: /\$batch$/ });
+}
+
+export function guestByMail(emulator: Emulator, email: string) {
+	return emulator.state.users().find((record) => (record.user.mail ?? '').toLowerCase() === email.toLowerCase());
+}
