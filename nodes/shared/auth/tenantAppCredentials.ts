@@ -5,6 +5,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { INCOMPLETE_PREFIX } from './aadErrors';
+import { CLOUD_HOSTS, isCloud } from './clouds';
 import { resolveHosts } from './hostPolicy';
 
 export interface TenantAppSettings {
@@ -16,6 +17,8 @@ export interface TenantAppSettings {
 	thumbprint: string;
 	loginHost: string;
 	graphHost: string;
+	/** Graph of the chosen cloud, which names the token's audience even when a custom host serves the calls. */
+	graphResourceHost: string;
 	customHosts: boolean;
 }
 
@@ -53,5 +56,12 @@ export function readTenantAppSettings(data: ICredentialDataDecryptedObject): Ten
 	if (authMethod === 'certificate' && !settings.thumbprint) missing.push('Certificate Thumbprint');
 	if (missing.length) throw new IncompleteCredentialError(missing);
 	const hosts = resolveHosts(data);
-	return { ...settings, loginHost: hosts.loginHost, graphHost: hosts.graphHost, customHosts: hosts.custom };
+	const cloud = isCloud(data.cloud) ? data.cloud : 'global';
+	return {
+		...settings,
+		loginHost: hosts.loginHost,
+		graphHost: hosts.graphHost,
+		graphResourceHost: CLOUD_HOSTS[cloud].graphHost,
+		customHosts: hosts.custom,
+	};
 }

@@ -57,6 +57,7 @@ function fingerprint(settings: TenantAppSettings): string {
 				settings.thumbprint,
 				settings.loginHost,
 				settings.graphHost,
+				settings.graphResourceHost,
 			]),
 		)
 		.digest('hex');
@@ -71,10 +72,22 @@ function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntr
 				? { thumbprintSha256: settings.thumbprint, privateKey: settings.privateKey }
 				: { thumbprint: settings.thumbprint, privateKey: settings.privateKey }
 			: undefined;
+	const tenant = encodeURIComponent(settings.tenantId);
+	const base = `https://${settings.loginHost}/${tenant}`;
 	const config: Configuration = {
 		auth: {
 			clientId: settings.clientId,
-			authority: `https://${settings.loginHost}/${settings.tenantId}`,
+			authority: base,
+			// The endpoints are known, so msal need not fetch the OpenID configuration: one request less, and an
+			// unknown tenant is reported by the token endpoint with its AADSTS code instead of msal's generic
+			// endpoints_resolution_error.
+			authorityMetadata: JSON.stringify({
+				token_endpoint: `${base}/oauth2/v2.0/token`,
+				authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+				end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+				jwks_uri: `${base}/discovery/v2.0/keys`,
+				issuer: `${base}/v2.0`,
+			}),
 			...(certificate ? { clientCertificate: certificate } : { clientSecret: settings.clientSecret }),
 			// A custom host is not in msal's table of Microsoft clouds; listing it skips instance discovery,
 			// which would otherwise go to login.microsoftonline.com.
@@ -112,8 +125,9 @@ function entryFor(settings: TenantAppSettings, sender: TokenHttpSender | undefin
 	return entry;
 }
 
-export function graphScope(graphHost: string): string {
-	return `https://${graphHost}/.default`;
+/** Graph's resource in the chosen cloud: the token's audience, whichever host serves the calls. */
+export function graphScope(graphResourceHost: string): string {
+	return `https://${graphResourceHost}/.default`;
 }
 
 function tokenRequestError(error: unknown, settings: TenantAppSettings): TokenRequestError {
@@ -140,7 +154,7 @@ export async function getTenantAppToken(
 ): Promise<AppToken> {
 	const { app } = entryFor(settings, options.sender);
 	const result = await app
-		.acquireTokenByClientCredential({ scopes: [graphScope(settings.graphHost)], skipCache: options.forceRefresh === true })
+		.acquireTokenByClientCredential({ scopes: [graphScope(settings.graphResourceHost)], skipCache: options.forceRefresh === true })
 		.catch((error: unknown) => ({ failure: error }));
 	if (result && 'failure' in result) throw tokenRequestError(result.failure, settings);
 	// msal resolves with an empty token when the endpoint answers 404 with an empty body: treat that as a failure.
