@@ -51,6 +51,11 @@ interface Failed {
 /** Failures users must act on come first in the error a poll ends with. */
 const FAILURE_RANK: Record<FailureKind, number> = { consent: 0, accessPolicy: 1, notFound: 2, other: 3, resync: 4 };
 
+/** A detached copy: n8n's static data is an observed proxy, which structuredClone cannot copy. */
+function copyState(state: MailboxTriggerState): MailboxTriggerState {
+	return JSON.parse(JSON.stringify(state)) as MailboxTriggerState;
+}
+
 function failureOfError(error: unknown): GraphFailure {
 	const graph = graphFailureOf(error);
 	const message = (error as Error | undefined)?.message ?? String(error);
@@ -105,7 +110,7 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	if (this.getMode() === 'manual') return await fetchTestEvent(this, config, classify);
 
 	const staticData = this.getWorkflowStaticData('node');
-	const state: MailboxTriggerState = structuredClone(readState(staticData));
+	const state: MailboxTriggerState = copyState(readState(staticData));
 	const nowMs = Date.now();
 	const failed: Failed[] = [];
 
@@ -251,7 +256,7 @@ async function fetchTestEvent(
 	config: TriggerConfig,
 	classify: (failure: GraphFailure, mailbox: string, folder: string) => ClassifiedFailure,
 ): Promise<INodeExecutionData[][] | null> {
-	const state = structuredClone(readState(context.getWorkflowStaticData('node')));
+	const state = copyState(readState(context.getWorkflowStaticData('node')));
 	const nowMs = Date.now();
 	let first: FolderTarget | undefined;
 	try {
