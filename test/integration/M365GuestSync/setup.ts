@@ -1,6 +1,6 @@
 // Shared setup for the guest sync integration tests: the emulator's Contoso tenant with the sync's marker
 // attribute registered on the main app, a tenant-app credential pointing at it, and helpers to run the node.
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runNode, type RunNodeResult } from '../../harness';
 import { startEmulator, SEED_APPS, type Emulator, type RequestFilter } from '../../emulator';
@@ -15,7 +15,7 @@ export async function startTenant(options: { latencyMs?: number } = {}): Promise
 	return emulator;
 }
 
-export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): IDataObject {
+export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): ICredentialDataDecryptedObject {
 	const app = SEED_APPS[appKey];
 	return {
 		tenantId: emulator.tenantId,

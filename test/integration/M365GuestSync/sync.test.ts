@@ -72,7 +72,7 @@ describe('Guest sync against the emulator', () => {
 			options: { adoptUnmarkedGuests: true },
 		});
 		expect(userResults(result)[0]).toMatchObject({ action: 'updated', changes: { [MARKER]: 'slack' } });
-		expect((emulator.state.user(SEED_GUESTS.jordan.id)?.user as Record<string, unknown>)[MARKER]).toBe('slack');
+		expect((emulator.state.user(SEED_GUESTS.jordan.id)?.user as unknown as Record<string, unknown>)[MARKER]).toBe('slack');
 	});
 
 	it('reports invalid and duplicate emails per item and syncs the rest', async () => {

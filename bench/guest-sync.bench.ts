@@ -1,0 +1,217 @@
+/**
+ * Guest sync benchmark: 5,000 source users of which 4,900 are already guests of this source, on the emulator with
+ * a per-request latency, against the naive workflow (HTTP Request node: one lookup per user, one invitation per
+ * missing user, one request after the other). Then the same sync again (zero writes expected), and a 50,000-user
+ * input to show memory stays flat.
+ *
+ * Run: node scripts/with-emulator-ca.js npx tsx bench/guest-sync.bench.ts
+ * Env: GUEST_SYNC_BENCH_LATENCY_MS (default 10), GUEST_SYNC_BENCH_LARGE (default 50000; 0 skips the large run).
+ * Writes bench/results/guest-sync.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join } from 'node:path';
+
+import { runNode } from '../test/harness';
+import { defaultTenant, SEED_APPS, startEmulator, type Emulator, type TenantSeed } from '../test/emulator';
+import { buildUser } from '../test/emulator/state/builders';
+import { extensionName, registerExtensionProperty } from '../test/emulator/graph/extensionProperties';
+import { M365GuestSync } from '../nodes/M365GuestSync/M365GuestSync.node';
+
+const LATENCY_MS = Number(process.env.GUEST_SYNC_BENCH_LATENCY_MS ?? 10);
+const LARGE = Number(process.env.GUEST_SYNC_BENCH_LARGE ?? 50000);
+const MARKER = extensionName(SEED_APPS.main.appId, 'm365GuestSyncSource');
+const SOURCE = 'slack';
+
+interface SourceUser {
+	email: string;
+	displayName: string;
+}
+
+function sourceUsers(count: number): SourceUser[] {
+	return Array.from({ length: count }, (_, index) => ({ email: `user${index}@partner.example`, displayName: `Partner User ${index}` }));
+}
+
+/** The default tenant plus `existing` guests this sync created earlier (marked with the source). */
+function seedWithGuests(users: SourceUser[], existing: number): TenantSeed {
+	const seed = defaultTenant();
+	for (const [index, user] of users.slice(0, existing).entries()) {
+		const id = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+		const record = buildUser({
+			id,
+			displayName: user.displayName,
+			upn: `${user.email.replace('@', '_')}#EXT#@${seed.tenant.initialDomain}`,
+			mail: user.email,
+			otherMails: [user.email],
+			kind: 'guest',
+		});
+		(record.user as unknown as Record<string, unknown>)[MARKER] = SOURCE;
+		seed.users[id] = record;
+	}
+	return seed;
+}
+
+function resetTenant(emulator: Emulator, seed: TenantSeed): void {
+	emulator.reset(seed);
+	registerExtensionProperty(emulator.state, SEED_APPS.main.appId, 'm365GuestSyncSource');
+}
+
+interface Counts {
+	httpRequests: number;
+	subRequests: number;
+	writes: number;
+}
+
+function counts(emulator: Emulator): Counts {
+	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph');
+	const isWrite = (method: string) => ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method);
+	return {
+		httpRequests: graph.filter((entry) => !entry.batch).length,
+		subRequests: graph.filter((entry) => entry.batch).length,
+		writes: graph.filter((entry) => isWrite(entry.method) && !entry.path.endsWith('$batch')).length,
+	};
+}
+
+/** Peak resident set size while `work` runs, sampled every 50 ms. */
+async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
+	let peak = process.memoryUsage().rss;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+	const started = performance.now();
+	try {
+		const result = await work();
+		peak = Math.max(peak, process.memoryUsage().rss);
+		return { result, ms: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+async function runOurSync(emulator: Emulator, users: SourceUser[]) {
+	const result = await runNode({
+		nodeType: new M365GuestSync(),
+		parameters: {
+			resource: 'guest',
+			operation: 'sync',
+			sourceName: SOURCE,
+			email: '={{ $json.email }}',
+			displayName: '={{ $json.displayName }}',
+		},
+		credentials: {
+			m365TenantAppApi: {
+				tenantId: emulator.tenantId,
+				clientId: SEED_APPS.main.appId,
+				authMethod: 'secret',
+				clientSecret: SEED_APPS.main.secret,
+				cloud: 'global',
+				useCustomHosts: true,
+				loginHost: emulator.loginHost,
+				graphHost: emulator.graphHost,
+			},
+		},
+		inputItems: users as never,
+	});
+	if (result.error) throw result.error;
+	const summary = result.items[0].find((item) => item.json.type === 'summary')?.json;
+	return summary;
+}
+
+// ----- the naive workflow: one lookup per user, one invitation per missing user, in sequence -----
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+	return await new Promise((resolve, reject) => {
+		const req = request(url, { method, headers, agent }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+		});
+		req.on('error', reject);
+		if (body) req.write(body);
+		req.end();
+	});
+}
+
+async function naiveSync(emulator: Emulator, users: SourceUser[]): Promise<void> {
+	const form = new URLSearchParams({
+		grant_type: 'client_credentials',
+		client_id: SEED_APPS.main.appId,
+		client_secret: SEED_APPS.main.secret,
+		scope: 'https://graph.microsoft.com/.default',
+	}).toString();
+	const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
+	const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
+	const auth = { Authorization: `Bearer ${accessToken}` };
+	for (const user of users) {
+		const filter = encodeURIComponent(`mail eq '${user.email}'`);
+		const found = await call('GET', `${emulator.graphUrl}/v1.0/users?$filter=${filter}&$select=id`, auth);
+		const existing = (JSON.parse(found.body) as { value?: unknown[] }).value ?? [];
+		if (existing.length > 0) continue;
+		await call(
+			'POST',
+			`${emulator.graphUrl}/v1.0/invitations`,
+			{ ...auth, 'Content-Type': 'application/json' },
+			JSON.stringify({ invitedUserEmailAddress: user.email, invitedUserDisplayName: user.displayName, inviteRedirectUrl: 'https://teams.microsoft.com', sendInvitationMessage: false }),
+		);
+	}
+}
+
+async function main(): Promise<void> {
+	const emulator = await startEmulator({ latencyMs: LATENCY_MS });
+	try {
+		const users = sourceUsers(5000);
+		const seed = seedWithGuests(users, 4900);
+
+		resetTenant(emulator, seed);
+		const ours = await measure(() => runOurSync(emulator, users));
+		const oursCounts = counts(emulator);
+
+		emulator.requests.reset();
+		const again = await measure(() => runOurSync(emulator, users));
+		const againCounts = counts(emulator);
+
+		resetTenant(emulator, seed);
+		const naive = await measure(() => naiveSync(emulator, users));
+		const naiveCounts = counts(emulator);
+
+		let large: { users: number; ms: number; peakRssMb: number; counts: Counts } | undefined;
+		if (LARGE > 0) {
+			const largeUsers = sourceUsers(LARGE);
+			resetTenant(emulator, seedWithGuests(largeUsers, LARGE - Math.round(LARGE / 50)));
+			emulator.latencyMs = 0;
+			const run = await measure(() => runOurSync(emulator, largeUsers));
+			large = { users: LARGE, ms: run.ms, peakRssMb: run.peakRssMb, counts: counts(emulator) };
+		}
+
+		const report = {
+			scenario: '5,000 source users, 4,900 already guests of this source',
+			latencyMsPerRequest: LATENCY_MS,
+			ours: { ...oursCounts, wallMs: ours.ms, peakRssMb: ours.peakRssMb, summary: ours.result },
+			secondRun: { ...againCounts, wallMs: again.ms, peakRssMb: again.peakRssMb },
+			naive: { ...naiveCounts, wallMs: naive.ms, peakRssMb: naive.peakRssMb },
+			requestRatio: Math.round((naiveCounts.httpRequests / oursCounts.httpRequests) * 10) / 10,
+			large,
+		};
+		mkdirSync(join(__dirname, 'results'), { recursive: true });
+		writeFileSync(join(__dirname, 'results', 'guest-sync.json'), `${JSON.stringify(report, null, 2)}\n`);
+		process.stdout.write(
+			[
+				`guest sync, 5,000 users (4,900 existing), ${LATENCY_MS} ms latency per request`,
+				`  ours      : ${oursCounts.httpRequests} HTTP requests (${oursCounts.subRequests} in $batch), ${oursCounts.writes} writes, ${ours.ms} ms, peak RSS ${ours.peakRssMb} MB`,
+				`  second run: ${againCounts.httpRequests} HTTP requests, ${againCounts.writes} writes, ${again.ms} ms`,
+				`  naive     : ${naiveCounts.httpRequests} HTTP requests, ${naiveCounts.writes} writes, ${naive.ms} ms, peak RSS ${naive.peakRssMb} MB`,
+				`  ratio     : ${report.requestRatio}x fewer HTTP requests`,
+				large ? `  ${LARGE} users: ${large.counts.httpRequests} HTTP requests, ${large.ms} ms, peak RSS ${large.peakRssMb} MB` : '',
+				'',
+			].join('\n'),
+		);
+	} finally {
+		agent.destroy();
+		await emulator.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+	process.exit(1);
+});
