@@ -112,7 +112,7 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	const staticData = this.getWorkflowStaticData('node');
 	const state: MailboxTriggerState = copyState(readState(staticData));
 	const nowMs = Date.now();
-	const failed: Failed[] = [];
+	let failed: Failed[] = [];
 
 	let mailboxes: string[];
 	try {
@@ -208,6 +208,14 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	for (const [key, cursor] of cursors) nextCursors[key] = cursor;
 	state.cursors = nextCursors;
 
+	// Watching the whole organisation, a directory user without an Exchange Online mailbox (no licence, on-premises)
+	// is not an error: the directory cannot tell who has a mailbox.
+	if (config.scope === 'all') {
+		for (const entry of failed.filter((candidate) => candidate.classified.kind === 'notFound')) {
+			this.logger.debug(`Outlook mailbox trigger: skipping ${entry.target.mailbox}: ${entry.classified.message}`);
+		}
+		failed = failed.filter((candidate) => candidate.classified.kind !== 'notFound');
+	}
 	if (failed.length > 0) {
 		if (items.length === 0) throw toNodeError(this, failed);
 		this.logger.warn(

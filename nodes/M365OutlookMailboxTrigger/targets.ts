@@ -36,10 +36,11 @@ export async function resolveMailboxes(
 			credentialType: config.credentialType,
 			method: 'GET',
 			url: '/users',
-			qs: { $select: 'id,userPrincipalName,mail', $top: 999 },
+			qs: { $select: 'id,userPrincipalName,mail,userType', $top: 999 },
 		})) as User[];
 		listed = users
-			.filter((user) => typeof user.mail === 'string' && user.mail.length > 0)
+			// Guests carry a mail address but have no mailbox in this tenant.
+			.filter((user) => typeof user.mail === 'string' && user.mail.length > 0 && user.userType !== 'Guest')
 			.map((user) => (user.mail as string).toLowerCase())
 			.sort();
 		state.directory = { fetchedAt: nowMs, mailboxes: listed };

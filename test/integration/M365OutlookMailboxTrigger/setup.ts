@@ -55,17 +55,21 @@ export function mailboxParameters(mailboxes: string[], extra: INodeParameters = 
 export class Poller {
 	staticData: IDataObject = {};
 
+	credentials: Record<string, IDataObject>;
+
 	constructor(
-		private readonly emulator: Emulator,
+		emulator: Emulator,
 		public parameters: INodeParameters,
-		private readonly appKey: 'main' | 'partial' | 'noConsent' = 'main',
-	) {}
+		credentials?: Record<string, IDataObject>,
+	) {
+		this.credentials = credentials ?? { m365TenantAppApi: tenantCredential(emulator) };
+	}
 
 	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<RunPollResult> {
 		const result = await runPoll({
 			nodeType: new M365OutlookMailboxTrigger(),
 			parameters: this.parameters,
-			credentials: { m365TenantAppApi: tenantCredential(this.emulator, this.appKey) },
+			credentials: this.credentials as never,
 			staticData: this.staticData,
 			mode,
 		});
