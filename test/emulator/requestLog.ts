@@ -1,0 +1,71 @@
+// Every request either listener answered, and every $batch sub-request, so tests and benchmarks can count calls
+// per endpoint.
+
+export interface RequestLogEntry {
+	host: 'graph' | 'login' | 'control';
+	method: string;
+	/** Path as requested, without query. */
+	path: string;
+	/** Route template (`GET /users/:userId/presence`), or undefined when nothing matched. */
+	route?: string;
+	status: number;
+	/** Calling app (from the token or the token request). */
+	appId?: string;
+	/** True for a $batch sub-request; the $batch call itself is logged as a top-level request. */
+	batch: boolean;
+	/** Emulator-clock ISO time. */
+	time: string;
+	/** Fault kinds that hit this request. */
+	faults?: string[];
+}
+
+export type RequestFilter = Partial<Pick<RequestLogEntry, 'host' | 'method' | 'route' | 'status' | 'appId' | 'batch'>> & {
+	/** Matches `path` exactly, or tests it when a RegExp. */
+	path?: string | RegExp;
+};
+
+export interface RequestLog {
+	entries(): RequestLogEntry[];
+	/** Requests matching every given field. Without a filter: all requests (top-level and sub-requests). */
+	count(filter?: RequestFilter): number;
+	/** Route template -> count. By default top-level requests only; `{ batch: true }` for sub-requests only, `{ batch: 'all' }` for both. */
+	byEndpoint(options?: { batch?: boolean | 'all'; host?: RequestLogEntry['host'] }): Record<string, number>;
+	reset(): void;
+	record(entry: RequestLogEntry): void;
+}
+
+export function matchesRequest(entry: RequestLogEntry, filter: RequestFilter): boolean {
+	for (const [key, expected] of Object.entries(filter)) {
+		if (expected === undefined) continue;
+		const actual = entry[key as keyof RequestLogEntry];
+		if (key === 'path' && expected instanceof RegExp) {
+			if (!expected.test(entry.path)) return false;
+		} else if (actual !== expected) return false;
+	}
+	return true;
+}
+
+export function createRequestLog(): RequestLog {
+	let entries: RequestLogEntry[] = [];
+	return {
+		entries: () => [...entries],
+		count: (filter = {}) => entries.filter((e) => matchesRequest(e, filter)).length,
+		byEndpoint(options = {}) {
+			const batch = options.batch ?? false;
+			const result: Record<string, number> = {};
+			for (const e of entries) {
+				if (batch !== 'all' && e.batch !== batch) continue;
+				if (options.host && e.host !== options.host) continue;
+				const key = e.route ?? `${e.method} ${e.path} (unmatched)`;
+				result[key] = (result[key] ?? 0) + 1;
+			}
+			return result;
+		},
+		reset() {
+			entries = [];
+		},
+		record(entry) {
+			entries.push(entry);
+		},
+	};
+}
