@@ -4,3 +4,9 @@ import './environment';
 export { runNode, type RunNodeOptions, type RunNodeResult } from './runNode';
 export { credentialTypes, registerCredentialTypes } from './credentialTypes';
 export { runPoll, type RunPollOptions, type RunPollResult } from './runPoll';
+export {
+	activateWebhookTrigger,
+	type ActivateWebhookTriggerOptions,
+	type ActiveWebhookTrigger,
+	type WebhookCall,
+} from './webhookTrigger';

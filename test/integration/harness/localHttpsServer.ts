@@ -57,3 +57,32 @@ export async function startLocalHttpsServer(): Promise<LocalHttpsServer> {
 export function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
 	response.writeHead(statusCode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
+
+export interface HttpAnswer {
+	statusCode: number;
+	headers: IncomingHttpHeaders;
+	body: string;
+}
+
+/** Sends one request the way a remote service would (Graph posting to a notification URL, for instance). */
+export async function sendRequest(
+	url: string,
+	options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpAnswer> {
+	const { request } = await import('node:https');
+	return await new Promise<HttpAnswer>((resolve, reject) => {
+		const outgoing = request(url, { method: options.method ?? 'POST', headers: options.headers }, (incoming) => {
+			const chunks: Buffer[] = [];
+			incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+			incoming.on('end', () =>
+				resolve({
+					statusCode: incoming.statusCode ?? 0,
+					headers: incoming.headers,
+					body: Buffer.concat(chunks).toString('utf8'),
+				}),
+			);
+		});
+		outgoing.on('error', reject);
+		outgoing.end(options.body);
+	});
+}
