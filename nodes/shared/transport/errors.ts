@@ -113,14 +113,29 @@ export class AmbiguousWriteError extends Error {
 	}
 }
 
-/** Keeps only what is safe to show from a network-level failure (axios errors carry the request and its headers). */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was dropped',
+	EPIPE: 'the connection was dropped',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the request timed out',
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+};
+
+/**
+ * Keeps only what is safe to show from a network-level failure (axios errors carry the request and its headers).
+ * The message describes the failure in words: n8n replaces any error message that contains a code such as
+ * ECONNRESET with its own generic text, which would hide what happened to the write.
+ */
 export function sanitizedNetworkError(error: unknown, host: string): Error {
-	const e = error as { code?: string; message?: string } | undefined;
-	const code = e?.code ? `${e.code}: ` : '';
-	const firstLine = String(e?.message ?? 'network error').split('\n')[0].replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer ***');
-	const sanitized = new Error(`Could not reach Microsoft Graph at ${host} (${code}${firstLine})`);
+	const e = error as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+	const code = e?.code ?? e?.cause?.code;
+	const what = (code && NETWORK_FAILURES[code]) ?? (/hang up|reset/i.test(e?.message ?? '') ? 'the connection was dropped' : /timeout|timed out/i.test(e?.message ?? '') ? 'the request timed out' : 'a network error occurred');
+	const sanitized = new Error(`Could not reach Microsoft Graph at ${host}: ${what}`);
 	sanitized.name = 'GraphNetworkError';
-	(sanitized as Error & { code?: string }).code = e?.code;
+	(sanitized as Error & { code?: string }).code = code;
 	return sanitized;
 }
 
