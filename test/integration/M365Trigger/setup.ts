@@ -1,0 +1,124 @@
+// Shared setup for the Microsoft 365 Trigger's integration tests: an emulator (Contoso seed), tenant-app
+// credentials pointing at it, the webhook trigger activated through the harness (real HTTPS webhook server),
+// and small waits that end when something happened (never after a fixed time).
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { activateWebhookTrigger, runPoll, type ActiveWebhookTrigger } from '../../harness';
+import { SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { idleDeliveries, subscriptionRuntime } from '../../emulator/graph/subscriptions';
+import type { SubscriptionRecord } from '../../emulator/state/types';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
+import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
+import { M365PollingTrigger } from '../../../nodes/M365PollingTrigger/M365PollingTrigger.node';
+
+export const SUPPORT = SEED_USERS.support.upn;
+export const SALES = SEED_USERS.salesDesk.upn;
+
+export async function startTenant(clockStart?: string): Promise<Emulator> {
+	return await startEmulator({ clockStart });
+}
+
+export function credentialsFor(emulator: Emulator): Record<string, IDataObject> {
+	return { m365TenantAppApi: tenantAppCredentialData(emulator) as IDataObject };
+}
+
+export function mailParameters(mailboxes: string[], extra: INodeParameters = {}): INodeParameters {
+	return {
+		authentication: 'm365TenantAppApi',
+		event: 'newMail',
+		mailboxes: { mailbox: mailboxes.map((address) => ({ mailbox: { __rl: true, mode: 'address', value: address } })) },
+		mailFolder: 'inbox',
+		...extra,
+	};
+}
+
+export async function activate(
+	emulator: Emulator,
+	parameters: INodeParameters,
+	options: { staticData?: IDataObject; activation?: 'activate' | 'init'; protocol?: 'http' | 'https'; mode?: 'trigger' | 'manual' } = {},
+): Promise<ActiveWebhookTrigger> {
+	return await activateWebhookTrigger({
+		nodeType: trackedTrigger(),
+		parameters,
+		credentials: credentialsFor(emulator) as never,
+		staticData: options.staticData,
+		activation: options.activation,
+		protocol: options.protocol,
+		mode: options.mode,
+	});
+}
+
+export function liveSubscriptions(emulator: Emulator): SubscriptionRecord[] {
+	const now = emulator.clock.nowMs();
+	return Object.values(emulator.state.data.subscriptions).filter((s) => Date.parse(s.expirationDateTime) > now);
+}
+
+/** Webhook calls the node is still working on (it answers 202 first and fetches after). */
+const working = new Set<Promise<unknown>>();
+
+/** The webhook node, with each webhook() call tracked so tests can wait for the end of the node's work. */
+export function trackedTrigger(): M365Trigger {
+	const node = new M365Trigger();
+	const webhook = node.webhook;
+	node.webhook = async function (this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const work = webhook.call(this);
+		working.add(work);
+		try {
+			return await work;
+		} finally {
+			working.delete(work);
+		}
+	};
+	return node;
+}
+
+/** Waits until the emulator has no notification in flight and the node no webhook call in progress. */
+export async function settled(emulator: Emulator): Promise<void> {
+	for (;;) {
+		await idleDeliveries(emulator);
+		if (working.size === 0) {
+			await new Promise((resolve) => setImmediate(resolve));
+			if (working.size === 0 && subscriptionRuntime(emulator).inFlight.size === 0) return;
+		}
+		await Promise.allSettled([...working]);
+	}
+}
+
+/** Everything the trigger emitted once the emulator and the node are done. */
+export async function emittedItems(emulator: Emulator, trigger: ActiveWebhookTrigger): Promise<IDataObject[]> {
+	await settled(emulator);
+	return allItems(trigger);
+}
+
+export function allItems(trigger: ActiveWebhookTrigger): IDataObject[] {
+	return trigger.emitted.flatMap((workflowData) => (workflowData[0] ?? []).map((item: INodeExecutionData) => item.json));
+}
+
+/** Polls like an active workflow: static data carried from one poll to the next. */
+export class Poller {
+	staticData: IDataObject = {};
+
+	constructor(
+		private readonly emulator: Emulator,
+		private readonly parameters: INodeParameters,
+	) {}
+
+	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[]> {
+		const result = await runPoll({
+			nodeType: new M365PollingTrigger(),
+			parameters: this.parameters,
+			credentials: credentialsFor(this.emulator) as never,
+			staticData: this.staticData,
+			mode,
+		});
+		if (result.error) throw result.error;
+		if (mode === 'trigger') this.staticData = result.staticData;
+		return (result.items?.[0] ?? []).map((item: INodeExecutionData) => item.json);
+	}
+}
