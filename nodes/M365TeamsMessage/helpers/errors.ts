@@ -1,3 +1,6 @@
+import type { INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
 /** Texts for the errors users meet most, each saying what to do. */
 
 export type MembershipTarget =
@@ -25,4 +28,13 @@ export function notSignedInMessage(credentialName: string): string {
 
 export function senderNotSignedInHint(credentialName: string): string {
 	return `The sender credential '${credentialName}' is not signed in, so the integration account posted instead. Open the credential and click Connect to post as that user.`;
+}
+
+/**
+ * Passes on an error already shaped for n8n (NodeApiError from the transport, NodeOperationError) and wraps
+ * anything else, so a catch that only handles some failures keeps the others intact.
+ */
+export function passOn(node: INode, error: unknown, itemIndex?: number): never {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+	throw new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -70,5 +70,5 @@ export function readMarkerKey(content: string): string | undefined {
 
 /** The content a user sees: the marker removed (for output and for comparing edits). */
 export function stripMarker(content: string): string {
-	return content.replace(new RegExp(`${FENCE}[${DIGITS.join('')}]*${FENCE}`, 'g'), '');
+	return content.replace(new RegExp(`${FENCE}(?:${DIGITS.join('|')})*${FENCE}`, 'g'), '');
 }

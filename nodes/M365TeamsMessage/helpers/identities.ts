@@ -6,6 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
 import { INTEGRATION_ACCOUNT, SENDER } from './credentialTypes';
+import { passOn } from './errors';
 import { memoized } from './executionMemo';
 import type { Identity, SenderFacts } from './poster';
 
@@ -54,7 +55,7 @@ export async function senderFacts(context: IExecuteFunctions): Promise<SenderFac
 		} catch (error) {
 			const failure = graphFailureOf(error);
 			if (failure === undefined || failure.status === 401 || failure.status === 403) return 'notSignedIn' as const;
-			throw error;
+			return passOn(context.getNode(), error);
 		}
 	});
 }

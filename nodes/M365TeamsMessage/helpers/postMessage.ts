@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
 import { renderAttribution } from './attribution';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
-import { notSignedInMessage } from './errors';
+import { notSignedInMessage, passOn } from './errors';
 import { addMarker, hasMarker } from './idempotencyMarker';
 import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
 import { messageSizeProblem } from './messageSize';
@@ -49,7 +49,7 @@ export async function integrationAccountOrExplain(context: IExecuteFunctions, it
 			const name = context.getNode().credentials?.[INTEGRATION_ACCOUNT]?.name ?? 'Microsoft 365 Integration Account';
 			throw new NodeOperationError(context.getNode(), notSignedInMessage(name), { itemIndex });
 		}
-		throw error;
+		return passOn(context.getNode(), error, itemIndex);
 	}
 }
 
@@ -136,7 +136,7 @@ export async function postMessage(
 		message = await postAs(context, itemIndex, target, draft, decision, attribution);
 	} catch (error) {
 		const refused = isSenderRefusal(graphFailureOf(error)?.status) || isNotSignedIn(error);
-		if (decision.postedAs.identity !== 'sender' || !refused) throw error;
+		if (decision.postedAs.identity !== 'sender' || !refused) return passOn(context.getNode(), error, itemIndex);
 		decision = fallBackAfterSenderRefused(account);
 		message = await postAs(context, itemIndex, target, draft, decision, attribution);
 	}

@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { graphFailureOf, graphRequest, graphRequestAllItems } from '../../shared/transport';
 import { INTEGRATION_ACCOUNT } from './credentialTypes';
-import { notMemberMessage, type MembershipTarget } from './errors';
+import { notMemberMessage, passOn, type MembershipTarget } from './errors';
 import { memoized } from './executionMemo';
 import type { AccountIdentity } from './identities';
 
@@ -62,7 +62,7 @@ async function readOrExplain<T>(
 		if (failure?.status === 403 && failure.code !== 'InvalidAuthenticationToken') {
 			throw new NodeOperationError(context.getNode(), explain.forbidden(), { itemIndex, description: `Graph said ${failure.code} (HTTP 403).` });
 		}
-		throw error;
+		return passOn(context.getNode(), error, itemIndex);
 	}
 }
 

@@ -1,0 +1,17 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { channelRlc, teamRlc } from '../../../shared/descriptions/rlc';
+import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
+import { postMessage } from '../../helpers/postMessage';
+import { attributionFields, contentFields, messageOptions, readAttribution, readDraft } from '../common';
+import { readChannelTarget } from './target';
+
+const properties: INodeProperties[] = [teamRlc, channelRlc, ...contentFields, messageOptions, attributionFields];
+
+export const description = updateDisplayOptions({ show: { resource: ['channelMessage'], operation: ['post'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const target = readChannelTarget(this, itemIndex);
+	const draft = await readDraft(this, itemIndex);
+	return await postMessage(this, itemIndex, target, draft, readAttribution(this, itemIndex));
+}

@@ -1,0 +1,80 @@
+/**
+ * Turns an item's content parameters into the message Graph gets: text, HTML or Markdown as safe HTML, @mentions
+ * resolved to directory users, and an optional Adaptive Card.
+ */
+import type { ChatMessageAttachment } from '@microsoft/microsoft-graph-types';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { adaptiveCardAttachment, parseAdaptiveCard } from './adaptiveCard';
+import { plainTextToHtml } from './html';
+import { markdownToTeamsHtml } from './markdown';
+import { applyMentions, mentionPlaceholders, type MentionedUser } from './mentions';
+import type { MessageDraft } from './postMessage';
+import { sanitizeHtml } from './sanitizeHtml';
+import { resolveUser } from './users';
+
+export type ContentType = 'text' | 'html' | 'markdown';
+
+export interface DraftInput {
+	contentType: ContentType;
+	content: string;
+	/** UPNs, emails or ids to mention, besides the @[...] placeholders in the content. */
+	mentions: string[];
+	adaptiveCard?: unknown;
+	subject?: string;
+	importance?: 'normal' | 'high' | 'urgent';
+	/** Attachments that must come first (a quoted chat message). */
+	leadingAttachments?: ChatMessageAttachment[];
+	leadingHtml?: string;
+}
+
+export function contentToHtml(contentType: ContentType, content: string): string {
+	if (contentType === 'markdown') return sanitizeHtml(markdownToTeamsHtml(content));
+	if (contentType === 'html') return sanitizeHtml(content);
+	return plainTextToHtml(content);
+}
+
+export function splitReferences(text: string): string[] {
+	return text
+		.split(/[,;\n]/)
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
+export async function buildDraft(context: IExecuteFunctions, itemIndex: number, input: DraftInput): Promise<MessageDraft> {
+	const hasCard = input.adaptiveCard !== undefined && input.adaptiveCard !== '' && input.adaptiveCard !== null;
+	if (input.content.trim() === '' && !hasCard) {
+		throw new NodeOperationError(context.getNode(), 'The message text is empty', {
+			itemIndex,
+			description: "Fill in 'Message', or add an Adaptive Card in the options.",
+		});
+	}
+	let html = input.content.trim() === '' ? '' : contentToHtml(input.contentType, input.content);
+	const references = [...mentionPlaceholders(html)];
+	for (const reference of input.mentions) {
+		if (!references.some((known) => known.toLowerCase() === reference.toLowerCase())) references.push(reference);
+	}
+	const users: MentionedUser[] = [];
+	for (const reference of references) {
+		const user = await resolveUser(context, reference, itemIndex, 'mention');
+		users.push({ reference, id: user.id, displayName: user.displayName });
+	}
+	const withMentions = applyMentions(html, users);
+	html = withMentions.content;
+	const attachments: ChatMessageAttachment[] = [...(input.leadingAttachments ?? [])];
+	if (hasCard) {
+		const parsed = parseAdaptiveCard(input.adaptiveCard);
+		if ('error' in parsed) throw new NodeOperationError(context.getNode(), parsed.error, { itemIndex });
+		const card = adaptiveCardAttachment(parsed.card);
+		attachments.push(card.attachment);
+		html = `${html}${card.bodyTag}`;
+	}
+	return {
+		content: `${input.leadingHtml ?? ''}${html}`,
+		mentions: withMentions.mentions,
+		attachments,
+		subject: input.subject,
+		importance: input.importance,
+	};
+}

@@ -1,0 +1,97 @@
+/**
+ * Edit, soft-delete, get and list: one Graph call each (plus a read-back after an edit, which Graph answers
+ * with 204 and no body).
+ */
+import type { ChatMessage } from '@microsoft/microsoft-graph-types';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { graphRequest, graphRequestAllItems } from '../../shared/transport';
+import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
+import type { MessageDraft } from './postMessage';
+import { formatMessage } from './output';
+import { messagePath, messagesPath, type MessageTarget } from './targets';
+
+export function actingCredential(actAs: string): PosterCredential {
+	return actAs === 'sender' ? SENDER : INTEGRATION_ACCOUNT;
+}
+
+export async function getMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	credentialType: PosterCredential,
+	target: MessageTarget,
+	messageId: string,
+): Promise<IDataObject> {
+	const message = await (graphRequest<ChatMessage>).call(context, {
+		credentialType,
+		method: 'GET',
+		url: messagePath(target, messageId),
+		itemIndex,
+	});
+	return formatMessage(message);
+}
+
+export async function editMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	credentialType: PosterCredential,
+	target: MessageTarget,
+	messageId: string,
+	draft: MessageDraft,
+): Promise<IDataObject> {
+	const body: IDataObject = { body: { contentType: 'html', content: draft.content } };
+	if (draft.mentions.length > 0) body.mentions = draft.mentions as unknown as IDataObject[];
+	if (draft.attachments.length > 0) body.attachments = draft.attachments as unknown as IDataObject[];
+	if (draft.subject) body.subject = draft.subject;
+	if (draft.importance) body.importance = draft.importance;
+	// Setting the same body twice gives the same message, so a repeated PATCH after a lost answer is harmless.
+	await graphRequest.call(context, {
+		credentialType,
+		method: 'PATCH',
+		url: messagePath(target, messageId),
+		body,
+		itemIndex,
+		idempotent: true,
+	});
+	return await getMessage(context, itemIndex, credentialType, target, messageId);
+}
+
+export async function softDeleteMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	credentialType: PosterCredential,
+	target: MessageTarget,
+	messageId: string,
+	undo: boolean,
+): Promise<IDataObject> {
+	const action = undo ? 'undoSoftDelete' : 'softDelete';
+	let url: string;
+	if (target.kind === 'chat') {
+		// Graph addresses chat soft-delete through the acting user: /users/{id}/chats/{chat}/messages/{m}/softDelete.
+		const me = await (graphRequest<{ id: string }>).call(context, { credentialType, method: 'GET', url: '/me', qs: { $select: 'id' }, itemIndex });
+		url = `/users/${encodeURIComponent(me.id)}/chats/${encodeURIComponent(target.chatId)}/messages/${encodeURIComponent(messageId)}/${action}`;
+	} else {
+		url = `${messagePath(target, messageId)}/${action}`;
+	}
+	// Deleting (or restoring) twice ends in the same state, so it may be retried after a lost answer.
+	await graphRequest.call(context, { credentialType, method: 'POST', url, itemIndex, idempotent: true });
+	return { id: messageId, deleted: !undo, ...(target.kind === 'chat' ? { chatId: target.chatId } : { teamId: target.teamId, channelId: target.channelId }) };
+}
+
+export async function listMessages(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	credentialType: PosterCredential,
+	target: MessageTarget,
+	options: { returnAll: boolean; limit: number; includeReplies: boolean; newestFirst: boolean },
+): Promise<IDataObject[]> {
+	const qs: IDataObject = { $top: options.returnAll ? 50 : Math.min(Math.max(options.limit, 1), 50) };
+	if (target.kind === 'channel' && options.includeReplies) qs.$expand = 'replies';
+	if (target.kind === 'chat' && options.newestFirst) qs.$orderby = 'createdDateTime desc';
+	const messages = await (graphRequestAllItems<ChatMessage>).call(
+		context,
+		{ credentialType, method: 'GET', url: messagesPath(target), qs, itemIndex },
+		options.returnAll ? undefined : { limit: options.limit },
+	);
+	return messages.map((message) => formatMessage(message));
+}

@@ -1,0 +1,56 @@
+/** Directory users named by UPN, email or id, resolved once per run with a per-item error when unknown. */
+import type { User } from '@microsoft/microsoft-graph-types';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseUserReference } from '../../shared/descriptions/rlc';
+import { graphFailureOf, graphRequest } from '../../shared/transport';
+import { INTEGRATION_ACCOUNT } from './credentialTypes';
+import { passOn } from './errors';
+import { memoized } from './executionMemo';
+
+export interface DirectoryUser {
+	id: string;
+	displayName: string;
+	userPrincipalName: string;
+}
+
+const PURPOSE_TEXT = { mention: 'mention', member: 'add to the chat', recipient: 'message' } as const;
+
+export async function resolveUser(
+	context: IExecuteFunctions,
+	reference: string,
+	itemIndex: number,
+	purpose: keyof typeof PURPOSE_TEXT,
+): Promise<DirectoryUser> {
+	const parsed = parseUserReference(reference);
+	if (!parsed) {
+		throw new NodeOperationError(context.getNode(), `Cannot ${PURPOSE_TEXT[purpose]} '${reference}': not a user principal name, email or user ID`, {
+			itemIndex,
+		});
+	}
+	try {
+		const user = await memoized(context, `user:${parsed.toLowerCase()}`, async () =>
+			await (graphRequest<User>).call(context, {
+				credentialType: INTEGRATION_ACCOUNT,
+				method: 'GET',
+				url: `/users/${encodeURIComponent(parsed)}`,
+				qs: { $select: 'id,displayName,userPrincipalName' },
+				itemIndex,
+			}),
+		);
+		return {
+			id: user.id ?? parsed,
+			displayName: user.displayName ?? user.userPrincipalName ?? parsed,
+			userPrincipalName: user.userPrincipalName ?? parsed,
+		};
+	} catch (error) {
+		if (graphFailureOf(error)?.status === 404) {
+			throw new NodeOperationError(context.getNode(), `Cannot ${PURPOSE_TEXT[purpose]} '${reference}': no such user in the directory`, {
+				itemIndex,
+				description: 'Check the spelling of the user principal name or email, or give the user object ID.',
+			});
+		}
+		return passOn(context.getNode(), error, itemIndex);
+	}
+}
