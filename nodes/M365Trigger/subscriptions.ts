@@ -141,11 +141,9 @@ export async function reconcileSubscriptions(
 			}
 		}
 		if (stored) {
-			if (stored.notificationUrl !== notificationUrl || stored.target.resource !== target.resource) {
-				await deleteSubscription(ctx, credentialType, stored.id);
-			} else {
-				result.recreated.push(target.key);
-			}
+			// Expired, vanished, or pointing at an old URL: notifications since may have gone nowhere.
+			await deleteSubscription(ctx, credentialType, stored.id);
+			result.recreated.push(target.key);
 			delete state.subscriptions[target.key];
 		} else {
 			result.created.push(target.key);
