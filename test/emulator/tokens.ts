@@ -38,6 +38,8 @@ export interface AuthorizationCodeRecord {
 	codeChallenge?: string;
 	codeChallengeMethod?: string;
 	nonce?: string;
+	/** The user completed an MFA prompt during this sign-in. */
+	mfa?: boolean;
 	expiresAtMs: number;
 	redeemed: boolean;
 }

@@ -127,6 +127,7 @@ function issueCode(deps: EntraDeps, pending: PendingAuthorization, user: UserRec
 		codeChallenge: pending.codeChallenge,
 		codeChallengeMethod: pending.codeChallengeMethod,
 		nonce: pending.nonce,
+		mfa: user.mfaRequired === true,
 	});
 	return redirect(pending.redirectUri, { code, state: pending.state, session_state: randomUUID() }, pending.responseMode);
 }

@@ -36,7 +36,10 @@ export async function handleLogin(deps: EntraDeps, request: LoginRequest): Promi
 		if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'AADSTS900561: The endpoint only accepts POST requests.' } };
 		const form = new URLSearchParams(request.bodyText);
 		const tokenUrl = `${deps.loginUrl()}${request.path}`;
-		return { ...tokenEndpoint(deps, { tenantSegment: tenant, form, headers: request.headers, tokenUrl }), route: 'POST /:tenant/oauth2/v2.0/token' };
+		// The correlation id comes as a header or (msal) as ?client-request-id=.
+		const clientRequestId = request.headers['client-request-id'] ?? request.query.get('client-request-id') ?? undefined;
+		const headers = clientRequestId ? { ...request.headers, 'client-request-id': clientRequestId } : request.headers;
+		return { ...tokenEndpoint(deps, { tenantSegment: tenant, form, headers, tokenUrl }), route: 'POST /:tenant/oauth2/v2.0/token' };
 	}
 	if (tail === 'oauth2/v2.0/authorize' && (method === 'GET' || method === 'POST')) {
 		return { ...authorizeEndpoint(deps, tenant, method, request.query, new URLSearchParams(request.bodyText)), route: `${method} /:tenant/oauth2/v2.0/authorize` };

@@ -168,7 +168,7 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 		userId = record.userId;
 		baseScopes = record.scopes;
 		nonce = record.nonce;
-		mfaDone = true;
+		mfaDone = record.mfa === true;
 	} else {
 		const refreshToken = form.get('refresh_token');
 		if (!refreshToken) return fail(AADSTS.missingParameter('refresh_token'), appId);
