@@ -2,6 +2,7 @@
 // nothing else). A marker written last tells a finished install from an interrupted one, which is redone.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 import { withLock } from './lock';
@@ -46,6 +47,8 @@ function node24Env(paths: RuntimePaths): NodeJS.ProcessEnv {
 		...process.env,
 		PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
 		npm_config_nodedir: paths.nodeDir,
+		// node-gyp compiles with this many parallel jobs.
+		JOBS: String(Math.max(1, os.cpus().length)),
 		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',

@@ -24,7 +24,7 @@ export interface StartN8nOptions {
 export interface N8nInstance {
 	runtime: N8nRuntime;
 	baseUrl: string;
-	/** what n8n builds its webhook URLs from (WEBHOOK_URL), ending in '/' */
+	/** what n8n builds its webhook URLs from (N8N_WEBHOOK_URL), ending in '/' */
 	webhookUrl: string;
 	port: number;
 	userFolder: string;
@@ -104,8 +104,10 @@ export function baseEnv(userFolder: string, port: number, brokerPort: number): N
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
-		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',

@@ -32,15 +32,13 @@ export class N8nRestError extends Error {
 }
 
 export class N8nRestClient {
-	constructor(
-		readonly baseUrl: string,
-		private cookie = '',
-	) {}
+	/** n8n's cookies by name: the session (n8n-auth) and the OAuth browser binding (n8n-oauth-binding). */
+	readonly cookies = new Map<string, string>();
 
-	/** The session cookie, for a browser that should be signed in as the same user. */
-	get authCookie(): { name: string; value: string } | undefined {
-		const match = /^([^=]+)=([^;]*)/.exec(this.cookie);
-		return match ? { name: match[1], value: match[2] } : undefined;
+	constructor(readonly baseUrl: string) {}
+
+	private cookieHeader(): string {
+		return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 	}
 
 	get browserId(): string {
@@ -54,13 +52,15 @@ export class N8nRestClient {
 			headers: {
 				'content-type': 'application/json',
 				'browser-id': BROWSER_ID,
-				...(this.cookie ? { cookie: this.cookie } : {}),
+				...(this.cookies.size > 0 ? { cookie: this.cookieHeader() } : {}),
 			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 			redirect: 'manual',
 		});
-		const setCookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
-		if (setCookie) this.cookie = setCookie.split(';')[0];
+		for (const setCookie of response.headers.getSetCookie()) {
+			const match = /^([^=]+)=([^;]*)/.exec(setCookie);
+			if (match) this.cookies.set(match[1], match[2]);
+		}
 		const text = await response.text();
 		let parsed: unknown = text;
 		try {
