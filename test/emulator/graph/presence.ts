@@ -345,18 +345,32 @@ function setClientPresence(ctx: ControlContext): GraphResult {
 	return { status: 200, body: aggregatePresence(record, ctx.clock.nowMs(), areaState(ctx.state).sessionSetAt[userId]) };
 }
 
-export function registerPresenceArea(graph: GraphRouter, clock: Clock, state: () => TenantState): void {
-	graph.route('GET', '/users/:userId/presence', { permissions: READ_PERMISSIONS, expiredTokenStatus: 401, handler: getPresence });
-	graph.route('GET', '/communications/presences/:userId', { permissions: READ_PERMISSIONS, handler: getPresence });
+/** Sessions fade and expire with the emulator clock: once an emulator serves presence, its clock moves announce. */
+const watchedClocks = new WeakSet<Clock>();
+function watchClock(ctx: { clock: Clock; emulator: { state: TenantState } }): void {
+	if (watchedClocks.has(ctx.clock)) return;
+	watchedClocks.add(ctx.clock);
+	const { clock, emulator } = ctx;
+	clock.onChange(() => settleAllPresence(emulator.state, clock));
+}
+
+function watched<C extends { clock: Clock; emulator: { state: TenantState } }>(handler: (ctx: C) => GraphResult): (ctx: C) => GraphResult {
+	return (ctx) => {
+		watchClock(ctx);
+		return handler(ctx);
+	};
+}
+
+export function registerPresenceArea(graph: GraphRouter): void {
+	graph.route('GET', '/users/:userId/presence', { permissions: READ_PERMISSIONS, handler: watched(getPresence) });
+	graph.route('GET', '/communications/presences/:userId', { permissions: READ_PERMISSIONS, handler: watched(getPresence) });
 	graph.route('POST', '/communications/getPresencesByUserId', {
 		permissions: { application: READ_PERMISSIONS.application, delegated: ['Presence.Read.All'] },
-		handler: getPresencesByUserId,
+		handler: watched(getPresencesByUserId),
 	});
-	graph.route('POST', '/users/:userId/presence/setPresence', { permissions: WRITE_PERMISSIONS, handler: setPresence });
-	graph.route('POST', '/users/:userId/presence/clearPresence', { permissions: WRITE_PERMISSIONS, handler: clearPresence });
-	graph.route('POST', '/users/:userId/presence/setUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: setUserPreferredPresence });
-	graph.route('POST', '/users/:userId/presence/clearUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: clearUserPreferredPresence });
-	graph.control('POST', '/presence/:userId', setClientPresence);
-	// Sessions fade and expire with the emulator clock: announce those changes when tests move time.
-	clock.onChange(() => settleAllPresence(state(), clock));
+	graph.route('POST', '/users/:userId/presence/setPresence', { permissions: WRITE_PERMISSIONS, handler: watched(setPresence) });
+	graph.route('POST', '/users/:userId/presence/clearPresence', { permissions: WRITE_PERMISSIONS, handler: watched(clearPresence) });
+	graph.route('POST', '/users/:userId/presence/setUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: watched(setUserPreferredPresence) });
+	graph.route('POST', '/users/:userId/presence/clearUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: watched(clearUserPreferredPresence) });
+	graph.control('POST', '/presence/:userId', watched(setClientPresence));
 }
