@@ -8,6 +8,7 @@ import { registerInvitations } from './invitations';
 import type { GraphRouter } from './router';
 import { registerTeamMemberWrites } from './teamMemberWrites';
 import { registerMailArea } from './mail';
+import { registerPresenceArea } from './presence';
 import { registerSubscriptions } from './subscriptions';
 import { registerUsers } from './users';
 
@@ -22,4 +23,5 @@ export function registerAllAreas(graph: GraphRouter): void {
 	registerExtensionProperties(graph);
 	registerTeamMemberWrites(graph);
 	registerSubscriptions(graph);
+	registerPresenceArea(graph);
 }
