@@ -16,7 +16,10 @@ import { runNode } from '../test/harness';
 import { defaultTenant, SEED_APPS, startEmulator, type Emulator, type TenantSeed } from '../test/emulator';
 import { buildUser } from '../test/emulator/state/builders';
 import { extensionName, registerExtensionProperty } from '../test/emulator/graph/extensionProperties';
-import { M365GuestSync } from '../nodes/M365GuestSync/M365GuestSync.node';
+
+// tsx resolves 'M365GuestSync.node' to the codex file M365GuestSync.node.json, so the class is required by its full name.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { M365GuestSync } = require('../nodes/M365GuestSync/M365GuestSync.node.ts') as typeof import('../nodes/M365GuestSync/M365GuestSync.node');
 
 const LATENCY_MS = Number(process.env.GUEST_SYNC_BENCH_LATENCY_MS ?? 10);
 const LARGE = Number(process.env.GUEST_SYNC_BENCH_LARGE ?? 50000);
