@@ -10,3 +10,12 @@ export {
 	type ActiveWebhookTrigger,
 	type WebhookCall,
 } from './webhookTrigger';
+export { runListSearch, runLoadOptions, type ListSearchCallOptions, type LoadOptionsCallOptions } from './loadOptions';
+export {
+	callCredentialTestFunction,
+	testCredential,
+	OAUTH2_CREDENTIAL_TEST_FAILED,
+	OAUTH2_CREDENTIAL_TEST_SUCCEEDED,
+	type CallCredentialTestFunctionOptions,
+	type TestCredentialOptions,
+} from './credentialTest';

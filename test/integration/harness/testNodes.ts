@@ -53,6 +53,7 @@ export class HarnessFunctionSignedApi implements ICredentialType {
 	displayName = 'Harness Function-Signed API';
 
 	properties: ICredentialType['properties'] = [
+		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
 		{ displayName: 'Key', name: 'key', type: 'string', typeOptions: { password: true }, default: '' },
 	];
 
@@ -256,7 +257,11 @@ export class HarnessPickerNode implements INodeType {
 		name: 'harnessPicker',
 		description: 'Picks a team',
 		defaults: { name: 'Harness Picker' },
-		credentials: [{ name: 'harnessTokenApi', required: true }],
+		credentials: [
+			{ name: 'harnessTokenApi', required: true },
+			{ name: 'harnessFunctionSignedApi', testedBy: 'harnessKeyTest' },
+			{ name: 'harnessOAuth2Api', testedBy: 'harnessKeyTest' },
+		],
 		properties: [
 			{ displayName: 'Prefix', name: 'prefix', type: 'string', default: 'Team' },
 			{
@@ -296,17 +301,17 @@ export class HarnessPickerNode implements INodeType {
 			},
 		},
 		credentialTest: {
-			async harnessTokenApiTest(
+			async harnessKeyTest(
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
 				const data = credential.data ?? {};
-				if (data.apiToken === '') return { status: 'Error', message: 'Account credentials are incomplete: API Token' };
+				if (!data.key) return { status: 'Error', message: 'Account credentials are incomplete: Key' };
 				try {
 					const answer = (await this.helpers.request({
 						method: 'GET',
-						uri: `${data.baseUrl as string}/whoami`,
-						headers: { Authorization: `Bearer ${data.apiToken as string}` },
+						uri: `https://${data.host as string}/whoami`,
+						headers: { 'x-api-key': data.key as string },
 						json: true,
 					})) as IDataObject;
 					return { status: 'OK', message: `Signed in as ${answer.name as string}` };
