@@ -46,7 +46,9 @@ export function workflowBaseOf(workflow: Workflow): IWorkflowBase {
 	} as IWorkflowBase;
 }
 
-export function createAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
+export function createAdditionalData(
+	options: AdditionalDataOptions,
+): IWorkflowExecuteAdditionalData {
 	const executionId = `harness-execution-${nextExecutionNumber++}`;
 	const webhookBaseUrl = options.webhookBaseUrl ?? `${INSTANCE_BASE_URL}/webhook`;
 	const webhookTestBaseUrl = options.webhookTestBaseUrl ?? `${INSTANCE_BASE_URL}/webhook-test`;

@@ -24,9 +24,12 @@ export class CredentialStore {
 	}
 
 	/** One stored credential per type, referenced the way a node's `credentials` parameter references them. */
-	addAll(credentials: Record<string, ICredentialDataDecryptedObject> | undefined): INodeCredentials {
+	addAll(
+		credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
+	): INodeCredentials {
 		const references: INodeCredentials = {};
-		for (const [type, data] of Object.entries(credentials ?? {})) references[type] = this.add(type, data);
+		for (const [type, data] of Object.entries(credentials ?? {}))
+			references[type] = this.add(type, data);
 		return references;
 	}
 

@@ -32,7 +32,8 @@ import type { TestableNodeType } from './nodeTypes';
 
 // n8n's own messages for the fixed OAuth2 check (packages/cli/src/constants.ts RESPONSE_ERROR_MESSAGES).
 export const OAUTH2_CREDENTIAL_TEST_SUCCEEDED = 'Connection Successful!';
-export const OAUTH2_CREDENTIAL_TEST_FAILED = 'This OAuth2 credential was not connected to an account.';
+export const OAUTH2_CREDENTIAL_TEST_FAILED =
+	'This OAuth2 credential was not connected to an account.';
 
 export interface TestCredentialOptions {
 	credentialType: string;
@@ -43,7 +44,8 @@ export interface TestCredentialOptions {
 	credentialTypes?: ICredentialType[];
 }
 
-export interface CallCredentialTestFunctionOptions extends Omit<TestCredentialOptions, 'nodeTypes'> {
+export interface CallCredentialTestFunctionOptions
+	extends Omit<TestCredentialOptions, 'nodeTypes'> {
 	nodeType: TestableNodeType;
 	/** The function's name in the node's `methods.credentialTest`. */
 	functionName: string;
@@ -62,17 +64,24 @@ const hasAccessToken = (credential: ICredentialsDecrypted) => {
 	return typeof tokenData === 'object' && tokenData !== null && 'access_token' in tokenData;
 };
 
-async function oauth2CredentialTest(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+async function oauth2CredentialTest(
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	return hasAccessToken(credential)
 		? { status: 'OK', message: OAUTH2_CREDENTIAL_TEST_SUCCEEDED }
 		: { status: 'Error', message: OAUTH2_CREDENTIAL_TEST_FAILED };
 }
 
-function chooseCredentialTest(credentialType: string, nodeTypes: TestableNodeType[]): CredentialTestChoice | undefined {
+function chooseCredentialTest(
+	credentialType: string,
+	nodeTypes: TestableNodeType[],
+): CredentialTestChoice | undefined {
 	const type = credentialTypes.getByName(credentialType);
 	if (type.test) return { kind: 'request', testRequest: type.test };
 
-	const isOAuth2 = credentialType === 'oAuth2Api' || credentialTypes.getParentTypes(credentialType).includes('oAuth2Api');
+	const isOAuth2 =
+		credentialType === 'oAuth2Api' ||
+		credentialTypes.getParentTypes(credentialType).includes('oAuth2Api');
 	for (const nodeType of nodeTypes) {
 		for (const version of versionsOf(nodeType)) {
 			for (const { name, testedBy } of version.description.credentials ?? []) {
@@ -82,7 +91,9 @@ function chooseCredentialTest(credentialType: string, nodeTypes: TestableNodeTyp
 				if (typeof testedBy === 'string') {
 					// Versioned nodes: the newest version that has the function wins.
 					const candidates = [...versionsOf(nodeType)].reverse();
-					const owner = candidates.find((candidate) => candidate.methods?.credentialTest?.[testedBy]);
+					const owner = candidates.find(
+						(candidate) => candidate.methods?.credentialTest?.[testedBy],
+					);
 					const test = owner?.methods?.credentialTest?.[testedBy];
 					if (test) return { kind: 'function', test };
 					continue;
@@ -100,12 +111,26 @@ async function prepareCredential(options: TestCredentialOptions) {
 	const store = new CredentialStore();
 	const reference = store.add(options.credentialType, options.data);
 	const credentialsHelper = new HarnessCredentialsHelper(store);
-	const placeholderWorkflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: emptyNodeTypes });
-	const additionalData = createAdditionalData({ workflow: placeholderWorkflow, credentialsHelper, mode: 'internal' });
+	const placeholderWorkflow = new Workflow({
+		nodes: [],
+		connections: {},
+		active: false,
+		nodeTypes: emptyNodeTypes,
+	});
+	const additionalData = createAdditionalData({
+		workflow: placeholderWorkflow,
+		credentialsHelper,
+		mode: 'internal',
+	});
 	const credential: ICredentialsDecrypted = {
 		...reference,
 		type: options.credentialType,
-		data: await credentialsHelper.applyDefaultsAndOverwrites(additionalData, options.data, options.credentialType, 'internal'),
+		data: await credentialsHelper.applyDefaultsAndOverwrites(
+			additionalData,
+			options.data,
+			options.credentialType,
+			'internal',
+		),
 	};
 	return { credential, credentialsHelper, additionalData };
 }
@@ -146,13 +171,20 @@ async function runRequestTest(
 			name: typeName,
 			credentials: [{ name: credential.type, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: choice.testRequest.request }, default: '' },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: choice.testRequest.request },
+					default: '',
+				},
 			],
 		},
 	};
 	const nodeTypes: INodeTypes = {
 		getByName: () => nodeTypeCopy,
-		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
+		getByNameAndVersion: (name, version) =>
+			NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
 		getKnownTypes: () => ({}),
 	};
 	const node: INode = {
@@ -160,13 +192,19 @@ async function runRequestTest(
 		parameters: {},
 		name: 'Temp-Node',
 		type: typeName,
-		typeVersion: Array.isArray(baseDescription.version) ? (baseDescription.version.at(-1) as number) : baseDescription.version,
+		typeVersion: Array.isArray(baseDescription.version)
+			? (baseDescription.version.at(-1) as number)
+			: baseDescription.version,
 		position: [0, 0],
 		credentials: { [credential.type]: { id: credential.id, name: credential.name } },
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const workflowNode = workflow.getNode(node.name) as INode;
-	const additionalData = createAdditionalData({ workflow, credentialsHelper: prepared.credentialsHelper, mode: 'internal' });
+	const additionalData = createAdditionalData({
+		workflow,
+		credentialsHelper: prepared.credentialsHelper,
+		mode: 'internal',
+	});
 	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	const executeData: IExecuteData = { node: workflowNode, data: {}, source: null };
 	const executeFunctions = new ExecuteContext(
@@ -186,7 +224,9 @@ async function runRequestTest(
 	try {
 		response = await new RoutingNode(executeFunctions, nodeTypeCopy, credential).runNode();
 	} catch (error) {
-		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+		const cause = (
+			error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }
+		).cause;
 		if (cause?.response) {
 			const { status, statusText } = cause.response;
 			for (const rule of choice.testRequest.rules ?? []) {
@@ -206,18 +246,24 @@ async function runRequestTest(
 	for (const rule of choice.testRequest.rules ?? []) {
 		if (rule.type === 'responseSuccessBody') {
 			const responseData = response?.[0]?.[0]?.json as IDataObject | undefined;
-			const actual = rule.properties.key.split('.').reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], responseData);
-			if (actual === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+			const actual = rule.properties.key
+				.split('.')
+				.reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], responseData);
+			if (actual === rule.properties.value)
+				return { status: 'Error', message: rule.properties.message };
 		}
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }
 
 /** What the credential's Test button shows in n8n. */
-export async function testCredential(options: TestCredentialOptions): Promise<INodeCredentialTestResult> {
+export async function testCredential(
+	options: TestCredentialOptions,
+): Promise<INodeCredentialTestResult> {
 	registerCredentialTypes(options.credentialTypes);
 	const choice = chooseCredentialTest(options.credentialType, options.nodeTypes ?? []);
-	if (choice === undefined) return { status: 'Error', message: 'No testing function found for this credential.' };
+	if (choice === undefined)
+		return { status: 'Error', message: 'No testing function found for this credential.' };
 
 	let prepared: Awaited<ReturnType<typeof prepareCredential>>;
 	try {
@@ -239,7 +285,8 @@ export async function callCredentialTestFunction(
 		.reverse()
 		.find((version) => version.methods?.credentialTest?.[options.functionName]);
 	const test = owner?.methods?.credentialTest?.[options.functionName];
-	if (test === undefined) throw new UnexpectedError(`Node type has no credential test "${options.functionName}"`);
+	if (test === undefined)
+		throw new UnexpectedError(`Node type has no credential test "${options.functionName}"`);
 	const { credential } = await prepareCredential(options);
 	return await test.call(new CredentialTestContext(), credential);
 }

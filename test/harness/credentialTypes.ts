@@ -64,7 +64,10 @@ class CredentialTypeRegistry {
 			return;
 		}
 		for (const fileName of fileNames.filter((name) => name.endsWith('.credentials.ts'))) {
-			const exported = require(join(PACKAGE_CREDENTIALS_FOLDER, fileName)) as Record<string, unknown>;
+			const exported = require(join(PACKAGE_CREDENTIALS_FOLDER, fileName)) as Record<
+				string,
+				unknown
+			>;
 			for (const candidate of Object.values(exported)) {
 				if (!isCredentialClass(candidate)) continue;
 				const credentialType = new candidate();

@@ -111,7 +111,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		requestOptions.headers ??= {};
 		if (authenticate.type === 'generic') {
@@ -119,7 +121,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
 					const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-					const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow, node);
+					const valueResolved = this.resolveValue(
+						value,
+						{ $credentials: credentials },
+						workflow,
+						node,
+					);
 					target[outerKey] ??= {};
 					target[outerKey][keyResolved] = valueResolved;
 				}
@@ -144,8 +151,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			return undefined;
 		}
 		// n8n marks a credential test by running it on a placeholder No-Op node with a `temp` parameter.
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (credentials[expirableProperty.name] !== '' && !credentialsExpired && !isTestingCredentials) {
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (
+			credentials[expirableProperty.name] !== '' &&
+			!credentialsExpired &&
+			!isTestingCredentials
+		) {
 			return undefined;
 		}
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
@@ -154,10 +166,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (nodeCredentials === undefined) return undefined;
 
 		// Like n8n, a field the user stored as an expression keeps its expression; only values are overwritten.
-		const storedData = await (await this.getCredentials(nodeCredentials, credentialType.name)).getData();
+		const storedData = await (
+			await this.getCredentials(nodeCredentials, credentialType.name)
+		).getData();
 		const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
 		for (const [key, value] of Object.entries(output as ICredentialDataDecryptedObject)) {
-			if (key === expirableProperty.name || !isExpression(storedData[key])) dataToPersist[key] = value;
+			if (key === expirableProperty.name || !isExpression(storedData[key]))
+				dataToPersist[key] = value;
 		}
 		await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
 		return Object.assign(credentials, output);
@@ -175,7 +190,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		return new StoredCredentials(nodeCredentials, type, this.store);
 	}
 
@@ -191,7 +209,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const { data } = this.store.read(nodeCredentials.id, type);
 		if (raw === true) return data;
-		return await this.applyDefaultsAndOverwrites(additionalData, data, type, mode, executeData, expressionResolveValues);
+		return await this.applyDefaultsAndOverwrites(
+			additionalData,
+			data,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	async applyDefaultsAndOverwrites(
@@ -206,7 +231,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 		const storedData = { ...decryptedDataOriginal };
 		for (const field of OAUTH_PINNED_FIELDS) {
-			if (credentialsProperties.some((property) => property.name === field && property.type === 'hidden')) {
+			if (
+				credentialsProperties.some(
+					(property) => property.name === field && property.type === 'hidden',
+				)
+			) {
 				delete storedData[field];
 			}
 		}
@@ -292,14 +321,23 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialType.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialType.properties;
 		}
 		const combinedProperties: INodeProperties[] = [];
 		for (const parentName of credentialType.extends) {
-			NodeHelpers.mergeNodeProperties(combinedProperties, this.getCredentialsProperties(parentName));
+			NodeHelpers.mergeNodeProperties(
+				combinedProperties,
+				this.getCredentialsProperties(parentName),
+			);
 		}
 		NodeHelpers.mergeNodeProperties(combinedProperties, credentialType.properties);
 		return combinedProperties;

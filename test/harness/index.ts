@@ -10,7 +10,12 @@ export {
 	type ActiveWebhookTrigger,
 	type WebhookCall,
 } from './webhookTrigger';
-export { runListSearch, runLoadOptions, type ListSearchCallOptions, type LoadOptionsCallOptions } from './loadOptions';
+export {
+	runListSearch,
+	runLoadOptions,
+	type ListSearchCallOptions,
+	type LoadOptionsCallOptions,
+} from './loadOptions';
 export {
 	callCredentialTestFunction,
 	testCredential,

@@ -53,20 +53,31 @@ function contextFor(options: LoadOptionsCallOptions) {
 		currentNodeParameters: node.parameters,
 	});
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const context = new LoadOptionsContext(workflow, node, additionalData, options.path ?? `parameters.${options.method}`);
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalData,
+		options.path ?? `parameters.${options.method}`,
+	);
 	return { nodeType, context };
 }
 
-export async function runLoadOptions(options: LoadOptionsCallOptions): Promise<INodePropertyOptions[]> {
+export async function runLoadOptions(
+	options: LoadOptionsCallOptions,
+): Promise<INodePropertyOptions[]> {
 	const { nodeType, context } = contextFor(options);
 	const method = nodeType.methods?.loadOptions?.[options.method];
-	if (method === undefined) throw new UnexpectedError(`Node type does not have loadOptions method "${options.method}"`);
+	if (method === undefined)
+		throw new UnexpectedError(`Node type does not have loadOptions method "${options.method}"`);
 	return await method.call(context);
 }
 
-export async function runListSearch(options: ListSearchCallOptions): Promise<INodeListSearchResult> {
+export async function runListSearch(
+	options: ListSearchCallOptions,
+): Promise<INodeListSearchResult> {
 	const { nodeType, context } = contextFor(options);
 	const method = nodeType.methods?.listSearch?.[options.method];
-	if (method === undefined) throw new UnexpectedError(`Node type does not have listSearch method "${options.method}"`);
+	if (method === undefined)
+		throw new UnexpectedError(`Node type does not have listSearch method "${options.method}"`);
 	return await method.call(context, options.filter, options.paginationToken);
 }

@@ -83,7 +83,9 @@ function withErrorTrap(nodeType: INodeType, trap: ThrownErrorTrap): INodeType {
 }
 
 export class HarnessNodeTypes implements INodeTypes {
-	private readonly types = new Map<string, TestableNodeType>([[START_NODE_TYPE, new HarnessStartNode()]]);
+	private readonly types = new Map<string, TestableNodeType>([
+		[START_NODE_TYPE, new HarnessStartNode()],
+	]);
 
 	private readonly trappedVersions = new Map<string, INodeType>();
 

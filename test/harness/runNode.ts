@@ -73,7 +73,8 @@ export function thrownErrorBehind(
 ): ExecutionBaseError | undefined {
 	if (recordedError === undefined) return undefined;
 	const thrown = errorTrap.lastError;
-	if (thrown instanceof Error && thrown.message === recordedError.message) return thrown as ExecutionBaseError;
+	if (thrown instanceof Error && thrown.message === recordedError.message)
+		return thrown as ExecutionBaseError;
 	return recordedError;
 }
 
@@ -112,9 +113,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		},
 	} as unknown as IRunExecutionData;
 
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(
-		workflow,
-	);
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const taskData = run.data.resultData.runData[node.name]?.[0];
 	const recordedError = taskData?.error ?? run.data.resultData.error;
 	return {

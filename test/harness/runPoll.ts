@@ -82,9 +82,11 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 				waitingExecutionSource: {},
 			},
 		} as unknown as IRunExecutionData;
-		const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
-			workflow,
-		);
+		const run = await new WorkflowExecute(
+			additionalData,
+			'manual',
+			runExecutionData,
+		).processRunExecutionData(workflow);
 		const taskData = run.data.resultData.runData[node.name]?.[0];
 		items = taskData?.data?.main?.map((output) => output ?? []) ?? null;
 		error = thrownErrorBehind(taskData?.error ?? run.data.resultData.error, errorTrap);
@@ -102,7 +104,9 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 				error = thrown as ExecutionBaseError;
 			},
 		);
-		const poll = n8nContainer.get(PollTriggerExecutor).create(workflow, node, pollContext, () => true);
+		const poll = n8nContainer
+			.get(PollTriggerExecutor)
+			.create(workflow, node, pollContext, () => true);
 		await poll(false);
 	}
 

@@ -41,7 +41,9 @@ const SHORT_TYPES: Record<string, string> = {
 // Express adds `charset=utf-8` to textual content types it sets.
 function withCharset(contentType: string): string {
 	const textual = /^text\/|^application\/(json|javascript|xml)/.test(contentType);
-	return textual && !/;\s*charset=/i.test(contentType) ? `${contentType}; charset=utf-8` : contentType;
+	return textual && !/;\s*charset=/i.test(contentType)
+		? `${contentType}; charset=utf-8`
+		: contentType;
 }
 
 function parseQuery(search: URLSearchParams): Record<string, string | string[]> {
@@ -60,10 +62,15 @@ async function readBody(incoming: IncomingMessage): Promise<Buffer> {
 }
 
 /** Reads and parses the request body the way n8n's webhook server does before calling the node. */
-export async function toWebhookRequest(incoming: IncomingMessage, baseUrl: string): Promise<WebhookRequest> {
+export async function toWebhookRequest(
+	incoming: IncomingMessage,
+	baseUrl: string,
+): Promise<WebhookRequest> {
 	const url = new URL(incoming.url ?? '/', baseUrl);
 	const [mediaType, ...parameters] = (incoming.headers['content-type'] ?? '').split(';');
-	const charset = parameters.map((parameter) => parameter.trim()).find((parameter) => parameter.startsWith('charset='));
+	const charset = parameters
+		.map((parameter) => parameter.trim())
+		.find((parameter) => parameter.startsWith('charset='));
 	const encoding = (charset?.slice('charset='.length).toLowerCase() ?? 'utf-8') as BufferEncoding;
 	const contentType = mediaType.trim().toLowerCase() || undefined;
 	const rawBody = await readBody(incoming);
@@ -73,7 +80,8 @@ export async function toWebhookRequest(incoming: IncomingMessage, baseUrl: strin
 		const text = rawBody.toString(encoding);
 		try {
 			if (contentType === 'application/json') body = jsonParse(text);
-			else if (contentType === 'application/x-www-form-urlencoded') body = parseQuery(new URLSearchParams(text));
+			else if (contentType === 'application/x-www-form-urlencoded')
+				body = parseQuery(new URLSearchParams(text));
 			else if (contentType === 'text/plain') body = text;
 		} catch (error) {
 			throw new UnparsableBodyError((error as Error).message);
@@ -102,7 +110,10 @@ export function toWebhookResponse(outgoing: ServerResponse): WebhookResponse {
 	const setHeaders = (field: string | Record<string, string>, value?: string) => {
 		const entries = typeof field === 'string' ? [[field, value ?? '']] : Object.entries(field);
 		for (const [name, headerValue] of entries) {
-			response.setHeader(name, name.toLowerCase() === 'content-type' ? withCharset(headerValue) : headerValue);
+			response.setHeader(
+				name,
+				name.toLowerCase() === 'content-type' ? withCharset(headerValue) : headerValue,
+			);
 		}
 		return response;
 	};
@@ -115,13 +126,15 @@ export function toWebhookResponse(outgoing: ServerResponse): WebhookResponse {
 		set: setHeaders,
 		header: setHeaders,
 		get: (field: string) => response.getHeader(field)?.toString(),
-		type: (contentType: string) => setHeaders('Content-Type', SHORT_TYPES[contentType] ?? contentType),
+		type: (contentType: string) =>
+			setHeaders('Content-Type', SHORT_TYPES[contentType] ?? contentType),
 		json: (body: unknown) => {
 			if (!response.hasHeader('Content-Type')) response.type('json');
 			return response.send(JSON.stringify(body));
 		},
 		send: (body?: unknown) => {
-			if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return response.json(body);
+			if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body))
+				return response.json(body);
 			if (typeof body === 'number' || typeof body === 'boolean') return response.json(body);
 			if (Buffer.isBuffer(body)) {
 				if (!response.hasHeader('Content-Type')) response.type('bin');
@@ -129,7 +142,10 @@ export function toWebhookResponse(outgoing: ServerResponse): WebhookResponse {
 				return response;
 			}
 			const text = body === undefined || body === null ? '' : String(body);
-			response.setHeader('Content-Type', withCharset((response.getHeader('Content-Type') as string | undefined) ?? 'text/html'));
+			response.setHeader(
+				'Content-Type',
+				withCharset((response.getHeader('Content-Type') as string | undefined) ?? 'text/html'),
+			);
 			response.setHeader('Content-Length', Buffer.byteLength(text));
 			response.end(text);
 			return response;

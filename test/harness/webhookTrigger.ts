@@ -21,7 +21,12 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer as createHttpServer,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -108,13 +113,23 @@ function nodeWebhooks(
 	const webhooks: IWebhookData[] = [];
 	for (const webhookDescription of nodeType.description.webhooks ?? []) {
 		const resolve = <T>(value: unknown, fallback?: T) =>
-			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {}, undefined, fallback as string) as T;
+			workflow.expression.getSimpleParameterValue(
+				node,
+				value as string,
+				'internal',
+				{},
+				undefined,
+				fallback as string,
+			) as T;
 		let nodeWebhookPath = String(resolve<string>(webhookDescription.path));
 		if (nodeWebhookPath.startsWith('/')) nodeWebhookPath = nodeWebhookPath.slice(1);
 		if (nodeWebhookPath.endsWith('/')) nodeWebhookPath = nodeWebhookPath.slice(0, -1);
 		const isFullPath = resolve<boolean>(webhookDescription.isFullPath, false);
 		const path = NodeHelpers.getNodeWebhookPath(workflow.id, node, nodeWebhookPath, isFullPath);
-		const httpMethods = resolve<IHttpRequestMethods | IHttpRequestMethods[]>(webhookDescription.httpMethod, 'GET');
+		const httpMethods = resolve<IHttpRequestMethods | IHttpRequestMethods[]>(
+			webhookDescription.httpMethod,
+			'GET',
+		);
 		for (const httpMethod of Array.isArray(httpMethods) ? httpMethods : [httpMethods]) {
 			webhooks.push({
 				httpMethod,
@@ -142,11 +157,20 @@ async function runWebhookMethod(
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const webhookMethod = nodeType.webhookMethods?.[webhookData.webhookDescription.name]?.[method];
 	if (webhookMethod === undefined) return undefined;
-	const context = new HookContext(workflow, node, webhookData.workflowExecuteAdditionalData, mode, activation, webhookData);
+	const context = new HookContext(
+		workflow,
+		node,
+		webhookData.workflowExecuteAdditionalData,
+		mode,
+		activation,
+		webhookData,
+	);
 	return await webhookMethod.call(context);
 }
 
-export async function activateWebhookTrigger(options: ActivateWebhookTriggerOptions): Promise<ActiveWebhookTrigger> {
+export async function activateWebhookTrigger(
+	options: ActivateWebhookTriggerOptions,
+): Promise<ActiveWebhookTrigger> {
 	registerCredentialTypes(options.credentialTypes);
 	const isTest = options.mode === 'manual';
 	const hookMode: WorkflowExecuteMode = isTest ? 'manual' : 'trigger';
@@ -192,7 +216,8 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 		const originalWrite = outgoing.write.bind(outgoing) as (...args: unknown[]) => boolean;
 		const originalEnd = outgoing.end.bind(outgoing) as (...args: unknown[]) => ServerResponse;
 		const keep = (chunk: unknown) => {
-			if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) answerChunks.push(Buffer.from(chunk));
+			if (typeof chunk === 'string' || Buffer.isBuffer(chunk))
+				answerChunks.push(Buffer.from(chunk));
 		};
 		outgoing.write = ((chunk: unknown, ...rest: unknown[]) => {
 			keep(chunk);
@@ -223,9 +248,17 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 			}),
 		);
 
-		const target = served.find(({ pathname, webhookData }) => pathname === call.path && webhookData.httpMethod === call.method);
+		const target = served.find(
+			({ pathname, webhookData }) =>
+				pathname === call.path && webhookData.httpMethod === call.method,
+		);
 		if (target === undefined) {
-			response.status(404).json({ code: 404, message: `The requested webhook "${call.method} ${call.path}" is not registered.` });
+			response
+				.status(404)
+				.json({
+					code: 404,
+					message: `The requested webhook "${call.method} ${call.path}" is not registered.`,
+				});
 			return;
 		}
 
@@ -234,7 +267,9 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 			request = await toWebhookRequest(incoming, baseUrl);
 		} catch (error) {
 			if (!(error instanceof UnparsableBodyError)) throw error;
-			response.status(422).json({ code: 422, message: 'Failed to parse request body', hint: error.message });
+			response
+				.status(422)
+				.json({ code: 422, message: 'Failed to parse request body', hint: error.message });
 			return;
 		}
 		call.query = request.query;
@@ -243,7 +278,15 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 		const additionalData = additionalDataFor(requestMode);
 		additionalData.httpRequest = request as unknown as typeof additionalData.httpRequest;
 		additionalData.httpResponse = response as unknown as typeof additionalData.httpResponse;
-		const context = new WebhookContext(workflow, node, additionalData, requestMode, target.webhookData, [], null);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			requestMode,
+			target.webhookData,
+			[],
+			null,
+		);
 		const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 
 		let result: IWebhookResponseData;
@@ -252,7 +295,9 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 		} catch (error) {
 			call.error = error as Error;
 			if (!outgoing.headersSent) {
-				response.status(500).json({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
+				response
+					.status(500)
+					.json({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
 			}
 			return;
 		}
@@ -264,7 +309,8 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 		if (result.noWebhookResponse === true) return;
 		// n8n's answer for a trigger that responds "when received" (the default response mode).
 		let answer: unknown;
-		if (result.workflowData === undefined) answer = result.webhookResponse ?? { message: 'Webhook call received' };
+		if (result.workflowData === undefined)
+			answer = result.webhookResponse ?? { message: 'Webhook call received' };
 		else answer = result.webhookResponse ?? { message: 'Workflow was started' };
 		response.status(200);
 		if (typeof answer === 'string') response.send(answer);
@@ -277,7 +323,9 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 		});
 	};
 	const server: Server =
-		protocol === 'https' ? createHttpsServer(loopbackTlsOptions(), listener) : createHttpServer(listener);
+		protocol === 'https'
+			? createHttpsServer(loopbackTlsOptions(), listener)
+			: createHttpServer(listener);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	baseUrl = `${protocol}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	const stopServer = async () => {
@@ -288,15 +336,28 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 	const hookAdditionalData = additionalDataFor(hookMode);
 	const webhooks = nodeWebhooks(workflow, node, hookAdditionalData, isTest);
 	const endpoint = isTest ? 'webhook-test' : 'webhook';
-	served = webhooks.map((webhookData) => ({ webhookData, pathname: `/${endpoint}/${webhookData.path}` }));
+	served = webhooks.map((webhookData) => ({
+		webhookData,
+		pathname: `/${endpoint}/${webhookData.path}`,
+	}));
 
-	const deleteWebhooks = async (mode: WorkflowExecuteMode, deleteActivation: WorkflowActivateMode) => {
-		for (const webhookData of webhooks) await runWebhookMethod('delete', workflow, webhookData, mode, deleteActivation);
+	const deleteWebhooks = async (
+		mode: WorkflowExecuteMode,
+		deleteActivation: WorkflowActivateMode,
+	) => {
+		for (const webhookData of webhooks)
+			await runWebhookMethod('delete', workflow, webhookData, mode, deleteActivation);
 	};
 
 	try {
 		for (const webhookData of webhooks) {
-			const exists = await runWebhookMethod('checkExists', workflow, webhookData, hookMode, activation);
+			const exists = await runWebhookMethod(
+				'checkExists',
+				workflow,
+				webhookData,
+				hookMode,
+				activation,
+			);
 			if (!exists) await runWebhookMethod('create', workflow, webhookData, hookMode, activation);
 		}
 	} catch (error) {
@@ -310,10 +371,22 @@ export async function activateWebhookTrigger(options: ActivateWebhookTriggerOpti
 	}
 
 	const urlFor = (name: WebhookType) => {
-		const context = new HookContext(workflow, node, hookAdditionalData, hookMode, activation, webhooks[0]);
+		const context = new HookContext(
+			workflow,
+			node,
+			hookAdditionalData,
+			hookMode,
+			activation,
+			webhooks[0],
+		);
 		return context.getNodeWebhookUrl(name) as string;
 	};
-	const webhookUrls = Object.fromEntries(webhooks.map(({ webhookDescription }) => [webhookDescription.name, urlFor(webhookDescription.name)]));
+	const webhookUrls = Object.fromEntries(
+		webhooks.map(({ webhookDescription }) => [
+			webhookDescription.name,
+			urlFor(webhookDescription.name),
+		]),
+	);
 
 	let deactivated = false;
 	return {

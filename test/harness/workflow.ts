@@ -44,7 +44,10 @@ export function buildWorkflow(options: HarnessWorkflowOptions): HarnessWorkflow 
 		typeVersion: options.typeVersion ?? latestTypeVersion(options.nodeType),
 		position: [200, 0],
 		parameters: deepCopy(options.parameters ?? {}),
-		credentials: options.credentials && Object.keys(options.credentials).length > 0 ? options.credentials : undefined,
+		credentials:
+			options.credentials && Object.keys(options.credentials).length > 0
+				? options.credentials
+				: undefined,
 		onError: options.onError,
 	};
 	// n8n gives every node that has webhooks an id of its own, which becomes part of its webhook URLs.
@@ -84,7 +87,9 @@ export function buildWorkflow(options: HarnessWorkflowOptions): HarnessWorkflow 
 /** The workflow's static data as n8n would save it (without the change marker n8n uses internally). */
 export function exportStaticData(workflow: Workflow): IDataObject {
 	return JSON.parse(
-		JSON.stringify(workflow.staticData, (key, value: unknown) => (key === '__dataChanged' ? undefined : value)),
+		JSON.stringify(workflow.staticData, (key, value: unknown) =>
+			key === '__dataChanged' ? undefined : value,
+		),
 	) as IDataObject;
 }
 

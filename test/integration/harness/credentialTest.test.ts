@@ -5,11 +5,20 @@ import {
 	testCredential,
 } from '../../harness';
 import { sendJson, startLocalHttpsServer, type LocalHttpsServer } from './localHttpsServer';
-import { HarnessFunctionSignedApi, HarnessOAuth2Api, HarnessPickerNode, HarnessTokenApi } from './testNodes';
+import {
+	HarnessFunctionSignedApi,
+	HarnessOAuth2Api,
+	HarnessPickerNode,
+	HarnessTokenApi,
+} from './testNodes';
 
 describe('credential tests as the Test button runs them', () => {
 	let api: LocalHttpsServer;
-	const credentialTypes = [new HarnessTokenApi(), new HarnessFunctionSignedApi(), new HarnessOAuth2Api()];
+	const credentialTypes = [
+		new HarnessTokenApi(),
+		new HarnessFunctionSignedApi(),
+		new HarnessOAuth2Api(),
+	];
 
 	beforeAll(async () => {
 		api = await startLocalHttpsServer();
@@ -53,7 +62,7 @@ describe('credential tests as the Test button runs them', () => {
 	});
 
 	describe("a node's testedBy function", () => {
-		it('gets the credential with defaults applied and n8n\'s credential-test context', async () => {
+		it("gets the credential with defaults applied and n8n's credential-test context", async () => {
 			const ok = await testCredential({
 				credentialType: 'harnessFunctionSignedApi',
 				data: { host: host(), key: 'good' },
@@ -68,13 +77,23 @@ describe('credential tests as the Test button runs them', () => {
 			});
 
 			expect(ok).toEqual({ status: 'OK', message: 'Signed in as Adele Vance' });
-			expect(incomplete).toEqual({ status: 'Error', message: 'Account credentials are incomplete: Key' });
+			expect(incomplete).toEqual({
+				status: 'Error',
+				message: 'Account credentials are incomplete: Key',
+			});
 		});
 
 		it('is not found when no node names one', async () => {
-			const result = await testCredential({ credentialType: 'harnessFunctionSignedApi', data: {}, credentialTypes });
+			const result = await testCredential({
+				credentialType: 'harnessFunctionSignedApi',
+				data: {},
+				credentialTypes,
+			});
 
-			expect(result).toEqual({ status: 'Error', message: 'No testing function found for this credential.' });
+			expect(result).toEqual({
+				status: 'Error',
+				message: 'No testing function found for this credential.',
+			});
 		});
 	});
 
@@ -106,7 +125,10 @@ describe('credential tests as the Test button runs them', () => {
 				credentialTypes,
 			});
 
-			expect(result).toEqual({ status: 'Error', message: 'Account credentials are incomplete: Key' });
+			expect(result).toEqual({
+				status: 'Error',
+				message: 'Account credentials are incomplete: Key',
+			});
 		});
 	});
 });

@@ -28,7 +28,9 @@ describe('runListSearch and runLoadOptions', () => {
 		await api.close();
 	});
 
-	const credentials = () => ({ harnessTokenApi: { host: new URL(api.url).host, apiToken: 'token-1' } });
+	const credentials = () => ({
+		harnessTokenApi: { host: new URL(api.url).host, apiToken: 'token-1' },
+	});
 
 	it('runs a list search with filter and follows its pagination token, signed with the credential', async () => {
 		const firstPage = await runListSearch({
@@ -53,16 +55,21 @@ describe('runListSearch and runLoadOptions', () => {
 			paginationToken: `${api.url}/api/teams?page=2`,
 		});
 		expect(secondPage.results).toEqual([{ name: 'Sales', value: 't3' }]);
-		expect(api.received.every((request) => request.headers.authorization === 'Bearer token-1')).toBe(true);
+		expect(
+			api.received.every((request) => request.headers.authorization === 'Bearer token-1'),
+		).toBe(true);
 	});
 
-	it('gives load-options methods the node\'s current parameters, with defaults for unset ones', async () => {
+	it("gives load-options methods the node's current parameters, with defaults for unset ones", async () => {
 		const withPrefix = await runLoadOptions({
 			nodeType: new HarnessPickerNode(),
 			method: 'getPrefixedOptions',
 			parameters: { prefix: 'Channel' },
 		});
-		const withDefault = await runLoadOptions({ nodeType: new HarnessPickerNode(), method: 'getPrefixedOptions' });
+		const withDefault = await runLoadOptions({
+			nodeType: new HarnessPickerNode(),
+			method: 'getPrefixedOptions',
+		});
 
 		expect(withPrefix).toEqual([
 			{ name: 'Channel 1', value: 'channel-1' },

@@ -25,20 +25,23 @@ export interface LocalHttpsServer {
 export async function startLocalHttpsServer(): Promise<LocalHttpsServer> {
 	let handler: Handler = (_request, response) => response.writeHead(404).end();
 	const received: ReceivedRequest[] = [];
-	const server: Server = createServer(loopbackTlsOptions(), (incoming: IncomingMessage, response) => {
-		const chunks: Buffer[] = [];
-		incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-		incoming.on('end', () => {
-			const request: ReceivedRequest = {
-				method: incoming.method ?? 'GET',
-				path: incoming.url ?? '/',
-				headers: incoming.headers,
-				body: Buffer.concat(chunks).toString('utf8'),
-			};
-			received.push(request);
-			handler(request, response);
-		});
-	});
+	const server: Server = createServer(
+		loopbackTlsOptions(),
+		(incoming: IncomingMessage, response) => {
+			const chunks: Buffer[] = [];
+			incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+			incoming.on('end', () => {
+				const request: ReceivedRequest = {
+					method: incoming.method ?? 'GET',
+					path: incoming.url ?? '/',
+					headers: incoming.headers,
+					body: Buffer.concat(chunks).toString('utf8'),
+				};
+				received.push(request);
+				handler(request, response);
+			});
+		},
+	);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
@@ -71,17 +74,21 @@ export async function sendRequest(
 ): Promise<HttpAnswer> {
 	const { request } = await import('node:https');
 	return await new Promise<HttpAnswer>((resolve, reject) => {
-		const outgoing = request(url, { method: options.method ?? 'POST', headers: options.headers }, (incoming) => {
-			const chunks: Buffer[] = [];
-			incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-			incoming.on('end', () =>
-				resolve({
-					statusCode: incoming.statusCode ?? 0,
-					headers: incoming.headers,
-					body: Buffer.concat(chunks).toString('utf8'),
-				}),
-			);
-		});
+		const outgoing = request(
+			url,
+			{ method: options.method ?? 'POST', headers: options.headers },
+			(incoming) => {
+				const chunks: Buffer[] = [];
+				incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+				incoming.on('end', () =>
+					resolve({
+						statusCode: incoming.statusCode ?? 0,
+						headers: incoming.headers,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+			},
+		);
 		outgoing.on('error', reject);
 		outgoing.end(options.body);
 	});

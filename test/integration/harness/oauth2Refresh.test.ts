@@ -7,12 +7,20 @@ import { HarnessFetchNode, HarnessOAuth2Api } from './testNodes';
 // A token endpoint that rotates the refresh token on every use, and an API that accepts only the current
 // access token: the shape of Entra ID's refresh-token grant, reduced to what proves the harness.
 function serveRotatingTokens(server: LocalHttpsServer) {
-	const state = { accessToken: 'access-2', refreshToken: 'refresh-1', refreshes: 0, revoked: false };
+	const state = {
+		accessToken: 'access-2',
+		refreshToken: 'refresh-1',
+		refreshes: 0,
+		revoked: false,
+	};
 	server.handle((request, response) => {
 		if (request.method === 'POST' && request.path === '/token') {
 			const form = new URLSearchParams(request.body);
 			if (state.revoked || form.get('refresh_token') !== state.refreshToken) {
-				sendJson(response, 400, { error: 'invalid_grant', error_description: 'AADSTS70000: The refresh token was revoked.' });
+				sendJson(response, 400, {
+					error: 'invalid_grant',
+					error_description: 'AADSTS70000: The refresh token was revoked.',
+				});
 				return;
 			}
 			state.refreshes++;
@@ -27,7 +35,9 @@ function serveRotatingTokens(server: LocalHttpsServer) {
 			return;
 		}
 		if (request.headers.authorization !== `Bearer ${state.accessToken}`) {
-			sendJson(response, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired.' } });
+			sendJson(response, 401, {
+				error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired.' },
+			});
 			return;
 		}
 		sendJson(response, 200, { displayName: 'Integration Account' });
@@ -53,7 +63,11 @@ describe('OAuth2 credentials through n8n-core requestOAuth2', () => {
 			host: new URL(server.url).host,
 			clientId: 'client-1',
 			clientSecret: 'secret-1',
-			oauthTokenData: { token_type: 'Bearer', access_token: 'access-1', refresh_token: 'refresh-1' },
+			oauthTokenData: {
+				token_type: 'Bearer',
+				access_token: 'access-1',
+				refresh_token: 'refresh-1',
+			},
 		};
 	}
 
@@ -68,14 +82,22 @@ describe('OAuth2 credentials through n8n-core requestOAuth2', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].map((item) => item.json)).toEqual([{ displayName: 'Integration Account' }]);
+		expect(result.items[0].map((item) => item.json)).toEqual([
+			{ displayName: 'Integration Account' },
+		]);
 		expect(tokens.refreshes).toBe(1);
 		const tokenRequest = server.received.find((request) => request.path === '/token');
 		expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual(
-			expect.objectContaining({ grant_type: 'refresh_token', refresh_token: 'refresh-1', client_id: 'client-1' }),
+			expect.objectContaining({
+				grant_type: 'refresh_token',
+				refresh_token: 'refresh-1',
+				client_id: 'client-1',
+			}),
 		);
 		const saved = result.credentials.harnessOAuth2Api.oauthTokenData as Record<string, unknown>;
-		expect(saved).toEqual(expect.objectContaining({ access_token: 'access-2', refresh_token: 'refresh-2' }));
+		expect(saved).toEqual(
+			expect.objectContaining({ access_token: 'access-2', refresh_token: 'refresh-2' }),
+		);
 		// Saved as stored data, not with the credential's defaults merged in.
 		expect(result.credentials.harnessOAuth2Api.accessTokenUrl).toBeUndefined();
 	});
@@ -93,7 +115,9 @@ describe('OAuth2 credentials through n8n-core requestOAuth2', () => {
 
 		expect(result.items).toEqual([]);
 		expect(result.error?.message).toContain('needs to be reconnected');
-		expect(result.credentials.harnessOAuth2Api.oauthTokenData).toEqual(credentialData().oauthTokenData);
+		expect(result.credentials.harnessOAuth2Api.oauthTokenData).toEqual(
+			credentialData().oauthTokenData,
+		);
 	});
 
 	// n8n adds an empty `oauthTokenData: {}` default to every OAuth2 credential, so a never-connected one

@@ -44,7 +44,9 @@ describe('runNode', () => {
 	});
 
 	it('signs with an authenticate function when the credential has one', async () => {
-		api.handle((request, response) => sendJson(response, 200, { key: request.headers['x-api-key'] }));
+		api.handle((request, response) =>
+			sendJson(response, 200, { key: request.headers['x-api-key'] }),
+		);
 
 		const result = await runNode({
 			nodeType: new HarnessFetchNode(),
@@ -57,7 +59,9 @@ describe('runNode', () => {
 	});
 
 	it('returns the NodeApiError the node failed with, and no items', async () => {
-		api.handle((_request, response) => sendJson(response, 404, { error: { code: 'NotFound', message: 'No such item' } }));
+		api.handle((_request, response) =>
+			sendJson(response, 404, { error: { code: 'NotFound', message: 'No such item' } }),
+		);
 
 		const result = await runNode({
 			nodeType: new HarnessFetchNode(),
@@ -76,7 +80,9 @@ describe('runNode', () => {
 
 	it('with Continue On Fail, carries the error on the failing item and continues', async () => {
 		api.handle((request, response) =>
-			request.path.endsWith('/bad') ? sendJson(response, 500, { message: 'boom' }) : sendJson(response, 200, { ok: true }),
+			request.path.endsWith('/bad')
+				? sendJson(response, 500, { message: 'boom' })
+				: sendJson(response, 200, { ok: true }),
 		);
 
 		const result = await runNode({
@@ -90,7 +96,9 @@ describe('runNode', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.items[0]).toHaveLength(2);
-		expect(result.items[0][0].json.error).toEqual(expect.stringContaining('The service was not able to process your request'));
+		expect(result.items[0][0].json.error).toEqual(
+			expect.stringContaining('The service was not able to process your request'),
+		);
 		expect(result.items[0][1].json).toEqual({ ok: true });
 	});
 

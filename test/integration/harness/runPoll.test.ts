@@ -20,17 +20,30 @@ describe('runPoll', () => {
 	});
 
 	it('runs a manual "Fetch Test Event" through WorkflowExecute', async () => {
-		const result = await runPoll({ nodeType: new HarnessCounterPoll(), mode: 'manual', staticData: { 'node:Harness Counter Poll': { count: 7 } } });
+		const result = await runPoll({
+			nodeType: new HarnessCounterPoll(),
+			mode: 'manual',
+			staticData: { 'node:Harness Counter Poll': { count: 7 } },
+		});
 
-		expect(result.items?.[0].map((item) => item.json)).toEqual([{ count: 8, mode: 'manual', activation: 'manual' }]);
+		expect(result.items?.[0].map((item) => item.json)).toEqual([
+			{ count: 8, mode: 'manual', activation: 'manual' },
+		]);
 		expect(result.nodeStaticData).toEqual({ count: 8 });
 	});
 
-	it.each(['trigger', 'manual'] as const)('returns the error a failing poll threw (%s)', async (mode) => {
-		const result = await runPoll({ nodeType: new HarnessCounterPoll(), parameters: { fail: true }, mode });
+	it.each(['trigger', 'manual'] as const)(
+		'returns the error a failing poll threw (%s)',
+		async (mode) => {
+			const result = await runPoll({
+				nodeType: new HarnessCounterPoll(),
+				parameters: { fail: true },
+				mode,
+			});
 
-		expect(result.items).toBeNull();
-		expect(result.error).toBeInstanceOf(NodeOperationError);
-		expect(result.error?.message).toBe('The poll failed on purpose');
-	});
+			expect(result.items).toBeNull();
+			expect(result.error).toBeInstanceOf(NodeOperationError);
+			expect(result.error?.message).toBe('The poll failed on purpose');
+		},
+	);
 });

@@ -31,8 +31,19 @@ export class HarnessTokenApi implements ICredentialType {
 
 	properties: ICredentialType['properties'] = [
 		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
-		{ displayName: 'API Token', name: 'apiToken', type: 'string', typeOptions: { password: true }, default: '' },
-		{ displayName: 'Base URL', name: 'baseUrl', type: 'hidden', default: '=https://{{$self["host"]}}/api' },
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'hidden',
+			default: '=https://{{$self["host"]}}/api',
+		},
 	];
 
 	authenticate: ICredentialType['authenticate'] = {
@@ -42,7 +53,9 @@ export class HarnessTokenApi implements ICredentialType {
 
 	test: ICredentialType['test'] = {
 		request: { baseURL: '={{$credentials.baseUrl}}', url: '/whoami' },
-		rules: [{ type: 'responseCode', properties: { value: 403, message: 'The token has no access' } }],
+		rules: [
+			{ type: 'responseCode', properties: { value: 403, message: 'The token has no access' } },
+		],
 	};
 }
 
@@ -54,14 +67,23 @@ export class HarnessFunctionSignedApi implements ICredentialType {
 
 	properties: ICredentialType['properties'] = [
 		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
-		{ displayName: 'Key', name: 'key', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Key',
+			name: 'key',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return { ...requestOptions, headers: { ...requestOptions.headers, 'x-api-key': `${credentials.key as string}` } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, 'x-api-key': `${credentials.key as string}` },
+		};
 	}
 }
 
@@ -76,8 +98,18 @@ export class HarnessOAuth2Api implements ICredentialType {
 	properties: ICredentialType['properties'] = [
 		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
-		{ displayName: 'Authorization URL', name: 'authUrl', type: 'hidden', default: '=https://{{$self["host"]}}/authorize' },
-		{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'hidden', default: '=https://{{$self["host"]}}/token' },
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: '=https://{{$self["host"]}}/authorize',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: '=https://{{$self["host"]}}/token',
+		},
 		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: 'offline_access api.read' },
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
 	];
@@ -99,9 +131,21 @@ export class HarnessFetchNode implements INodeType {
 		description: 'Fetches a path with a credential',
 		defaults: { name: 'Harness Fetch' },
 		credentials: [
-			{ name: 'harnessTokenApi', required: true, displayOptions: { show: { authentication: ['token'] } } },
-			{ name: 'harnessOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-			{ name: 'harnessFunctionSignedApi', required: true, displayOptions: { show: { authentication: ['function'] } } },
+			{
+				name: 'harnessTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['token'] } },
+			},
+			{
+				name: 'harnessOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'harnessFunctionSignedApi',
+				required: true,
+				displayOptions: { show: { authentication: ['function'] } },
+			},
 		],
 		properties: [
 			{
@@ -129,18 +173,28 @@ export class HarnessFetchNode implements INodeType {
 		const output: INodeExecutionData[] = [];
 		for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
 			try {
-				const credentialType = credentialTypeByAuthentication[this.getNodeParameter('authentication', itemIndex) as string];
+				const credentialType =
+					credentialTypeByAuthentication[
+						this.getNodeParameter('authentication', itemIndex) as string
+					];
 				let baseUrl = this.getNodeParameter('baseUrl', itemIndex) as string;
 				if (baseUrl === '') baseUrl = (await this.getCredentials(credentialType)).baseUrl as string;
-				const answer = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
-					method: 'GET',
-					url: `${baseUrl}${this.getNodeParameter('path', itemIndex) as string}`,
-					json: true,
-				})) as IDataObject;
+				const answer = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					credentialType,
+					{
+						method: 'GET',
+						url: `${baseUrl}${this.getNodeParameter('path', itemIndex) as string}`,
+						json: true,
+					},
+				)) as IDataObject;
 				output.push({ json: answer, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (this.continueOnFail()) {
-					output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+					output.push({
+						json: { error: (error as Error).message },
+						pairedItem: { item: itemIndex },
+					});
 					continue;
 				}
 				if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -196,8 +250,17 @@ export class HarnessSubscriptionTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'harnessTokenApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'notifications' }],
-		properties: [{ displayName: 'Client State', name: 'clientState', type: 'string', default: 'harness-state' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'notifications' },
+		],
+		properties: [
+			{
+				displayName: 'Client State',
+				name: 'clientState',
+				type: 'string',
+				default: 'harness-state',
+			},
+		],
 	};
 
 	webhookMethods = {
@@ -208,15 +271,19 @@ export class HarnessSubscriptionTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const { baseUrl } = await this.getCredentials('harnessTokenApi');
-				const subscription = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessTokenApi', {
-					method: 'POST',
-					url: `${baseUrl as string}/subscriptions`,
-					body: {
-						notificationUrl: this.getNodeWebhookUrl('default'),
-						clientState: this.getNodeParameter('clientState') as string,
+				const subscription = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'harnessTokenApi',
+					{
+						method: 'POST',
+						url: `${baseUrl as string}/subscriptions`,
+						body: {
+							notificationUrl: this.getNodeWebhookUrl('default'),
+							clientState: this.getNodeParameter('clientState') as string,
+						},
+						json: true,
 					},
-					json: true,
-				})) as IDataObject;
+				)) as IDataObject;
 				this.getWorkflowStaticData('node').subscriptionId = subscription.id;
 				return true;
 			},
@@ -243,7 +310,9 @@ export class HarnessSubscriptionTrigger implements INodeType {
 		}
 		const body = this.getBodyData() as { value?: IDataObject[] };
 		const clientState = this.getNodeParameter('clientState') as string;
-		const accepted = (body.value ?? []).filter((notification) => notification.clientState === clientState);
+		const accepted = (body.value ?? []).filter(
+			(notification) => notification.clientState === clientState,
+		);
 		if (accepted.length === 0) return { webhookResponse: 'ignored' };
 		return { workflowData: [this.helpers.returnJsonArray(accepted)] };
 	}
@@ -269,7 +338,14 @@ export class HarnessPickerNode implements INodeType {
 				name: 'team',
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
-				modes: [{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchTeams' } }],
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchTeams' },
+					},
+				],
 			},
 		],
 	};
@@ -282,12 +358,16 @@ export class HarnessPickerNode implements INodeType {
 				paginationToken?: string,
 			): Promise<INodeListSearchResult> {
 				const { baseUrl } = await this.getCredentials('harnessTokenApi');
-				const page = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessTokenApi', {
-					method: 'GET',
-					url: paginationToken ?? `${baseUrl as string}/teams`,
-					qs: paginationToken ? undefined : { filter: filter ?? '' },
-					json: true,
-				})) as { value: Array<{ id: string; name: string }>; next?: string };
+				const page = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'harnessTokenApi',
+					{
+						method: 'GET',
+						url: paginationToken ?? `${baseUrl as string}/teams`,
+						qs: paginationToken ? undefined : { filter: filter ?? '' },
+						json: true,
+					},
+				)) as { value: Array<{ id: string; name: string }>; next?: string };
 				return {
 					results: page.value.map((team) => ({ name: team.name, value: team.id })),
 					paginationToken: page.next,
@@ -297,7 +377,10 @@ export class HarnessPickerNode implements INodeType {
 		loadOptions: {
 			async getPrefixedOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				const prefix = this.getCurrentNodeParameter('prefix') as string;
-				return [1, 2].map((number) => ({ name: `${prefix} ${number}`, value: `${prefix.toLowerCase()}-${number}` }));
+				return [1, 2].map((number) => ({
+					name: `${prefix} ${number}`,
+					value: `${prefix.toLowerCase()}-${number}`,
+				}));
 			},
 		},
 		credentialTest: {
@@ -306,7 +389,8 @@ export class HarnessPickerNode implements INodeType {
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
 				const data = credential.data ?? {};
-				if (!data.key) return { status: 'Error', message: 'Account credentials are incomplete: Key' };
+				if (!data.key)
+					return { status: 'Error', message: 'Account credentials are incomplete: Key' };
 				try {
 					const answer = (await this.helpers.request({
 						method: 'GET',

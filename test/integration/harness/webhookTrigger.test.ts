@@ -1,20 +1,36 @@
 import { activateWebhookTrigger } from '../../harness';
-import { sendJson, sendRequest, startLocalHttpsServer, type LocalHttpsServer } from './localHttpsServer';
+import {
+	sendJson,
+	sendRequest,
+	startLocalHttpsServer,
+	type LocalHttpsServer,
+} from './localHttpsServer';
 import { HarnessSubscriptionTrigger, HarnessTokenApi } from './testNodes';
 
 // A subscription service shaped like Graph's: creating a subscription first proves the notification URL
 // answers a validation request by echoing the token as text/plain, then the subscription exists.
 function serveSubscriptions(service: LocalHttpsServer) {
-	const state = { validations: [] as Array<{ statusCode: number; contentType?: string; body: string }>, deleted: [] as string[] };
+	const state = {
+		validations: [] as Array<{ statusCode: number; contentType?: string; body: string }>,
+		deleted: [] as string[],
+	};
 	service.handle((request, response) => {
 		if (request.method === 'POST' && request.path === '/api/subscriptions') {
 			const { notificationUrl } = JSON.parse(request.body) as { notificationUrl: string };
 			void sendRequest(`${notificationUrl}?validationToken=${encodeURIComponent('token <1>')}`, {
 				headers: { 'content-type': 'text/plain; charset=utf-8' },
 			}).then((answer) => {
-				state.validations.push({ statusCode: answer.statusCode, contentType: answer.headers['content-type'], body: answer.body });
-				if (answer.statusCode === 200 && answer.body === 'token <1>') sendJson(response, 201, { id: 'subscription-1' });
-				else sendJson(response, 400, { error: { code: 'ValidationError', message: 'Subscription validation request failed.' } });
+				state.validations.push({
+					statusCode: answer.statusCode,
+					contentType: answer.headers['content-type'],
+					body: answer.body,
+				});
+				if (answer.statusCode === 200 && answer.body === 'token <1>')
+					sendJson(response, 201, { id: 'subscription-1' });
+				else
+					sendJson(response, 400, {
+						error: { code: 'ValidationError', message: 'Subscription validation request failed.' },
+					});
 			});
 			return;
 		}
@@ -49,7 +65,9 @@ describe('activateWebhookTrigger', () => {
 		const subscriptions = serveSubscriptions(service);
 		const trigger = await activate();
 
-		expect(trigger.webhookUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/webhook\/[0-9a-f-]{36}\/notifications$/);
+		expect(trigger.webhookUrl).toMatch(
+			/^https:\/\/127\.0\.0\.1:\d+\/webhook\/[0-9a-f-]{36}\/notifications$/,
+		);
 		expect(subscriptions.validations).toEqual([
 			{ statusCode: 200, contentType: 'text/plain; charset=utf-8', body: 'token <1>' },
 		]);
@@ -57,18 +75,26 @@ describe('activateWebhookTrigger', () => {
 
 		const answer = await sendRequest(trigger.webhookUrl, {
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ value: [{ clientState: 'harness-state', resource: 'chats/1' }, { clientState: 'forged' }] }),
+			body: JSON.stringify({
+				value: [{ clientState: 'harness-state', resource: 'chats/1' }, { clientState: 'forged' }],
+			}),
 		});
 		const ignored = await sendRequest(trigger.webhookUrl, {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ value: [{ clientState: 'forged' }] }),
 		});
 
-		expect(answer).toEqual(expect.objectContaining({ statusCode: 200, body: '{"message":"Workflow was started"}' }));
+		expect(answer).toEqual(
+			expect.objectContaining({ statusCode: 200, body: '{"message":"Workflow was started"}' }),
+		);
 		expect(ignored.body).toBe('ignored');
-		expect(trigger.emitted).toEqual([[[{ json: { clientState: 'harness-state', resource: 'chats/1' } }]]]);
+		expect(trigger.emitted).toEqual([
+			[[{ json: { clientState: 'harness-state', resource: 'chats/1' } }]],
+		]);
 		const calls = await trigger.waitForCalls(3);
-		expect(calls.map((call) => [call.method, call.answer.statusCode, call.workflowData !== undefined])).toEqual([
+		expect(
+			calls.map((call) => [call.method, call.answer.statusCode, call.workflowData !== undefined]),
+		).toEqual([
 			['POST', 200, false],
 			['POST', 200, true],
 			['POST', 200, false],
@@ -83,8 +109,13 @@ describe('activateWebhookTrigger', () => {
 		serveSubscriptions(service);
 		const trigger = await activate();
 
-		const unknown = await sendRequest(trigger.webhookUrl.replace('notifications', 'elsewhere'), { body: '{}' });
-		const unparsable = await sendRequest(trigger.webhookUrl, { headers: { 'content-type': 'application/json' }, body: '{' });
+		const unknown = await sendRequest(trigger.webhookUrl.replace('notifications', 'elsewhere'), {
+			body: '{}',
+		});
+		const unparsable = await sendRequest(trigger.webhookUrl, {
+			headers: { 'content-type': 'application/json' },
+			body: '{',
+		});
 		await trigger.deactivate();
 
 		expect(unknown.statusCode).toBe(404);
@@ -92,9 +123,10 @@ describe('activateWebhookTrigger', () => {
 		expect(trigger.emitted).toEqual([]);
 	});
 
-	it('refuses activation with the node\'s error when create fails, after running delete', async () => {
+	it("refuses activation with the node's error when create fails, after running delete", async () => {
 		service.handle((request, response) => {
-			if (request.method === 'POST') sendJson(response, 403, { error: { code: 'Forbidden', message: 'Missing permission' } });
+			if (request.method === 'POST')
+				sendJson(response, 403, { error: { code: 'Forbidden', message: 'Missing permission' } });
 			else response.writeHead(204).end();
 		});
 
