@@ -34,6 +34,8 @@ export interface AuthorizationCodeRecord {
 	appId: string;
 	userId: string;
 	scopes: string[];
+	/** OpenID scopes asked for at /authorize (openid, profile, email, offline_access). */
+	oidcScopes?: string[];
 	redirectUri: string;
 	codeChallenge?: string;
 	codeChallengeMethod?: string;

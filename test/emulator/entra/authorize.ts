@@ -123,6 +123,7 @@ function issueCode(deps: EntraDeps, pending: PendingAuthorization, user: UserRec
 		appId: pending.appId,
 		userId: user.user.id,
 		scopes: graphScopes,
+		oidcScopes: parseScopes(pending.scope).oidc,
 		redirectUri: pending.redirectUri,
 		codeChallenge: pending.codeChallenge,
 		codeChallengeMethod: pending.codeChallengeMethod,

@@ -86,7 +86,14 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
 	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
 	const colon = decoded.indexOf(':');
 	if (colon < 0) return undefined;
-	return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+	const decode = (value: string) => {
+		try {
+			return decodeURIComponent(value);
+		} catch {
+			return value;
+		}
+	};
+	return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
 }
 
 function clientInfo(userId: string, tenantId: string): string {
@@ -147,6 +154,8 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 	let baseScopes: string[];
 	let nonce: string | undefined;
 	let mfaDone = false;
+	let oidcScopes = requested.oidc;
+	const scopeGiven = (form.get('scope') ?? '').trim().length > 0;
 
 	if (grantType === 'authorization_code') {
 		const code = form.get('code');
@@ -169,6 +178,8 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 		baseScopes = record.scopes;
 		nonce = record.nonce;
 		mfaDone = record.mfa === true;
+		// Without a scope parameter (n8n's OAuth2 client sends none) the authorize request's scopes apply.
+		if (!scopeGiven) oidcScopes = record.oidcScopes ?? [];
 	} else {
 		const refreshToken = form.get('refresh_token');
 		if (!refreshToken) return fail(AADSTS.missingParameter('refresh_token'), appId);
@@ -199,7 +210,7 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 	graphScopes = [...new Set(graphScopes)];
 	if (!hasAllScopes(consented, graphScopes)) return fail(AADSTS.consentRequired(appId, app.application.displayName), appId);
 
-	const oidc = new Set([...requested.oidc]);
+	const oidc = new Set(oidcScopes);
 	const lifetime = deps.tokens.accessTokenLifetimeSeconds;
 	const body: Record<string, unknown> = {
 		token_type: 'Bearer',

@@ -62,6 +62,21 @@ describe('Entra authorization code and refresh token', () => {
 		expect(decodeJwt(tokens.id_token)!.claims).toMatchObject({ aud: SEED_APPS.main.appId, preferred_username: SEED_USERS.integration.upn, tid: SEED_TENANT.id });
 	});
 
+	it("redeems and refreshes like n8n's OAuth2 client: HTTP Basic client auth, no scope parameter", async () => {
+		const result = await signInThroughAuthorizePage(authorizeUrl({}), { username: SEED_USERS.integration.upn, password: SEED_USERS.integration.password });
+		const basic = `Basic ${Buffer.from(`${SEED_APPS.main.appId}:${SEED_APPS.main.secret}`).toString('base64')}`;
+		const url = `${emulator.loginUrl}/${SEED_TENANT.id}/oauth2/v2.0/token`;
+		const byCode = await emulatorRequest(url, { headers: { Authorization: basic }, form: { code: result.params.get('code') as string, grant_type: 'authorization_code', redirect_uri: REDIRECT } });
+		expect(byCode.status).toBe(200);
+		expect(byCode.json.refresh_token).toBeTruthy();
+		expect(byCode.json.id_token).toBeTruthy();
+		expect(String(decodeJwt(byCode.json.access_token)!.claims.scp).split(' ').sort()).toEqual(['ChannelMessage.Send', 'User.Read']);
+		const refreshed = await emulatorRequest(url, { form: { client_id: SEED_APPS.main.appId, client_secret: SEED_APPS.main.secret, grant_type: 'refresh_token', refresh_token: byCode.json.refresh_token } });
+		expect(refreshed.status).toBe(200);
+		expect(refreshed.json.refresh_token).not.toBe(byCode.json.refresh_token);
+		expect(String(decodeJwt(refreshed.json.access_token)!.claims.scp).split(' ').sort()).toEqual(['ChannelMessage.Send', 'User.Read']);
+	});
+
 	it('AADSTS54005: a code works once', async () => {
 		const result = await signInThroughAuthorizePage(authorizeUrl({}), { username: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
 		const code = result.params.get('code') as string;
