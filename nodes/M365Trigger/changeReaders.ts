@@ -19,6 +19,11 @@ export const KINDS_WITHOUT_READER: readonly TargetKind[] = ['allChannelMessages'
 
 /** Chat pages are read newest first; this overlap re-reads a little so a message stored late is not skipped. */
 const CHAT_OVERLAP_MS = 5 * 60_000;
+/**
+ * A cursor starts this much before "now": Graph stamps items to the second and its clock is not n8n's, so an item
+ * that arrived just before activation may count as new (emitted once) rather than be skipped.
+ */
+const START_MARGIN_MS = 5 * 60_000;
 
 type Removed = { '@removed'?: { reason?: string } };
 
@@ -109,7 +114,7 @@ export async function startCursor(
 	target: SubscriptionTarget,
 	now: Date,
 ): Promise<TargetCursor> {
-	const since = now.toISOString();
+	const since = new Date(now.getTime() - START_MARGIN_MS).toISOString();
 	switch (target.kind) {
 		case 'mail': {
 			const { deltaLink } = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, {}));

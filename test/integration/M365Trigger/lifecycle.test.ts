@@ -1,0 +1,121 @@
+import type { IDataObject } from 'n8n-workflow';
+import { request } from 'node:https';
+
+import type { Emulator } from '../../emulator';
+import { deliverMail } from '../../emulator/graph/mail';
+import { activateWebhookTrigger } from '../../harness';
+import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
+import { activate, credentialsFor, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
+
+async function control(emulator: Emulator, path: string, body: unknown): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const req = request(`${emulator.graphUrl}/_emulator${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+			res.resume();
+			res.on('end', () => resolve(res.statusCode ?? 0));
+		});
+		req.on('error', reject);
+		req.end(JSON.stringify(body));
+	});
+}
+
+describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
+	let emulator: Emulator;
+	beforeEach(async () => {
+		emulator = await startTenant();
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	it('catches up through delta when Graph reports missed notifications', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [subscription] = liveSubscriptions(emulator);
+			expect(await control(emulator, `/subscriptions/${subscription.id}/drop`, { count: 2 })).toBe(204);
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Lost 1' }, { subject: 'Lost 2' }] });
+			const items = await emittedItems(emulator, trigger);
+			expect(items.map((i) => i.subject).sort()).toEqual(['Lost 1', 'Lost 2']);
+			// Later notifications are not duplicated by the catch-up.
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'After' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject).sort()).toEqual(['After', 'Lost 1', 'Lost 2']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('recreates a subscription Graph removed, and emits what arrived in between', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [before] = liveSubscriptions(emulator);
+			// Lost while the subscription is being removed (no `missed` yet: more drops are pending).
+			await control(emulator, `/subscriptions/${before.id}/drop`, { count: 5 });
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'In the gap' }] });
+			expect(await control(emulator, `/subscriptions/${before.id}/lifecycle`, { lifecycleEvent: 'subscriptionRemoved' })).toBe(200);
+			await settled(emulator);
+			const [after] = liveSubscriptions(emulator);
+			expect(after.id).not.toBe(before.id);
+			expect(after.resource).toBe(before.resource);
+			expect(after.clientState).not.toBe(before.clientState);
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['In the gap']);
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Next' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['In the gap', 'Next']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('renews on reauthorizationRequired, and delivery resumes', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [subscription] = liveSubscriptions(emulator);
+			emulator.clock.advance(3 * 24 * 3600);
+			const expiringAt = liveSubscriptions(emulator)[0].expirationDateTime;
+			const patchesBefore = emulator.requests.count({ method: 'PATCH', status: 200 });
+			await control(emulator, `/subscriptions/${subscription.id}/lifecycle`, { lifecycleEvent: 'reauthorizationRequired' });
+			await settled(emulator);
+			// One renewal (the token had expired with the clock move: the transport refreshed it and sent it again).
+			expect(emulator.requests.count({ method: 'PATCH', status: 200 })).toBe(patchesBefore + 1);
+			const [renewed] = liveSubscriptions(emulator);
+			expect(renewed.id).toBe(subscription.id);
+			expect(Date.parse(renewed.expirationDateTime)).toBeGreaterThan(Date.parse(expiringAt));
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Still here' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['Still here']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('after a restart, keeps one subscription per mailbox and emits the mail that arrived while n8n was down', async () => {
+		// n8n does not run the delete hook when it stops: the first "process" ends without unsubscribing.
+		const crashing = new M365Trigger();
+		crashing.webhookMethods.default.delete = async () => true;
+		const first = await activateWebhookTrigger({
+			nodeType: crashing,
+			parameters: mailParameters([SUPPORT]),
+			credentials: credentialsFor(emulator) as never,
+		});
+		const staticData = structuredClone(first.staticData) as IDataObject;
+		await first.deactivate();
+		const [old] = liveSubscriptions(emulator);
+		expect(old).toBeDefined();
+
+		deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'While down' }] });
+		await settled(emulator);
+
+		const second = await activate(emulator, mailParameters([SUPPORT]), { staticData, activation: 'init' });
+		try {
+			const live = liveSubscriptions(emulator);
+			expect(live).toHaveLength(1);
+			expect(live[0].notificationUrl).toBe(second.webhookUrl);
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'After restart' }] });
+			expect((await emittedItems(emulator, second)).map((i) => i.subject).sort()).toEqual(['After restart', 'While down']);
+		} finally {
+			await settled(emulator);
+			await second.deactivate();
+		}
+		expect(liveSubscriptions(emulator)).toEqual([]);
+	});
+});
