@@ -36,7 +36,8 @@ async function runBatch(ctx: GraphContext): Promise<GraphResult> {
 		if (ids.has(item.id)) invalid(ctx, `Request id ${item.id} is duplicated.`);
 		ids.add(item.id);
 		const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-		if (item.body !== undefined && ['POST', 'PATCH', 'PUT'].includes(item.method.toUpperCase()) && !headers['content-type']) {
+		// Graph refuses any write sub-request that lacks a body or its Content-Type, even an action that takes no body.
+		if (['POST', 'PATCH', 'PUT'].includes(item.method.toUpperCase()) && (item.body === undefined || !headers['content-type'])) {
 			invalid(ctx, `Write request id : ${item.id} does not contain Content-Type header or body.`);
 		}
 		if (item.dependsOn !== undefined) {

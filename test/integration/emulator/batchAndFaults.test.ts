@@ -60,6 +60,7 @@ describe('$batch', () => {
 
 	it('refuses a write without Content-Type, duplicate ids and unknown dependencies', async () => {
 		expect((await batch([{ id: '1', method: 'PATCH', url: `/users/${SEED_USERS.lee.id}`, body: { jobTitle: 'x' } }])).json.error.message).toBe('Write request id : 1 does not contain Content-Type header or body.');
+		expect((await batch([{ id: '7', method: 'POST', url: `/users/${SEED_USERS.lee.id}/presence/clearUserPreferredPresence` }])).json.error.message).toBe('Write request id : 7 does not contain Content-Type header or body.');
 		expect((await batch([{ id: '1', method: 'GET', url: '/organization' }, { id: '1', method: 'GET', url: '/organization' }])).status).toBe(400);
 		expect((await batch([{ id: '1', method: 'GET', url: '/organization', dependsOn: ['9'] }])).status).toBe(400);
 	});
