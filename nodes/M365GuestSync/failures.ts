@@ -2,11 +2,6 @@
 import type { BatchResponseItem } from '../shared/transport';
 import { describeFailure } from './directory';
 
-function errorCode(response: BatchResponseItem): string {
-	const body = response.body as { error?: { code?: string } } | undefined;
-	return (response.error?.code ?? body?.error?.code ?? '').toLowerCase();
-}
-
 function errorMessage(response: BatchResponseItem): string {
 	const body = response.body as { error?: { message?: string } } | undefined;
 	return (response.error?.message ?? body?.error?.message ?? '').toLowerCase();
@@ -56,9 +51,3 @@ export function teamAddFailure(response: BatchResponseItem, teamId: string): str
 	if (response.status === 404) return `Team ${teamId} was not found (${graph})`;
 	return `Could not add to team ${teamId} (${graph})`;
 }
-
-export function isUnknownMarkerProperty(response: { status: number; message: string }): boolean {
-	return response.status === 400 && /extension_|property/i.test(response.message);
-}
-
-export { errorCode };
