@@ -1,0 +1,75 @@
+// Shared setup for the Teams presence integration tests: the emulator's Contoso tenant, tenant-app credentials
+// pointing at it, and a runner for the node.
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { runNode, type RunNodeResult } from '../../harness';
+import { SEED_APPS, type Emulator, type TenantData } from '../../emulator';
+import { aggregatePresence } from '../../emulator/graph/presence';
+import { M365TeamsPresence } from '../../../nodes/M365TeamsPresence/M365TeamsPresence.node';
+
+export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): ICredentialDataDecryptedObject {
+	const app = SEED_APPS[appKey];
+	return {
+		tenantId: emulator.tenantId,
+		clientId: app.appId,
+		authMethod: 'secret',
+		clientSecret: app.secret,
+		cloud: 'global',
+		useCustomHosts: true,
+		loginHost: emulator.loginHost,
+		graphHost: emulator.graphHost,
+	};
+}
+
+const SERVICE_BY_PLAN: Record<string, string> = {
+	TEAMS1: 'TeamspaceAPI',
+	EXCHANGE_S_ENTERPRISE: 'exchange',
+	EXCHANGE_S_STANDARD: 'exchange',
+	SHAREPOINTENTERPRISE: 'SharePoint',
+};
+
+/**
+ * Graph lists a user's service plans in `assignedPlans` (what the licensed-Teams filter reads). The emulator's
+ * seed keeps them only in licenseDetails, so the tests derive them, as Entra does when a licence is assigned.
+ */
+export function withAssignedPlans(tenant: TenantData): TenantData {
+	for (const record of Object.values(tenant.users)) {
+		record.user.assignedPlans = record.licenseDetails.flatMap((licence) =>
+			(licence.servicePlans ?? []).map((plan) => ({
+				assignedDateTime: '2024-03-01T09:00:00Z',
+				capabilityStatus: 'Enabled',
+				service: SERVICE_BY_PLAN[plan.servicePlanName ?? ''] ?? plan.servicePlanName ?? null,
+				servicePlanId: plan.servicePlanId ?? null,
+			})),
+		);
+	}
+	return tenant;
+}
+
+export async function runPresence(
+	emulator: Emulator,
+	parameters: INodeParameters,
+	options: { appKey?: 'main' | 'partial'; continueOnFail?: boolean; inputItems?: IDataObject[]; staticData?: IDataObject } = {},
+): Promise<RunNodeResult> {
+	return await runNode({
+		nodeType: new M365TeamsPresence(),
+		parameters: { authentication: 'm365TenantAppApi', ...parameters },
+		credentials: { m365TenantAppApi: tenantCredential(emulator, options.appKey) },
+		inputItems: options.inputItems,
+		continueOnFail: options.continueOnFail,
+		staticData: options.staticData,
+	});
+}
+
+export function outputJson(result: RunNodeResult): IDataObject[] {
+	if (result.error) throw result.error;
+	return (result.items[0] ?? []).map((item: INodeExecutionData) => item.json);
+}
+
+/** Aggregated presence as Graph shows it now, straight from the emulator (no node involved). */
+export function presenceOf(emulator: Emulator, userId: string): { availability: string; activity: string } {
+	const record = emulator.state.presenceOf(userId);
+	if (!record) throw new Error(`no presence record for ${userId}`);
+	const shown = aggregatePresence(record, emulator.clock.nowMs(), (emulator.state.data.areas.presence as { sessionSetAt?: Record<string, Record<string, number>> } | undefined)?.sessionSetAt?.[userId]);
+	return { availability: shown.availability as string, activity: shown.activity as string };
+}
