@@ -33,10 +33,6 @@ import type { CredentialStore } from './credentialStore';
 import { credentialTypes } from './credentialTypes';
 import { HarnessNodeTypes, START_NODE_TYPE } from './nodeTypes';
 
-// Hidden OAuth endpoint and flow fields belong to the credential type: n8n drops stored values of these so
-// the type's own default (often an expression over the tenant or host) always applies.
-const OAUTH_PINNED_FIELDS = ['authUrl', 'accessTokenUrl', 'grantType', 'authentication'];
-
 // Credential expressions are resolved against a throw-away workflow holding one placeholder node, as in n8n.
 const placeholderNode: INode = {
 	id: 'credential-placeholder',
@@ -229,20 +225,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const credentialsProperties = this.getCredentialsProperties(type);
 
-		const storedData = { ...decryptedDataOriginal };
-		for (const field of OAUTH_PINNED_FIELDS) {
-			if (
-				credentialsProperties.some(
-					(property) => property.name === field && property.type === 'hidden',
-				)
-			) {
-				delete storedData[field];
-			}
-		}
-
 		let decryptedData = NodeHelpers.getNodeParameters(
 			credentialsProperties,
-			storedData as INodeParameters,
+			decryptedDataOriginal as INodeParameters,
 			true,
 			false,
 			null,
