@@ -1,22 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
-import { request } from 'node:https';
 
 import type { Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
 import { activateWebhookTrigger } from '../../harness';
 import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
-import { activate, credentialsFor, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
-
-async function control(emulator: Emulator, path: string, body: unknown): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const req = request(`${emulator.graphUrl}/_emulator${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
-		req.on('error', reject);
-		req.end(JSON.stringify(body));
-	});
-}
+import { activate, control, credentialsFor, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
 
 describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
 	let emulator: Emulator;

@@ -13,6 +13,7 @@ import { activateWebhookTrigger, runPoll, type ActiveWebhookTrigger } from '../.
 import { SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { idleDeliveries, subscriptionRuntime } from '../../emulator/graph/subscriptions';
 import type { SubscriptionRecord } from '../../emulator/state/types';
+import { request } from 'node:https';
 import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
 import { M365PollingTrigger } from '../../../nodes/M365PollingTrigger/M365PollingTrigger.node';
@@ -121,4 +122,28 @@ export class Poller {
 		if (mode === 'trigger') this.staticData = result.staticData;
 		return (result.items?.[0] ?? []).map((item: INodeExecutionData) => item.json);
 	}
+}
+
+/** POSTs to the emulator's control API (/_emulator/...), as a test or the demo would. */
+export async function control(emulator: Emulator, path: string, body: unknown): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const req = request(
+			`${emulator.graphUrl}/_emulator${path}`,
+			{ method: 'POST', headers: { 'Content-Type': 'application/json' } },
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
+		req.on('error', reject);
+		req.end(JSON.stringify(body));
+	});
+}
+
+export function presenceParameters(users: string[]): INodeParameters {
+	return {
+		authentication: 'm365TenantAppApi',
+		event: 'presenceChanged',
+		presenceUsers: { user: users.map((upn) => ({ user: { __rl: true, mode: 'id', value: upn } })) },
+	};
 }

@@ -1,0 +1,92 @@
+// Each event through the webhook trigger, and the polling trigger giving the same output for the same changes.
+import type { IDataObject } from 'n8n-workflow';
+
+import { SEED_USERS, type Emulator } from '../../emulator';
+import { deliverMail } from '../../emulator/graph/mail';
+import {
+	activate,
+	control,
+	emittedItems,
+	liveSubscriptions,
+	mailParameters,
+	Poller,
+	presenceParameters,
+	settled,
+	startTenant,
+	SUPPORT,
+} from './setup';
+
+const ADELE = SEED_USERS.adele;
+const ALEX = SEED_USERS.alex;
+
+describe('M365 Trigger: presence and mail, webhook and polling', () => {
+	let emulator: Emulator;
+	beforeEach(async () => {
+		emulator = await startTenant();
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	it('watches presence with one subscription of object ids and emits the presence read from Graph', async () => {
+		const trigger = await activate(emulator, presenceParameters([ADELE.upn, ALEX.id]));
+		try {
+			const [subscription] = liveSubscriptions(emulator);
+			expect(subscription.resource).toBe(`/communications/presences?$filter=id in ('${ADELE.id}','${ALEX.id}')`);
+			expect(subscription.changeType).toBe('updated');
+			expect(subscription.lifecycleNotificationUrl).toBe(trigger.webhookUrl);
+			expect(Date.parse(subscription.expirationDateTime) - emulator.clock.nowMs()).toBeGreaterThan(3 * 24 * 3_600_000 - 3_600_000);
+
+			expect(await control(emulator, `/presence/${ADELE.id}`, { availability: 'Busy', activity: 'InACall' })).toBe(200);
+			const items = await emittedItems(emulator, trigger);
+			expect(items).toEqual([
+				expect.objectContaining({
+					id: ADELE.id,
+					availability: 'Busy',
+					activity: 'InACall',
+					trigger: { event: 'presenceChanged', changeType: 'updated', userId: ADELE.id },
+				}),
+			]);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('polling gives the same mail and presence items as the webhook', async () => {
+		const stripTrigger = (items: IDataObject[]) => items.map((item) => JSON.stringify(item));
+		const mailWebhook = await activate(emulator, mailParameters([SUPPORT]));
+		const presenceWebhook = await activate(emulator, presenceParameters([ADELE.id, ALEX.id]));
+		try {
+			const mailPoller = new Poller(emulator, mailParameters([SUPPORT]));
+			const presencePoller = new Poller(emulator, presenceParameters([ADELE.id, ALEX.id]));
+			expect(await mailPoller.poll()).toEqual([]);
+			expect(await presencePoller.poll()).toEqual([]);
+
+			deliverMail(emulator.state, {
+				mailbox: SUPPORT,
+				messages: [
+					{ subject: 'One', from: 'a@fabrikam.com' },
+					{ subject: 'Two', from: 'b@fabrikam.com' },
+				],
+			});
+			await control(emulator, `/presence/${ALEX.id}`, { availability: 'Away', activity: 'Away' });
+			await settled(emulator);
+
+			const polledMail = await mailPoller.poll();
+			const polledPresence = await presencePoller.poll();
+			expect(polledMail.map((m) => m.subject).sort()).toEqual(['One', 'Two']);
+			expect(stripTrigger(polledMail).sort()).toEqual(stripTrigger(await emittedItems(emulator, mailWebhook)).sort());
+			expect(polledPresence).toEqual(await emittedItems(emulator, presenceWebhook));
+			expect(polledPresence).toHaveLength(1);
+
+			// Nothing new: nothing emitted, nothing repeated.
+			expect(await mailPoller.poll()).toEqual([]);
+			expect(await presencePoller.poll()).toEqual([]);
+		} finally {
+			await settled(emulator);
+			await mailWebhook.deactivate();
+			await presenceWebhook.deactivate();
+		}
+	});
+});
