@@ -1,12 +1,14 @@
 // Every Graph area, registered once per emulator. To add an area: create graph/<area>.ts exporting
 // `register<Area>(graph: GraphRouter)` and add one import and one call below (see test/emulator/README.md).
 import { registerBatch } from './batch';
+import { registerChats } from './chats';
 import { registerControl } from './control';
 import { registerDirectory } from './directory';
 import { registerExtensionProperties } from './extensionProperties';
 import { registerInvitations } from './invitations';
 import type { GraphRouter } from './router';
 import { registerTeamMemberWrites } from './teamMemberWrites';
+import { registerTeams } from './teams';
 import { registerMailArea } from './mail';
 import { registerPresenceArea } from './presence';
 import { registerSubscriptions } from './subscriptions';
@@ -23,5 +25,7 @@ export function registerAllAreas(graph: GraphRouter): void {
 	registerExtensionProperties(graph);
 	registerTeamMemberWrites(graph);
 	registerSubscriptions(graph);
+	registerTeams(graph);
+	registerChats(graph);
 	registerPresenceArea(graph);
 }
