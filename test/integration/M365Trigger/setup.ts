@@ -144,6 +144,8 @@ export function presenceParameters(users: string[]): INodeParameters {
 	return {
 		authentication: 'm365TenantAppApi',
 		event: 'presenceChanged',
-		presenceUsers: { user: users.map((upn) => ({ user: { __rl: true, mode: 'id', value: upn } })) },
+		presenceUsers: {
+			user: users.map((value) => ({ user: { __rl: true, mode: value.includes('@') ? 'upn' : 'id', value } })),
+		},
 	};
 }
