@@ -7,7 +7,7 @@ import type { ActiveFault, Faults } from '../faults';
 import type { QueryContext } from '../odata/query';
 import type { RequestLog } from '../requestLog';
 import type { TenantState } from '../state/tenantState';
-import type { Principal, TokenService } from '../tokens';
+import type { Principal, TokenCheck, TokenService } from '../tokens';
 import { GraphError, graphErrorBody, THROTTLED_MESSAGE } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -255,38 +255,49 @@ export class GraphRouter {
 	async dispatch(request: DispatchRequest): Promise<DispatchResponse> {
 		const method = request.method.toUpperCase() as HttpMethod;
 		const pathSegments = splitPath(normaliseKeySyntax(request.path)).map(decodeSegment);
+		const authorization = request.headers.authorization ?? '';
+		const bearer = /^Bearer\s+(.*)$/i.exec(authorization)?.[1]?.trim();
+		const check = this.deps.tokens.checkAccessToken(bearer);
+
+		// Resolve the route first, so faulted and refused requests are still counted under their route.
+		let segments = pathSegments;
+		let found = this.findRoute(method, segments);
+		let meWithAppToken = false;
+		if (!found && segments[0]?.toLowerCase() === 'me' && check.ok) {
+			if (check.principal.kind === 'app') meWithAppToken = true;
+			else {
+				segments = ['users', check.principal.userId, ...segments.slice(1)];
+				found = this.findRoute(method, segments);
+			}
+		}
+		const matched = found && found !== 'methodNotAllowed' ? found : undefined;
+		const routeId = matched ? `${matched.route.method} ${matched.route.template}` : undefined;
+		const appId = check.ok ? check.principal.appId : undefined;
+
 		const faults = this.deps.faults.match({ host: 'graph', method, path: '/' + pathSegments.join('/'), rawPath: `/${request.version}${request.path}`, inBatch: request.inBatch });
 		const faultKinds = faults.length ? faults.map((f) => f.kind) : undefined;
 		let dropAfter = false;
 		for (const fault of faults) {
 			if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs ?? 0));
-			if (fault.kind === 'drop') return { status: 0, headers: {}, drop: 'before', faults: faultKinds };
+			if (fault.kind === 'drop') return { status: 0, headers: {}, drop: 'before', faults: faultKinds, route: routeId, appId };
 			if (fault.kind === 'dropAfterApply') dropAfter = true;
 			const response = this.faultResponse(request, fault);
-			if (response) return { ...response, faults: faultKinds };
+			if (response) return { ...response, faults: faultKinds, route: routeId, appId };
 		}
 
-		const response = await this.dispatchAuthenticated(request, method, pathSegments);
+		const response = await this.dispatchResolved(request, method, check, segments, found, meWithAppToken);
 		const drop = response.drop ?? (dropAfter ? ('after' as const) : undefined);
-		return { ...response, faults: faultKinds, ...(drop ? { drop } : {}) };
+		return { route: routeId, appId, ...response, faults: faultKinds, ...(drop ? { drop } : {}) };
 	}
 
-	private async dispatchAuthenticated(request: DispatchRequest, method: HttpMethod, pathSegments: string[]): Promise<DispatchResponse> {
-		const authorization = request.headers.authorization ?? '';
-		const bearer = /^Bearer\s+(.*)$/i.exec(authorization)?.[1]?.trim();
-		const check = this.deps.tokens.checkAccessToken(bearer);
-
-		// Resolve the route first (without the principal) to know its expired-token status; /me needs the principal.
-		let segments = pathSegments;
-		let found = this.findRoute(method, segments);
-		if (!found && segments[0]?.toLowerCase() === 'me' && check.ok) {
-			if (check.principal.kind === 'app') {
-				return this.respondError(request, new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.'));
-			}
-			segments = ['users', check.principal.userId, ...segments.slice(1)];
-			found = this.findRoute(method, segments);
-		}
-
+	private async dispatchResolved(
+		request: DispatchRequest,
+		method: HttpMethod,
+		check: TokenCheck,
+		segments: string[],
+		found: ReturnType<GraphRouter['findRoute']>,
+		meWithAppToken: boolean,
+	): Promise<DispatchResponse> {
 		if (!check.ok) {
 			const definition = found && found !== 'methodNotAllowed' ? found.route.definition : undefined;
 			const status = check.reason === 'expired' ? (this.deps.tokens.expiredTokenStatus ?? definition?.expiredTokenStatus ?? 401) : 401;
@@ -299,17 +310,13 @@ export class GraphRouter {
 			return this.respondError(request, new GraphError(status, 'InvalidAuthenticationToken', message, status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {}));
 		}
 		const principal = check.principal;
-
-		if (!found) {
-			return this.respondError(request, new GraphError(400, 'BadRequest', `Resource not found for the segment '${this.unknownSegment(segments)}'.`), { appId: principal.appId });
-		}
-		if (found === 'methodNotAllowed') {
-			return this.respondError(request, new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.'), { appId: principal.appId });
-		}
+		if (meWithAppToken) return this.respondError(request, new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.'));
+		if (!found) return this.respondError(request, new GraphError(400, 'BadRequest', `Resource not found for the segment '${this.unknownSegment(segments)}'.`));
+		if (found === 'methodNotAllowed') return this.respondError(request, new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.'));
 		const { route, params } = found;
 		const routeId = `${route.method} ${route.template}`;
 		const denied = this.checkPermissions(route.definition, principal);
-		if (denied) return this.respondError(request, denied, { route: routeId, appId: principal.appId });
+		if (denied) return this.respondError(request, denied);
 
 		const graphUrl = this.deps.graphUrl();
 		const ctx: GraphContext = {
@@ -336,11 +343,11 @@ export class GraphRouter {
 		try {
 			const result = await route.definition.handler(ctx);
 			const status = result.status ?? (result.body === undefined ? 204 : 200);
-			return { status, headers: { ...(result.headers ?? {}) }, body: result.body, route: routeId, appId: principal.appId, ...(result.drop ? { drop: result.drop } : {}) };
+			return { status, headers: { ...(result.headers ?? {}) }, body: result.body, ...(result.drop ? { drop: result.drop } : {}) };
 		} catch (error) {
-			if (error instanceof GraphError) return this.respondError(request, error, { route: routeId, appId: principal.appId });
+			if (error instanceof GraphError) return this.respondError(request, error);
 			const message = error instanceof Error ? error.message : String(error);
-			return this.respondError(request, new GraphError(500, 'InternalServerError', `Emulator handler failed: ${message}`), { route: routeId, appId: principal.appId });
+			return this.respondError(request, new GraphError(500, 'InternalServerError', `Emulator handler failed: ${message}`));
 		}
 	}
 

@@ -109,6 +109,9 @@ describe('faults', () => {
 		expect(throttled.headers['retry-after']).toBe('3');
 		expect(throttled.json.error.code).toBe('TooManyRequests');
 		expect((await emulatorRequest(`${emulator.graphUrl}/v1.0/organization`, { token })).status).toBe(200);
+		// Faulted requests are still counted under their route.
+		expect(emulator.requests.count({ route: 'GET /organization', status: 429 })).toBe(1);
+		expect(emulator.requests.byEndpoint()).toEqual({ 'GET /organization': 2 });
 	});
 
 	it('status: 503 and 504 with Graph bodies', async () => {
