@@ -35,3 +35,26 @@ export {
 	type Execution,
 	type ExecutionSummary,
 } from './workflows';
+export {
+	getAuthorizeUrl,
+	isOAuth2Connected,
+	connectOAuth2OverHttp,
+	type SignInAccount,
+} from './oauth';
+export {
+	ensureChromium,
+	launchChromium,
+	signInBrowser,
+	connectOAuth2InBrowser,
+	CHROMIUM_PATH,
+	type BrowserSession,
+} from './chromium';
+export { freePort } from './ports';
+export {
+	tenantAppCredentialData,
+	integrationAccountCredentialData,
+	oauthCallbackUrl,
+	TENANT_APP_CREDENTIAL_TYPE,
+	INTEGRATION_ACCOUNT_CREDENTIAL_TYPE,
+	type EmulatorTenant,
+} from './emulatorCredentials';
