@@ -47,7 +47,7 @@ export interface PosterDecision {
 
 function asIntegrationAccount(facts: PosterFacts, reason: PostedAsReason): PosterDecision {
 	return {
-		postedAs: { identity: 'integrationAccount', ...facts.integrationAccount, reason },
+		postedAs: { identity: 'integrationAccount', userId: facts.integrationAccount.userId, displayName: facts.integrationAccount.displayName, reason },
 		attribute: true,
 	};
 }
@@ -74,7 +74,7 @@ export function choosePoster(facts: PosterFacts): PosterDecision {
 /** The sender was chosen but Graph refused its token (401/403 after refresh): the integration account posts instead. */
 export function fallBackAfterSenderRefused(integrationAccount: Identity): PosterDecision {
 	return {
-		postedAs: { identity: 'integrationAccount', ...integrationAccount, reason: 'senderTokenRefused' },
+		postedAs: { identity: 'integrationAccount', userId: integrationAccount.userId, displayName: integrationAccount.displayName, reason: 'senderTokenRefused' },
 		attribute: true,
 	};
 }
