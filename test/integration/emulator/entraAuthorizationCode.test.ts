@@ -182,6 +182,18 @@ describe('Entra authorization code and refresh token', () => {
 		expect(refresh.json).toMatchObject({ error: 'invalid_grant', error_codes: [50076], suberror: 'basic_action' });
 	});
 
+	it('answers with a form_post page or a fragment when asked, and login_required for prompt=none', async () => {
+		const fragment = await signInThroughAuthorizePage(authorizeUrl({ response_mode: 'fragment' }), { username: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
+		expect(fragment.redirectedTo).toMatch(new RegExp(`^${REDIRECT.replace(/[.?]/g, '\\$&')}#code=`));
+		const formPost = await signInThroughAuthorizePage(authorizeUrl({ response_mode: 'form_post' }), { username: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
+		expect(formPost.page?.status).toBe(200);
+		expect(formPost.page?.text).toContain(`action="${REDIRECT}"`);
+		expect(formPost.page?.text).toMatch(/name="code" value="[^"]+"/);
+		const silent = await emulatorRequest(authorizeUrl({ prompt: 'none' }));
+		expect(silent.status).toBe(302);
+		expect(new URL(silent.headers.location).searchParams.get('error')).toBe('login_required');
+	});
+
 	it('refuses an unregistered redirect URI on a page (AADSTS50011)', async () => {
 		const response = await emulatorRequest(authorizeUrl({ redirect_uri: 'https://evil.example/callback' }));
 		expect(response.status).toBe(400);
