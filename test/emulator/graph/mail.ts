@@ -166,7 +166,11 @@ function shapeMessage(ctx: GraphContext, message: GraphMessage): Partial<GraphMe
 	const basic = basicOnly(ctx.principal);
 	const visible: Record<string, unknown> = { '@odata.etag': `W/"${message.changeKey ?? ''}"`, ...message };
 	if (basic) for (const name of BASIC_HIDDEN) delete visible[name];
-	return selectProperties(visible as unknown as GraphMessage, ctx.query);
+	// Outlook always returns the id, whatever $select names.
+	const query = new URLSearchParams(ctx.query);
+	const select = query.get('$select');
+	if (select && !select.split(',').some((name) => name.trim().toLowerCase() === 'id')) query.set('$select', `id,${select}`);
+	return selectProperties(visible as unknown as GraphMessage, query);
 }
 
 // ----- folders -----
