@@ -122,6 +122,11 @@ describe('Entra client credentials', () => {
 		expect(response.json).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] });
 	});
 
+	it('AADSTS9001023: client credentials over /common', async () => {
+		const response = await tokenForm({ client_id: SEED_APPS.main.appId, client_secret: SEED_APPS.main.secret, grant_type: 'client_credentials', scope: GRAPH_DEFAULT[0] }, 'common');
+		expect(response.json).toMatchObject({ error: 'invalid_request', error_codes: [9001023] });
+	});
+
 	it('AADSTS7000218: neither secret nor assertion', async () => {
 		const response = await tokenForm({ client_id: SEED_APPS.main.appId, grant_type: 'client_credentials', scope: GRAPH_DEFAULT[0] });
 		expect(response.status).toBe(401);

@@ -111,6 +111,11 @@ describe('Graph users', () => {
 		expect(byId.json).toMatchObject({ id: SEED_USERS.adele.id, userType: 'Member', accountEnabled: true });
 	});
 
+	it('gets a guest by a UPN with an encoded #EXT#', async () => {
+		const response = await get(`/users/${encodeURIComponent(SEED_GUESTS.priya.upn)}?$select=id,externalUserState,creationType`, appToken);
+		expect(response.json).toMatchObject({ id: SEED_GUESTS.priya.id, externalUserState: 'PendingAcceptance', creationType: 'Invitation' });
+	});
+
 	it("404 Request_ResourceNotFound with Graph's message", async () => {
 		const response = await get('/users/nobody@contoso.onmicrosoft.com', appToken);
 		expect(response.status).toBe(404);
