@@ -1,0 +1,209 @@
+/**
+ * Teams presence benchmark on the emulator, with a per-request latency standing in for the network:
+ *  1. presence of 5,000 users by id: our node (getPresencesByUserId, 650 ids a call: 8 requests) against the naive
+ *     workflow (HTTP Request node: one GET /users/{id}/presence per user, one after the other);
+ *  2. status sync of 5,000 agents to Teams: our node ($batch of 20 setPresence) against one setPresence per user;
+ *  3. the same sync again with nothing changed (zero writes expected).
+ *
+ * Run: node scripts/with-emulator-ca.js npx tsx bench/presence.bench.ts
+ * Env: PRESENCE_BENCH_LATENCY_MS (default 10), PRESENCE_BENCH_USERS (default 5000).
+ * Writes bench/results/presence.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join } from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { runNode } from '../test/harness';
+import { generateLargeTenant, SEED_APPS, startEmulator, type Emulator } from '../test/emulator';
+
+// tsx resolves 'M365TeamsPresence.node' to the codex file M365TeamsPresence.node.json, so the class is required by its full name.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { M365TeamsPresence } = require('../nodes/M365TeamsPresence/M365TeamsPresence.node.ts') as typeof import('../nodes/M365TeamsPresence/M365TeamsPresence.node');
+
+const LATENCY_MS = Number(process.env.PRESENCE_BENCH_LATENCY_MS ?? 10);
+const USERS = Number(process.env.PRESENCE_BENCH_USERS ?? 5000);
+const STATUSES = ['Ready', 'On a call', 'Do not disturb', 'Away'];
+
+interface Side {
+	graphRequests: number;
+	subRequests: number;
+	wallMs: number;
+	peakRssMb: number;
+}
+
+function graphCounts(emulator: Emulator): { graphRequests: number; subRequests: number } {
+	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph');
+	return { graphRequests: graph.filter((entry) => !entry.batch).length, subRequests: graph.filter((entry) => entry.batch).length };
+}
+
+/** Peak resident set size while `work` runs, sampled every 50 ms. */
+async function measure(emulator: Emulator, work: () => Promise<unknown>): Promise<Side> {
+	emulator.requests.reset();
+	let peak = process.memoryUsage().rss;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+	const started = performance.now();
+	try {
+		await work();
+		peak = Math.max(peak, process.memoryUsage().rss);
+		return { ...graphCounts(emulator), wallMs: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+function credentials(emulator: Emulator) {
+	return {
+		m365TenantAppApi: {
+			tenantId: emulator.tenantId,
+			clientId: SEED_APPS.main.appId,
+			authMethod: 'secret',
+			clientSecret: SEED_APPS.main.secret,
+			cloud: 'global',
+			useCustomHosts: true,
+			loginHost: emulator.loginHost,
+			graphHost: emulator.graphHost,
+		},
+	};
+}
+
+async function ourPresenceRead(emulator: Emulator, ids: string[]): Promise<number> {
+	const result = await runNode({
+		nodeType: new M365TeamsPresence(),
+		parameters: { authentication: 'm365TenantAppApi', resource: 'presence', operation: 'get', users: '={{ $json.ids }}' },
+		credentials: credentials(emulator),
+		inputItems: [{ ids }],
+	});
+	if (result.error) throw result.error;
+	return result.items[0].length;
+}
+
+async function ourSync(emulator: Emulator, agents: IDataObject[], staticData?: IDataObject): Promise<{ staticData: IDataObject; changed: number }> {
+	const result = await runNode({
+		nodeType: new M365TeamsPresence(),
+		parameters: {
+			authentication: 'm365TenantAppApi',
+			resource: 'statusSync',
+			operation: 'sync',
+			direction: 'toTeams',
+			user: '={{ $json.userId }}',
+			externalStatus: '={{ $json.status }}',
+		},
+		credentials: credentials(emulator),
+		inputItems: agents,
+		staticData,
+	});
+	if (result.error) throw result.error;
+	return { staticData: result.staticData, changed: result.items[0].filter((item) => item.json.result === 'changed').length };
+}
+
+// ----- the naive workflow: one HTTP request per user, in sequence -----
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+	return await new Promise((resolve, reject) => {
+		const req = request(url, { method, headers, agent }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+		});
+		req.on('error', reject);
+		if (body) req.write(body);
+		req.end();
+	});
+}
+
+async function naiveToken(emulator: Emulator): Promise<Record<string, string>> {
+	const form = new URLSearchParams({
+		grant_type: 'client_credentials',
+		client_id: SEED_APPS.main.appId,
+		client_secret: SEED_APPS.main.secret,
+		scope: 'https://graph.microsoft.com/.default',
+	}).toString();
+	const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
+	return { Authorization: `Bearer ${(JSON.parse(token.body) as { access_token: string }).access_token}` };
+}
+
+async function naivePresenceRead(emulator: Emulator, ids: string[]): Promise<void> {
+	const auth = await naiveToken(emulator);
+	for (const id of ids) {
+		const response = await call('GET', `${emulator.graphUrl}/v1.0/users/${id}/presence`, auth);
+		if (response.status !== 200) throw new Error(`naive read: HTTP ${response.status}`);
+	}
+}
+
+const PAIRS: Record<string, [string, string]> = {
+	Ready: ['Available', 'Available'],
+	'On a call': ['Busy', 'InACall'],
+	'Do not disturb': ['DoNotDisturb', 'Presenting'],
+	Away: ['Away', 'Away'],
+};
+
+async function naiveSync(emulator: Emulator, agents: Array<{ userId: string; status: string }>): Promise<void> {
+	const auth = { ...(await naiveToken(emulator)), 'Content-Type': 'application/json' };
+	for (const { userId, status } of agents) {
+		const [availability, activity] = PAIRS[status];
+		await call('POST', `${emulator.graphUrl}/v1.0/users/${userId}/presence/setPresence`, auth, JSON.stringify({ sessionId: SEED_APPS.main.appId, availability, activity, expirationDuration: 'PT2H' }));
+	}
+}
+
+async function main(): Promise<void> {
+	const tenant = generateLargeTenant(USERS);
+	const emulator = await startEmulator({ seed: tenant, latencyMs: LATENCY_MS });
+	try {
+		const generated = Object.keys(tenant.users).slice(-USERS);
+		const teamsUsers = generated.filter((id) => tenant.presence[id]?.presence.availability !== 'PresenceUnknown');
+		const agents = teamsUsers.map((userId, index) => ({ userId, status: STATUSES[index % STATUSES.length] }));
+
+		// Warm-up: load n8n's engine and msal once, so the timings below are the work, not module loading.
+		await ourPresenceRead(emulator, generated.slice(0, 1));
+		await naivePresenceRead(emulator, generated.slice(0, 1));
+
+		let rows = 0;
+		const oursRead = await measure(emulator, async () => (rows = await ourPresenceRead(emulator, generated)));
+		const naiveRead = await measure(emulator, () => naivePresenceRead(emulator, generated));
+
+		emulator.reset(tenant);
+		let state: IDataObject = {};
+		let changed = 0;
+		const oursSync = await measure(emulator, async () => ({ staticData: state, changed } = await ourSync(emulator, agents)));
+		let changedAgain = 0;
+		const oursAgain = await measure(emulator, async () => (changedAgain = (await ourSync(emulator, agents, state)).changed));
+		emulator.reset(tenant);
+		const naiveSyncSide = await measure(emulator, () => naiveSync(emulator, agents));
+
+		const ratio = (naive: number, ours: number) => Math.round((naive / Math.max(1, ours)) * 10) / 10;
+		const report = {
+			scenario: `presence of ${USERS.toLocaleString('en-US')} users; sync of ${agents.length.toLocaleString('en-US')} Teams agents`,
+			latencyMsPerRequest: LATENCY_MS,
+			jobs: [
+				{ job: `presence of ${USERS} users by id`, ours: oursRead, naive: naiveRead, note: `${rows} items; wall-time ratio ${ratio(naiveRead.wallMs, oursRead.wallMs)}×` },
+				{ job: `sync ${agents.length} agents to Teams`, ours: oursSync, naive: naiveSyncSide, note: `${changed} changed; wall-time ratio ${ratio(naiveSyncSide.wallMs, oursSync.wallMs)}×` },
+				{ job: 'same sync again, nothing changed', ours: oursAgain, note: `${changedAgain} changed` },
+			],
+		};
+		mkdirSync(join(__dirname, 'results'), { recursive: true });
+		writeFileSync(join(__dirname, 'results', 'presence.json'), `${JSON.stringify(report, null, 2)}\n`);
+		const line = (job: string, ours: Side, naive?: Side) =>
+			`${job.padEnd(42)} ours ${String(ours.graphRequests).padStart(5)} req ${String(ours.wallMs).padStart(7)} ms ${String(ours.peakRssMb).padStart(5)} MB` +
+			(naive ? ` | naive ${String(naive.graphRequests).padStart(5)} req ${String(naive.wallMs).padStart(7)} ms ${String(naive.peakRssMb).padStart(5)} MB | ${ratio(naive.graphRequests, ours.graphRequests)}× requests, ${ratio(naive.wallMs, ours.wallMs)}× time` : '');
+		process.stdout.write(
+			[
+				`Teams presence benchmark (${LATENCY_MS} ms latency per request)`,
+				line(`presence of ${USERS} users by id`, oursRead, naiveRead),
+				line(`sync ${agents.length} agents to Teams`, oursSync, naiveSyncSide),
+				line('same sync again, nothing changed', oursAgain),
+				'',
+			].join('\n'),
+		);
+	} finally {
+		await emulator.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+	process.exit(1);
+});
