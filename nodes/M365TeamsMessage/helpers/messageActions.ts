@@ -2,10 +2,11 @@
  * Edit, soft-delete, get and list: one Graph call each (plus a read-back after an edit, which Graph answers
  * with 204 and no body).
  */
-import type { ChatMessage } from '@microsoft/microsoft-graph-types';
+import type { ChatMessage, ChatMessageAttachment } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { graphRequest, graphRequestAllItems } from '../../shared/transport';
+import { ADAPTIVE_CARD_CONTENT_TYPE } from './adaptiveCard';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import type { MessageDraft } from './postMessage';
 import { formatMessage } from './output';
@@ -31,6 +32,23 @@ export async function getMessage(
 	return formatMessage(message);
 }
 
+/**
+ * Attachments of the message being edited that stay: a quoted message always, an Adaptive Card unless the edit
+ * brings a new one. Graph wants each kept attachment still referenced in the new body.
+ */
+function keptAttachments(existing: ChatMessage, draft: MessageDraft): { leading: string; trailing: string; attachments: ChatMessageAttachment[] } {
+	const replacesCard = draft.attachments.some((attachment) => attachment.contentType === ADAPTIVE_CARD_CONTENT_TYPE);
+	const kept = (existing.attachments ?? []).filter(
+		(attachment) => attachment.id && !(replacesCard && attachment.contentType === ADAPTIVE_CARD_CONTENT_TYPE),
+	);
+	const tag = (attachment: ChatMessageAttachment) => `<attachment id="${attachment.id}"></attachment>`;
+	return {
+		leading: kept.filter((attachment) => attachment.contentType === 'messageReference').map(tag).join(''),
+		trailing: kept.filter((attachment) => attachment.contentType !== 'messageReference').map(tag).join(''),
+		attachments: kept,
+	};
+}
+
 export async function editMessage(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -39,9 +57,12 @@ export async function editMessage(
 	messageId: string,
 	draft: MessageDraft,
 ): Promise<IDataObject> {
-	const body: IDataObject = { body: { contentType: 'html', content: draft.content } };
-	if (draft.mentions.length > 0) body.mentions = draft.mentions as unknown as IDataObject[];
-	if (draft.attachments.length > 0) body.attachments = draft.attachments as unknown as IDataObject[];
+	const existing = await (graphRequest<ChatMessage>).call(context, { credentialType, method: 'GET', url: messagePath(target, messageId), itemIndex });
+	const kept = keptAttachments(existing, draft);
+	const body: IDataObject = { body: { contentType: 'html', content: `${kept.leading}${draft.content}${kept.trailing}` } };
+	body.mentions = draft.mentions as unknown as IDataObject[];
+	const attachments = [...kept.attachments, ...draft.attachments];
+	if (attachments.length > 0) body.attachments = attachments as unknown as IDataObject[];
 	if (draft.subject) body.subject = draft.subject;
 	if (draft.importance) body.importance = draft.importance;
 	// Setting the same body twice gives the same message, so a repeated PATCH after a lost answer is harmless.
