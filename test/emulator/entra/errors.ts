@@ -129,6 +129,12 @@ export const AADSTS = {
 		status: 400,
 		description: `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issued.toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${(validFrom ?? issued).toISOString()}'.`,
 	}),
+	accountDisabled: (): AadstsError => ({
+		code: 50057,
+		error: 'invalid_grant',
+		status: 400,
+		description: 'The user account is disabled.',
+	}),
 	codeRedeemed: (): AadstsError => ({
 		code: 54005,
 		error: 'invalid_grant',

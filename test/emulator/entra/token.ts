@@ -201,7 +201,8 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 	}
 
 	const user = state.user(userId);
-	if (!user || user.user.accountEnabled === false) return fail(AADSTS.grantRevoked(now), appId);
+	if (!user) return fail(AADSTS.grantRevoked(now), appId);
+	if (user.user.accountEnabled === false) return fail(AADSTS.accountDisabled(), appId);
 	if (user.mfaRequired && !mfaDone) return fail(AADSTS.mfaRequired(), appId);
 
 	// Scopes: what the request names (or, for .default / nothing, what was granted before), all of which must be consented.

@@ -53,6 +53,16 @@ describe('control API over HTTP', () => {
 		expect(response.json.error_codes).toEqual([50173]);
 	});
 
+	it('a disabled account cannot refresh (AADSTS50057)', async () => {
+		const { refreshToken } = emulator.tokens.issueDelegatedTokens(SEED_APPS.main.appId, SEED_USERS.lynne.upn);
+		expect((await control(`/users/${SEED_USERS.lynne.id}`, { method: 'PATCH', json: { accountEnabled: false } })).status).toBe(204);
+		const response = await emulatorRequest(`${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, {
+			form: { client_id: SEED_APPS.main.appId, client_secret: SEED_APPS.main.secret, grant_type: 'refresh_token', refresh_token: refreshToken },
+		});
+		expect(response.json).toMatchObject({ error: 'invalid_grant', error_codes: [50057] });
+		await control(`/users/${SEED_USERS.lynne.id}`, { method: 'PATCH', json: { accountEnabled: true } });
+	});
+
 	it('adds, lists and clears faults', async () => {
 		const token = emulator.tokens.issueAppToken(SEED_APPS.main.appId);
 		const added = await control('/faults', { json: { kind: 'throttle', path: '/organization', retryAfterSeconds: 5 } });
