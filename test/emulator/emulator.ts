@@ -3,6 +3,7 @@
 // to the login host gets the login host's 404, as it would for real.
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
+import type { IncomingMessage, ServerResponse } from 'http';
 import { createServer, type Server } from 'https';
 import type { AddressInfo } from 'net';
 
@@ -12,6 +13,7 @@ import { handleLogin } from './entra/index';
 import { createEvents, type EmulatorEvents } from './events';
 import { createFaults, type Faults } from './faults';
 import { registerAllAreas } from './graph/areas';
+import { graphErrorBody } from './graph/errors';
 import { GraphRouter } from './graph/router';
 import { GRAPH_JSON, headerMap, parseJsonBody, readBody, send } from './http/io';
 import { createRequestLog, type RequestLog } from './requestLog';
@@ -19,7 +21,6 @@ import { defaultTenant } from './state/seed';
 import { TenantState } from './state/tenantState';
 import type { TenantSeed } from './state/types';
 import { type TokenControl, TokenService } from './tokens';
-import { graphErrorBody } from './graph/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEmulatorTls } = require('../../scripts/emulator-tls') as { ensureEmulatorTls: () => { cert: string; key: string } };
@@ -147,7 +148,7 @@ class EmulatorInstance implements Emulator {
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 	}
 
-	private async onLogin(req: import('http').IncomingMessage, res: import('http').ServerResponse): Promise<void> {
+	private async onLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', this.loginUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
 		try {
@@ -192,7 +193,7 @@ class EmulatorInstance implements Emulator {
 		}
 	}
 
-	private async onGraph(req: import('http').IncomingMessage, res: import('http').ServerResponse): Promise<void> {
+	private async onGraph(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', this.graphUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
 		const headers = headerMap(req);

@@ -2,7 +2,8 @@
 // per endpoint.
 
 export interface RequestLogEntry {
-	host: 'graph' | 'login' | 'control';
+	/** Control API calls (/_emulator/) are not logged. */
+	host: 'graph' | 'login';
 	method: string;
 	/** Path as requested, without query. */
 	path: string;
