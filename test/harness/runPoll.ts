@@ -41,8 +41,14 @@ export interface RunPollResult {
 	items: INodeExecutionData[][] | null;
 	/** The error the poll failed with (the instance thrown), if it failed. */
 	error?: ExecutionBaseError;
-	/** The workflow's static data after the poll: pass it to the next runPoll. */
+	/** The workflow's static data after the poll, as the running n8n holds it in memory for the next poll. */
 	staticData: IDataObject;
+	/**
+	 * Whether n8n would have saved that static data to its database after this poll. n8n 2.40.7 (durable poll
+	 * cursors off, its default) saves it when the poll emits, not when it returns null or fails: a change made
+	 * by such a poll is lost if n8n restarts before a later poll emits. Manual runs never save it.
+	 */
+	staticDataSaved: boolean;
 	/** This node's part of the static data (`getWorkflowStaticData('node')`). */
 	nodeStaticData: IDataObject;
 	/** The credential data as saved after the poll, by type. */
@@ -115,6 +121,7 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		items,
 		error,
 		staticData,
+		staticDataSaved: mode === 'trigger' && items !== null,
 		nodeStaticData: (staticData[nodeStaticDataKey(node)] as IDataObject | undefined) ?? {},
 		credentials: store.snapshot(),
 	};

@@ -20,7 +20,7 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import { deepCopy, NodeHelpers } from 'n8n-workflow';
 import {
 	createServer as createHttpServer,
 	type IncomingMessage,
@@ -38,7 +38,7 @@ import { registerCredentialTypes } from './credentialTypes';
 import type { TestableNodeType } from './nodeTypes';
 import { loopbackTlsOptions } from './tls';
 import { toWebhookRequest, toWebhookResponse, UnparsableBodyError } from './webhookHttp';
-import { buildWorkflow, exportStaticData, nodeStaticDataKey } from './workflow';
+import { buildWorkflow, exportStaticData, nodeStaticDataKey, reloadWorkflow } from './workflow';
 
 export interface ActivateWebhookTriggerOptions {
 	nodeType: TestableNodeType;
@@ -79,9 +79,13 @@ export interface ActiveWebhookTrigger {
 	emitted: INodeExecutionData[][][];
 	/** Every request received, in the order they were answered. */
 	calls: WebhookCall[];
-	/** The workflow's static data now. */
+	/**
+	 * The workflow's static data as n8n has saved it: after activation, after each webhook request the node
+	 * handled without throwing, and after deactivation. n8n loads it afresh for every request (and for
+	 * deactivation), so a change the node makes in a request that then throws is lost, as in n8n.
+	 */
 	readonly staticData: IDataObject;
-	/** This node's part of the static data now. */
+	/** This node's part of that static data. */
 	readonly nodeStaticData: IDataObject;
 	/** The credential data as saved now, by type. */
 	readonly credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -180,13 +184,15 @@ export async function activateWebhookTrigger(
 
 	const store = new CredentialStore();
 	const credentialsHelper = new HarnessCredentialsHelper(store);
-	const { workflow, node } = buildWorkflow({
+	const activated = buildWorkflow({
 		nodeType: options.nodeType,
 		parameters: options.parameters,
 		typeVersion: options.typeVersion,
 		credentials: store.addAll(options.credentials),
 		staticData: options.staticData,
 	});
+	const { workflow, node } = activated;
+	let savedStaticData = exportStaticData(workflow);
 
 	const calls: WebhookCall[] = [];
 	const emitted: INodeExecutionData[][][] = [];
@@ -253,12 +259,10 @@ export async function activateWebhookTrigger(
 				pathname === call.path && webhookData.httpMethod === call.method,
 		);
 		if (target === undefined) {
-			response
-				.status(404)
-				.json({
-					code: 404,
-					message: `The requested webhook "${call.method} ${call.path}" is not registered.`,
-				});
+			response.status(404).json({
+				code: 404,
+				message: `The requested webhook "${call.method} ${call.path}" is not registered.`,
+			});
 			return;
 		}
 
@@ -278,16 +282,17 @@ export async function activateWebhookTrigger(
 		const additionalData = additionalDataFor(requestMode);
 		additionalData.httpRequest = request as unknown as typeof additionalData.httpRequest;
 		additionalData.httpResponse = response as unknown as typeof additionalData.httpResponse;
+		const loaded = reloadWorkflow(activated, savedStaticData);
 		const context = new WebhookContext(
-			workflow,
-			node,
+			loaded.workflow,
+			loaded.node,
 			additionalData,
 			requestMode,
 			target.webhookData,
 			[],
 			null,
 		);
-		const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		const nodeType = loaded.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 
 		let result: IWebhookResponseData;
 		try {
@@ -302,6 +307,7 @@ export async function activateWebhookTrigger(
 			return;
 		}
 
+		savedStaticData = exportStaticData(loaded.workflow);
 		if (result.workflowData !== undefined) {
 			call.workflowData = result.workflowData;
 			emitted.push(result.workflowData);
@@ -341,12 +347,13 @@ export async function activateWebhookTrigger(
 		pathname: `/${endpoint}/${webhookData.path}`,
 	}));
 
-	const deleteWebhooks = async (
-		mode: WorkflowExecuteMode,
-		deleteActivation: WorkflowActivateMode,
-	) => {
-		for (const webhookData of webhooks)
-			await runWebhookMethod('delete', workflow, webhookData, mode, deleteActivation);
+	// n8n removes webhooks on the workflow loaded from its database, then saves its static data.
+	const deleteWebhooks = async () => {
+		const loaded = reloadWorkflow(activated, savedStaticData);
+		for (const webhookData of webhooks) {
+			await runWebhookMethod('delete', loaded.workflow, webhookData, 'internal', 'update');
+		}
+		savedStaticData = exportStaticData(loaded.workflow);
 	};
 
 	try {
@@ -360,10 +367,11 @@ export async function activateWebhookTrigger(
 			);
 			if (!exists) await runWebhookMethod('create', workflow, webhookData, hookMode, activation);
 		}
+		savedStaticData = exportStaticData(workflow);
 	} catch (error) {
 		// n8n removes whatever was registered, then refuses to activate the workflow with this error.
 		try {
-			await deleteWebhooks('internal', 'update');
+			await deleteWebhooks();
 		} finally {
 			await stopServer();
 		}
@@ -395,10 +403,10 @@ export async function activateWebhookTrigger(
 		emitted,
 		calls,
 		get staticData() {
-			return exportStaticData(workflow);
+			return deepCopy(savedStaticData);
 		},
 		get nodeStaticData() {
-			return (exportStaticData(workflow)[nodeStaticDataKey(node)] as IDataObject | undefined) ?? {};
+			return deepCopy((savedStaticData[nodeStaticDataKey(node)] as IDataObject | undefined) ?? {});
 		},
 		get credentials() {
 			return store.snapshot();
@@ -411,12 +419,12 @@ export async function activateWebhookTrigger(
 			if (!deactivated) {
 				deactivated = true;
 				try {
-					await deleteWebhooks('internal', 'update');
+					await deleteWebhooks();
 				} finally {
 					await stopServer();
 				}
 			}
-			return exportStaticData(workflow);
+			return deepCopy(savedStaticData);
 		},
 	};
 }

@@ -96,3 +96,22 @@ export function exportStaticData(workflow: Workflow): IDataObject {
 export function nodeStaticDataKey(node: INode): string {
 	return `node:${node.name}`;
 }
+
+/**
+ * The same workflow loaded afresh with the given static data: what n8n does for every production webhook
+ * request and on deactivation, where the workflow is rebuilt from the database rather than kept in memory.
+ */
+export function reloadWorkflow(harness: HarnessWorkflow, staticData: IDataObject): HarnessWorkflow {
+	const { workflow } = harness;
+	const reloaded = new Workflow({
+		id: workflow.id,
+		name: workflow.name,
+		nodes: deepCopy(Object.values(workflow.nodes)),
+		connections: deepCopy(workflow.connectionsBySourceNode),
+		active: workflow.active,
+		nodeTypes: harness.nodeTypes,
+		staticData: deepCopy(staticData),
+		settings: workflow.settings,
+	});
+	return { ...harness, workflow: reloaded, node: reloaded.getNode(harness.node.name) as INode };
+}

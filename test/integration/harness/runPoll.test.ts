@@ -16,6 +16,11 @@ describe('runPoll', () => {
 		expect(second.items).toBeNull();
 		expect(third.items).toEqual([[{ json: { count: 3, mode: 'trigger', activation: 'init' } }]]);
 		expect(first.nodeStaticData).toEqual({ count: 1 });
+		expect([first.staticDataSaved, second.staticDataSaved, third.staticDataSaved]).toEqual([
+			false,
+			false,
+			true,
+		]);
 		expect(third.staticData).toEqual({ 'node:Harness Counter Poll': { count: 3 } });
 	});
 
@@ -30,6 +35,7 @@ describe('runPoll', () => {
 			{ count: 8, mode: 'manual', activation: 'manual' },
 		]);
 		expect(result.nodeStaticData).toEqual({ count: 8 });
+		expect(result.staticDataSaved).toBe(false);
 	});
 
 	it.each(['trigger', 'manual'] as const)(

@@ -308,7 +308,12 @@ export class HarnessSubscriptionTrigger implements INodeType {
 			response.status(200).type('text/plain').send(query.validationToken);
 			return { noWebhookResponse: true };
 		}
-		const body = this.getBodyData() as { value?: IDataObject[] };
+		const body = this.getBodyData() as { value?: IDataObject[]; fail?: boolean };
+		const nodeStaticData = this.getWorkflowStaticData('node');
+		nodeStaticData.notificationsReceived =
+			((nodeStaticData.notificationsReceived as number) ?? 0) + 1;
+		if (body.fail === true)
+			throw new NodeOperationError(this.getNode(), 'The notification broke the node');
 		const clientState = this.getNodeParameter('clientState') as string;
 		const accepted = (body.value ?? []).filter(
 			(notification) => notification.clientState === clientState,

@@ -100,9 +100,37 @@ describe('activateWebhookTrigger', () => {
 			['POST', 200, false],
 		]);
 
+		expect(trigger.nodeStaticData).toEqual({
+			subscriptionId: 'subscription-1',
+			notificationsReceived: 2,
+		});
+
 		const finalStaticData = await trigger.deactivate();
 		expect(subscriptions.deleted).toEqual(['subscription-1']);
-		expect(finalStaticData).toEqual({ 'node:Harness Subscription Trigger': {} });
+		expect(finalStaticData).toEqual({
+			'node:Harness Subscription Trigger': { notificationsReceived: 2 },
+		});
+	});
+
+	it('keeps static data saved per request, dropping the changes of a request the node failed on', async () => {
+		serveSubscriptions(service);
+		const trigger = await activate();
+
+		await sendRequest(trigger.webhookUrl, {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ value: [] }),
+		});
+		const failed = await sendRequest(trigger.webhookUrl, {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ fail: true }),
+		});
+		// The validation handshake during activation was the first call.
+		const calls = await trigger.waitForCalls(3);
+		await trigger.deactivate();
+
+		expect(failed.statusCode).toBe(500);
+		expect(calls[2].error?.message).toBe('The notification broke the node');
+		expect(trigger.nodeStaticData).toEqual({ notificationsReceived: 1 });
 	});
 
 	it('answers 404 for a path the node does not serve and 422 for a body n8n cannot parse', async () => {
