@@ -1,6 +1,6 @@
 // Finding changes without notifications: polling mode reads every target this way on each poll, and webhook mode
 // does the same to catch up after Graph says notifications were missed or a subscription was removed.
-// Mail and channel messages use Graph delta queries; chats are read newest-first down to the cursor; presence is
+// Mail uses Graph delta queries; channel and chat messages are read newest first down to the cursor; presence is
 // read for all watched users at once and compared with what was last seen.
 import type { Chat, ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
 
@@ -65,13 +65,45 @@ function mailDeltaRequest(credentialType: string, target: SubscriptionTarget, cu
 	};
 }
 
-function channelDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor): GraphRequest {
-	if (cursor.deltaLink) return { credentialType, method: 'GET', url: cursor.deltaLink };
-	return {
+/** The next `since`: just before the newest item seen (never earlier than now), so overlap re-reads little. */
+function nextSince(since: string | undefined, newest: string | undefined, now: Date): string {
+	const overlapped = newest ? new Date(Date.parse(newest) - CHAT_OVERLAP_MS).toISOString() : now.toISOString();
+	return since && Date.parse(overlapped) < Date.parse(since) ? since : overlapped;
+}
+
+/**
+ * Channel messages and replies created since `since`, oldest first. Graph lists threads newest first, with their
+ * replies expanded; reading stops at the first page with nothing new. (A new reply in a thread older than the
+ * threads on that page is seen by the webhook trigger, not by polling.)
+ */
+async function readChannelMessages(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	since: string | undefined,
+): Promise<ChatMessage[]> {
+	const found: ChatMessage[] = [];
+	for await (const page of graphFor(ctx).pages<ChatMessage & { replies?: ChatMessage[] }>({
 		credentialType,
 		method: 'GET',
-		url: `/teams/${target.teamId}/channels/${target.channelId}/messages/delta`,
-	};
+		url: `/teams/${target.teamId}/channels/${target.channelId}/messages`,
+		qs: { $top: 50, $expand: 'replies' },
+	})) {
+		let recent = 0;
+		for (const root of page.value) {
+			if (root.id && createdAtOrAfter(root.createdDateTime, since)) {
+				found.push(root);
+				recent += 1;
+			}
+			for (const reply of root.replies ?? []) {
+				if (!reply.id || !createdAtOrAfter(reply.createdDateTime, since)) continue;
+				found.push({ ...reply, replyToId: reply.replyToId ?? root.id });
+				recent += 1;
+			}
+		}
+		if (recent === 0) break;
+	}
+	return found.sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
 }
 
 async function readChatMessages(
@@ -120,10 +152,6 @@ export async function startCursor(
 			const { deltaLink } = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, {}));
 			return { deltaLink, since };
 		}
-		case 'channelMessages': {
-			const { deltaLink } = await runDelta<ChatMessage>(ctx, channelDeltaRequest(credentialType, target, {}));
-			return { deltaLink, since };
-		}
 		case 'presence': {
 			const lastSeen: Record<string, string> = {};
 			for (const p of await presenceOf(ctx, credentialType, target.userIds ?? [])) {
@@ -156,37 +184,17 @@ export async function readChanges(
 			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink } };
 		}
 		case 'channelMessages': {
-			const { items, deltaLink } = await runDelta<ChatMessage>(ctx, channelDeltaRequest(credentialType, target, cursor));
 			const changes: ReadResult['changes'] = [];
-			for (const root of items) {
-				if (root['@removed'] || !root.id) continue;
-				if (createdAtOrAfter(root.createdDateTime, cursor.since)) {
-					changes.push({
-						changed: { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: root.id },
-						changeType: 'created',
-					});
-				}
-				// A new reply changes its root, so the root shows up in the delta: its new replies are read here.
-				const replies = await graphFor(ctx).all<ChatMessage>({
-					credentialType,
-					method: 'GET',
-					url: `/teams/${target.teamId}/channels/${target.channelId}/messages/${root.id}/replies`,
-				});
-				for (const reply of replies) {
-					if (!reply.id || !createdAtOrAfter(reply.createdDateTime, cursor.since)) continue;
-					changes.push({
-						changed: {
-							kind: 'channelMessage',
-							teamId: target.teamId!,
-							channelId: target.channelId!,
-							messageId: root.id,
-							replyId: reply.id,
-						},
-						changeType: 'created',
-					});
-				}
+			let newest = cursor.since;
+			const found = await readChannelMessages(ctx, credentialType, target, cursor.since);
+			for (const message of found) {
+				newest = latest(newest, message.createdDateTime);
+				const changed: ChangedResource = message.replyToId
+					? { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: message.replyToId, replyId: message.id! }
+					: { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: message.id! };
+				changes.push({ changed, changeType: 'created' });
 			}
-			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink } };
+			return { changes, cursor: { ...cursor, since: nextSince(cursor.since, newest, now) } };
 		}
 		case 'chatMessages':
 		case 'userChatMessages': {
@@ -201,11 +209,9 @@ export async function readChanges(
 					changes.push({ changed: { kind: 'chatMessage', chatId, messageId: message.id }, changeType: 'created' });
 				}
 			}
-			const overlapped = newest ? new Date(Date.parse(newest) - CHAT_OVERLAP_MS).toISOString() : now.toISOString();
-			const since = cursor.since && Date.parse(overlapped) < Date.parse(cursor.since) ? cursor.since : overlapped;
 			// Oldest first, the order they were written in.
 			changes.reverse();
-			return { changes, cursor: { ...cursor, since } };
+			return { changes, cursor: { ...cursor, since: nextSince(cursor.since, newest, now) } };
 		}
 		case 'presence': {
 			const changes: ReadResult['changes'] = [];

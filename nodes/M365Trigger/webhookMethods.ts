@@ -25,7 +25,13 @@ async function ensureCursors(
 ): Promise<void> {
 	for (const target of targets) {
 		if (state.cursors[target.key] || KINDS_WITHOUT_READER.includes(target.kind)) continue;
-		state.cursors[target.key] = await startCursor(ctx, credentialType, target, now);
+		try {
+			state.cursors[target.key] = await startCursor(ctx, credentialType, target, now);
+		} catch (error) {
+			// Catch-up is the backup path: a cursor that cannot start must not stop the subscription itself.
+			ctx.logger.warn(`Microsoft 365 Trigger: catch-up for ${target.resource} starts by time: ${(error as Error).message}`);
+			state.cursors[target.key] = { since: now.toISOString() };
+		}
 	}
 	forgetTargetsExcept(state, new Set(targets.map((t) => t.key)));
 }

@@ -108,13 +108,14 @@ export class Poller {
 	constructor(
 		private readonly emulator: Emulator,
 		private readonly parameters: INodeParameters,
+		private readonly credentials: Record<string, IDataObject> = credentialsFor(emulator),
 	) {}
 
 	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[]> {
 		const result = await runPoll({
 			nodeType: new M365PollingTrigger(),
 			parameters: this.parameters,
-			credentials: credentialsFor(this.emulator) as never,
+			credentials: this.credentials as never,
 			staticData: this.staticData,
 			mode,
 		});
