@@ -58,3 +58,12 @@ export {
 	INTEGRATION_ACCOUNT_CREDENTIAL_TYPE,
 	type EmulatorTenant,
 } from './emulatorCredentials';
+export {
+	startEmulatorProcess,
+	registerRedirectUri,
+	emulatorCliExists,
+	EMULATOR_CLI,
+	type EmulatorInfo,
+	type EmulatorProcess,
+} from './emulatorProcess';
+export { importExamples, exampleFiles, isAutomaticTrigger, EXAMPLES_DIR, type ImportedExample } from './examples';

@@ -2,10 +2,7 @@
 // /rest/oauth2-credential/auth), the identity provider's sign-in page signs a user in, and the provider sends
 // the browser to n8n's callback (/rest/oauth2-credential/callback), where n8n redeems the code and stores the
 // tokens. Two user agents: headless Chromium (e2e tests, as an admin would) and plain HTTP (the demo).
-import * as fs from 'fs';
 import * as https from 'https';
-import * as os from 'os';
-import * as path from 'path';
 
 import type { N8nRestClient } from './rest';
 
@@ -111,10 +108,9 @@ export async function connectOAuth2OverHttp(
 	if (page.status !== 302 || !page.location) throw new Error(`sign-in did not finish: ${page.body.slice(0, 800)}`);
 	const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 	const callback = await httpRequest(page.location, { cookie });
-	if (callback.status !== 200 || !/Got connected|window can be closed/i.test(callback.body)) {
-		throw new Error(`n8n's OAuth callback failed (${callback.status}): ${callback.body.replace(/<[^>]+>/g, ' ').slice(0, 800)}`);
+	if (callback.status !== 200 || /Failed to connect/i.test(callback.body)) {
+		const text = callback.body.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<[^>]+>/g, ' ');
+		throw new Error(`n8n's OAuth callback failed (${callback.status}): ${text.replace(/\s+/g, ' ').slice(0, 800)}`);
 	}
-	if (/Failed to connect/i.test(callback.body)) {
-		throw new Error(`n8n's OAuth callback failed: ${callback.body.replace(/<[^>]+>/g, ' ').slice(0, 800)}`);
-	}
+	if (!(await isOAuth2Connected(client, credentialId))) throw new Error('n8n did not store tokens after the callback');
 }
