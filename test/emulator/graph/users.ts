@@ -1,10 +1,11 @@
 // /users, /users/{id | userPrincipalName}, /me (through the router's alias) and licenseDetails.
 import type { User } from '@microsoft/microsoft-graph-types';
 
-import { applyFilter, FilterSyntaxError } from '../odata/filter';
+import { applyFilter, filterProperties, FilterSyntaxError, parseFilter } from '../odata/filter';
 import { collectionResponse, odataContext, pageItems, selectProperties } from '../odata/query';
 import type { UserRecord } from '../state/types';
 import { directoryNotFound, graphError } from './errors';
+import { extensionPropertyError } from './extensionProperties';
 import type { GraphContext, GraphRouter } from './router';
 
 /** Properties Graph v1.0 returns for a user when there is no $select. */
@@ -57,6 +58,10 @@ function listUsers(ctx: GraphContext) {
 	}
 	let users: User[] = ctx.state.users().map((r) => r.user);
 	try {
+		for (const property of filter ? filterProperties(parseFilter(filter)) : []) {
+			const refused = extensionPropertyError(ctx.state, property);
+			if (refused) graphError(refused.status, refused.code, refused.message);
+		}
 		users = applyFilter(users, filter);
 	} catch (error) {
 		if (error instanceof FilterSyntaxError) graphError(400, 'BadRequest', `Invalid filter clause: ${error.message}`);
@@ -99,6 +104,10 @@ export function registerUsers(graph: GraphRouter): void {
 			requireSelfOrBroad(ctx, record, WRITE_DELEGATED);
 			if (!ctx.body || typeof ctx.body !== 'object' || Array.isArray(ctx.body)) graphError(400, 'Request_BadRequest', 'Invalid object identifier or request body.');
 			const { id: _ignored, ...patch } = ctx.body as Record<string, unknown>;
+			for (const name of Object.keys(patch)) {
+				const refused = extensionPropertyError(ctx.state, name);
+				if (refused) graphError(refused.status, refused.code, refused.message);
+			}
 			ctx.state.updateUser(record.user.id, patch);
 			return { status: 204 };
 		},

@@ -1,6 +1,7 @@
 // Graph core: authentication (401/403 on expired tokens), permissions, users with filters and paging, /me,
 // licenseDetails, organization, applications, error shapes.
 import { type Emulator, SEED_APPS, SEED_GUESTS, SEED_TENANT, SEED_USERS, startEmulator } from '../../emulator';
+import { registerExtensionProperty } from '../../emulator/graph/extensionProperties';
 import { emulatorRequest } from '../../emulator/testClient';
 
 let emulator: Emulator;
@@ -180,6 +181,18 @@ describe('Graph users', () => {
 		expect(changes).toContain(`deleted Users/${SEED_GUESTS.priya.id}`);
 		const readOnly = emulator.tokens.issueAppToken(SEED_APPS.partial.appId);
 		expect((await emulatorRequest(`${emulator.graphUrl}/v1.0/users/${SEED_USERS.pradeep.id}`, { method: 'DELETE', token: readOnly })).status).toBe(403);
+	});
+
+	it('refuses unregistered directory extension properties on PATCH and $filter, accepts registered ones', async () => {
+		const unknown = `extension_${SEED_APPS.main.appId.replace(/-/g, '')}_syncSource`;
+		const refused = await emulatorRequest(`${emulator.graphUrl}/v1.0/users/${SEED_USERS.alex.id}`, { method: 'PATCH', token: appToken, json: { [unknown]: 'slack' } });
+		expect(refused.status).toBe(400);
+		expect(refused.json.error.message).toBe(`Property '${unknown}' does not exist as a declared property or extension property.`);
+		expect((await get(`/users?$filter=${encodeURIComponent(`${unknown} eq 'slack'`)}`, appToken)).status).toBe(400);
+		registerExtensionProperty(emulator.state, SEED_APPS.main.appId, 'syncSource');
+		expect((await emulatorRequest(`${emulator.graphUrl}/v1.0/users/${SEED_USERS.alex.id}`, { method: 'PATCH', token: appToken, json: { [unknown]: 'slack' } })).status).toBe(204);
+		const found = await get(`/users?$filter=${encodeURIComponent(`${unknown} eq 'slack'`)}&$select=id,${unknown}`, appToken);
+		expect(found.json.value).toEqual([{ id: SEED_USERS.alex.id, [unknown]: 'slack' }]);
 	});
 
 	it('licenseDetails tells who has Teams', async () => {
