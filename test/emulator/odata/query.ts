@@ -98,8 +98,9 @@ export function selectProperties<T extends object>(entity: T, query: URLSearchPa
 	for (const [key, value] of Object.entries(entity)) {
 		if (key.startsWith('@odata.') || wanted.has(key.toLowerCase())) result[key] = value;
 	}
-	// A selected property the entity lacks is returned as null, as Graph does.
+	// A selected property the entity lacks is returned as null, as Graph does (unset directory extensions are omitted).
 	for (const name of selected) {
+		if (/^extension_/i.test(name)) continue;
 		if (!Object.keys(result).some((k) => k.toLowerCase() === name.toLowerCase())) result[name] = null;
 	}
 	return result as Partial<T>;
