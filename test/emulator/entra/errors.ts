@@ -80,6 +80,12 @@ export const AADSTS = {
 		status: 400,
 		description: `Application with identifier '${appId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
 	}),
+	invalidClientId: (clientId: string): AadstsError => ({
+		code: 700038,
+		error: 'invalid_request',
+		status: 400,
+		description: `${clientId} is not a valid application identifier.`,
+	}),
 	unknownTenant: (tenant: string, error = 'invalid_request'): AadstsError => ({
 		code: 90002,
 		error,

@@ -122,6 +122,7 @@ export function tokenEndpoint(deps: EntraDeps, request: TokenRequest): HttpReply
 	const clientId = form.get('client_id') ?? basic?.id;
 	if (!clientId) return fail(AADSTS.missingClientId());
 	const app = state.app(clientId);
+	if (!app && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) return fail(AADSTS.invalidClientId(clientId));
 	if (!app) return fail(AADSTS.unknownApp(clientId, request.tenantSegment));
 	const appId = app.application.appId;
 	const grantType = form.get('grant_type');

@@ -101,6 +101,12 @@ describe('Entra client credentials', () => {
 		expect(error).toMatchObject({ errorCode: 'unauthorized_client', errorNo: 700016, status: 400 });
 	});
 
+	it('AADSTS700038: a client id that is not a GUID', async () => {
+		const response = await tokenForm({ client_id: 'n8n M365 Integration', client_secret: 'x', grant_type: 'client_credentials', scope: GRAPH_DEFAULT[0] });
+		expect(response.status).toBe(400);
+		expect(response.json).toMatchObject({ error: 'invalid_request', error_codes: [700038] });
+	});
+
 	it('AADSTS90002: unknown tenant GUID and domain, 400 invalid_request', async () => {
 		for (const tenant of ['0f0f0f0f-1111-4222-8333-444444444444', 'fabrikam.onmicrosoft.com']) {
 			const response = await tokenForm({ client_id: SEED_APPS.main.appId, client_secret: SEED_APPS.main.secret, grant_type: 'client_credentials', scope: GRAPH_DEFAULT[0] }, tenant);
