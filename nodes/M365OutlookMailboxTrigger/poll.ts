@@ -10,6 +10,7 @@ import {
 	type BatchRequestItem,
 	type BatchResponseItem,
 	type GraphCollection,
+	type GraphConnection,
 } from '../shared/transport';
 import { toBatchUrl } from '../shared/transport/batchUrl';
 import { downloadAttachments } from './attachments';
@@ -99,7 +100,13 @@ function stepRequest(
  */
 export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const config = readConfig(this);
-	const connection = await getGraphConnection.call(this, config.credentialType);
+	let connection: GraphConnection;
+	try {
+		connection = await getGraphConnection.call(this, config.credentialType);
+	} catch (error) {
+		// An incomplete credential: its message names the missing fields.
+		throw new NodeOperationError(this.getNode(), error as Error);
+	}
 	const adminConsentUrl =
 		connection.kind === 'tenantApp'
 			? `https://${connection.loginHost}/${encodeURIComponent(connection.settings.tenantId)}/adminconsent?client_id=${encodeURIComponent(connection.settings.clientId)}`

@@ -17,7 +17,7 @@ function credentialTypeOf(context: ILoadOptionsFunctions): string {
 }
 
 /**
- * Users and shared mailboxes that have an address (Graph keeps shared mailboxes as disabled user accounts),
+ * Members and shared mailboxes that have an address (Graph keeps shared mailboxes as disabled user accounts),
  * searched by the start of the name, address or UPN. Paged with Graph's nextLink.
  */
 export async function searchMailboxes(
@@ -34,7 +34,7 @@ export async function searchMailboxes(
 				method: 'GET',
 				url: '/users',
 				qs: {
-					$select: 'id,displayName,userPrincipalName,mail',
+					$select: 'id,displayName,userPrincipalName,mail,userType',
 					$top: 100,
 					...(term
 						? {
@@ -51,7 +51,8 @@ export async function searchMailboxes(
 		results.push({ name: 'My Mailbox (the Signed-In Account)', value: 'me' });
 	}
 	for (const user of collection.value) {
-		if (!user.mail || !user.id) continue;
+		// Guests carry an address but have no mailbox in this tenant.
+		if (!user.mail || !user.id || user.userType === 'Guest') continue;
 		results.push({
 			name: user.displayName ? `${user.displayName} (${user.mail})` : user.mail,
 			value: user.userPrincipalName ?? user.id,
