@@ -81,7 +81,7 @@ class EmulatorInstance implements Emulator {
 
 	constructor(options: EmulatorOptions) {
 		this.clock = createClock(options.clockStart);
-		this.faults = createFaults(options.faultSeed ?? 1);
+		this.faults = createFaults(options.faultSeed ?? 1, () => this.clock.nowMs());
 		this.latencyMs = options.latencyMs ?? 0;
 		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events);
 		this.tokenService = new TokenService(() => this.state, this.clock, () => this.loginUrl);
@@ -162,9 +162,10 @@ class EmulatorInstance implements Emulator {
 					req.socket.destroy();
 					return;
 				}
-				if (fault.kind === 'throttle' || fault.kind === 'status') {
-					const status = fault.kind === 'throttle' ? 429 : (fault.status ?? 503);
-					const headers: Record<string, string> = fault.kind === 'throttle' || fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds ?? 2) } : {};
+				if (fault.kind === 'throttle' || fault.kind === 'rateLimit' || fault.kind === 'status') {
+					const status = fault.kind === 'status' ? (fault.status ?? 503) : 429;
+					const retryAfter = fault.retryAfterNow ?? fault.retryAfterSeconds;
+					const headers: Record<string, string> = fault.kind !== 'status' || retryAfter !== undefined ? { 'Retry-After': String(retryAfter ?? 2) } : {};
 					send(res, { status, headers, body: { error: 'temporarily_unavailable', error_description: `AADSTS50196: The server terminated an operation because it encountered a client request loop or is throttling. (${status})`, error_codes: [50196] } });
 					this.requests.record({ host: 'login', method, path: url.pathname, status, batch: false, time: this.clock.now().toISOString(), faults: [fault.kind] });
 					return;

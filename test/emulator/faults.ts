@@ -1,7 +1,7 @@
 // Injected failures: throttling, 5xx, dropped connections (before or after the write is applied) and latency.
 // Probabilities use a seeded PRNG so a run is reproducible.
 
-export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency';
+export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency' | 'rateLimit';
 
 export interface FaultSpec {
 	kind: FaultKind;
@@ -27,7 +27,11 @@ export interface FaultSpec {
 	everyNth?: number;
 	/** For 'latency': extra delay before the handler runs. */
 	latencyMs?: number;
-	/** Graph error code/message override for 'status' and 'throttle'. */
+	/** For 'rateLimit': matching requests allowed per window; the rest get 429 until the window frees a slot. */
+	limit?: number;
+	/** For 'rateLimit': window length in emulator-clock seconds (default 30). */
+	windowSeconds?: number;
+	/** Graph error code/message override for 'status', 'throttle' and 'rateLimit'. */
 	code?: string;
 	message?: string;
 	/** Apply to $batch sub-requests (default true) and/or top-level requests (default true). */
@@ -39,6 +43,8 @@ export interface ActiveFault extends FaultSpec {
 	id: string;
 	hits: number;
 	matched: number;
+	/** For 'rateLimit' hits: seconds until the window has room again (the Retry-After). */
+	retryAfterNow?: number;
 }
 
 export interface FaultMatchInput {
@@ -83,8 +89,9 @@ function prng(seed: number): () => number {
 	};
 }
 
-export function createFaults(seed = 1): Faults {
-	let faults: Array<ActiveFault & { pattern?: RegExp }> = [];
+/** `nowMs` is the emulator clock (rate-limit windows follow it). */
+export function createFaults(seed = 1, nowMs: () => number = Date.now): Faults {
+	let faults: Array<ActiveFault & { pattern?: RegExp; admitted?: number[] }> = [];
 	let random = prng(seed);
 	let counter = 0;
 
@@ -104,7 +111,7 @@ export function createFaults(seed = 1): Faults {
 			faults = [];
 		},
 		list() {
-			return faults.map(({ pattern: _pattern, ...fault }) => ({ ...fault, path: fault.path instanceof RegExp ? fault.path.toString() : fault.path }) as ActiveFault);
+			return faults.map(({ pattern: _pattern, admitted: _admitted, ...fault }) => ({ ...fault, path: fault.path instanceof RegExp ? fault.path.toString() : fault.path }) as ActiveFault);
 		},
 		seed(value) {
 			random = prng(value);
@@ -118,6 +125,19 @@ export function createFaults(seed = 1): Faults {
 				if (input.inBatch ? fault.subRequests === false : fault.topLevel === false) continue;
 				if (fault.pattern && !fault.pattern.test(input.path) && !fault.pattern.test(input.rawPath)) continue;
 				fault.matched++;
+				if (fault.kind === 'rateLimit') {
+					// Sliding window: admitted requests pass; beyond the limit, 429 until the oldest leaves the window.
+					const windowMs = (fault.windowSeconds ?? 30) * 1000;
+					const now = nowMs();
+					fault.admitted = (fault.admitted ?? []).filter((t) => t > now - windowMs);
+					if (fault.admitted.length < (fault.limit ?? 1)) {
+						fault.admitted.push(now);
+						continue;
+					}
+					fault.hits++;
+					hits.push({ ...fault, retryAfterNow: Math.max(1, Math.ceil((fault.admitted[0] + windowMs - now) / 1000)) });
+					continue;
+				}
 				if (fault.everyNth && fault.matched % fault.everyNth !== 0) continue;
 				if (fault.probability !== undefined && random() >= fault.probability) continue;
 				fault.hits++;

@@ -30,7 +30,7 @@ function faultFromJson(json: Json): FaultSpec {
 		const regex = /^\/(.+)\/([gimsuy]*)$/.exec(spec.path);
 		if (regex && /[\\^$()|+?[\]]/.test(regex[1])) spec.path = new RegExp(regex[1], regex[2]);
 	}
-	if (!['throttle', 'status', 'drop', 'dropAfterApply', 'latency'].includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
+	if (!['throttle', 'status', 'drop', 'dropAfterApply', 'latency', 'rateLimit'].includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
 	return spec;
 }
 

@@ -235,8 +235,8 @@ export class GraphRouter {
 	}
 
 	private faultResponse(request: DispatchRequest, fault: ActiveFault): DispatchResponse | undefined {
-		if (fault.kind === 'throttle') {
-			const retryAfter = String(fault.retryAfterSeconds ?? 2);
+		if (fault.kind === 'throttle' || fault.kind === 'rateLimit') {
+			const retryAfter = String(fault.retryAfterNow ?? fault.retryAfterSeconds ?? 2);
 			return this.respondError(request, new GraphError(429, fault.code ?? 'TooManyRequests', fault.message ?? THROTTLED_MESSAGE, { 'Retry-After': retryAfter }));
 		}
 		if (fault.kind === 'status') {

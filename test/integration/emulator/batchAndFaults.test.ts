@@ -155,6 +155,18 @@ describe('faults', () => {
 		expect((await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }))?.accessToken).toBeTruthy();
 	});
 
+	it('rateLimit: a window on the emulator clock, Retry-After until it frees', async () => {
+		emulator.faults.add({ kind: 'rateLimit', path: '/organization', limit: 2, windowSeconds: 60 });
+		const statuses: number[] = [];
+		for (let i = 0; i < 3; i++) statuses.push((await emulatorRequest(`${emulator.graphUrl}/v1.0/organization`, { token })).status);
+		expect(statuses).toEqual([200, 200, 429]);
+		const limited = await emulatorRequest(`${emulator.graphUrl}/v1.0/organization`, { token });
+		expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+		emulator.clock.advance(61);
+		token = emulator.tokens.issueAppToken(SEED_APPS.main.appId);
+		expect((await emulatorRequest(`${emulator.graphUrl}/v1.0/organization`, { token })).status).toBe(200);
+	});
+
 	it('everyNth hits only every Nth matching request', async () => {
 		emulator.faults.add({ kind: 'status', status: 500, path: '/organization', everyNth: 2 });
 		const statuses: number[] = [];

@@ -39,6 +39,20 @@ describe('faults', () => {
 		expect(first.some((n) => n === 0)).toBe(true);
 	});
 
+	it('rateLimit admits `limit` requests per sliding window on the given clock, then 429s with the wait', () => {
+		let now = 1_000_000;
+		const faults = createFaults(1, () => now);
+		faults.add({ kind: 'rateLimit', path: '/communications/getPresencesByUserId', limit: 2, windowSeconds: 30 });
+		const run = () => faults.match({ host: 'graph', method: 'POST', path: '/communications/getPresencesByUserId', rawPath: '', inBatch: false });
+		expect(run()).toEqual([]);
+		now += 10_000;
+		expect(run()).toEqual([]);
+		const limited = run();
+		expect(limited.map((f) => [f.kind, f.retryAfterNow])).toEqual([['rateLimit', 20]]);
+		now += 20_001;
+		expect(run()).toEqual([]);
+	});
+
 	it('can spare $batch sub-requests or top-level requests', () => {
 		const faults = createFaults();
 		faults.add({ kind: 'throttle', subRequests: false });
