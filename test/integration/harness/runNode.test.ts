@@ -2,7 +2,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runNode } from '../../harness';
 import { startLocalHttpsServer, sendJson, type LocalHttpsServer } from './localHttpsServer';
-import { HarnessFetchNode, HarnessFunctionSignedApi, HarnessTokenApi } from './testNodes';
+import {
+	HarnessFetchNode,
+	HarnessFunctionSignedApi,
+	HarnessTokenApi,
+	HarnessVersionedNode,
+} from './testNodes';
 
 describe('runNode', () => {
 	let api: LocalHttpsServer;
@@ -111,5 +116,13 @@ describe('runNode', () => {
 
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toBe('Node does not have any credentials set');
+	});
+
+	it('runs the default version of a versioned node, or the one asked for', async () => {
+		const latest = await runNode({ nodeType: new HarnessVersionedNode() });
+		const first = await runNode({ nodeType: new HarnessVersionedNode(), typeVersion: 1 });
+
+		expect(latest.items[0][0].json).toEqual({ version: 2 });
+		expect(first.items[0][0].json).toEqual({ version: 1 });
 	});
 });

@@ -21,7 +21,12 @@ import type {
 	IWebhookResponseData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	VersionedNodeType,
+} from 'n8n-workflow';
 
 /** API-key credential whose base URL is an expression over its own host field, signed by a generic template. */
 export class HarnessTokenApi implements ICredentialType {
@@ -410,4 +415,34 @@ export class HarnessPickerNode implements INodeType {
 			},
 		},
 	};
+}
+
+/** A versioned node whose versions answer with their own number, as n8n's versioned nodes are built. */
+export class HarnessVersionedNode extends VersionedNodeType {
+	constructor() {
+		const versionNode = (version: number): INodeType => ({
+			description: {
+				...baseDescription,
+				displayName: 'Harness Versioned',
+				name: 'harnessVersioned',
+				description: 'Says which version ran',
+				defaults: { name: 'Harness Versioned' },
+				version,
+				properties: [],
+			},
+			async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+				return [[{ json: { version: this.getNode().typeVersion }, pairedItem: { item: 0 } }]];
+			},
+		});
+		super(
+			{ 1: versionNode(1), 2: versionNode(2) },
+			{
+				displayName: 'Harness Versioned',
+				name: 'harnessVersioned',
+				group: ['transform'],
+				description: 'Says which version ran',
+				defaultVersion: 2,
+			},
+		);
+	}
 }
