@@ -92,8 +92,9 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				const stored = state.subscriptions[event.targetKey];
 				if (stored && !(await renewSubscription(this, credentialType, stored, now))) {
 					await recreateSubscription(this, credentialType, state, event.targetKey, now);
-					needsCatchUp.add(event.targetKey);
 				}
+				// Graph may have paused delivery until this reauthorization, and what changed meanwhile is lost.
+				needsCatchUp.add(event.targetKey);
 			} else if (event.lifecycleEvent === 'subscriptionRemoved') {
 				await recreateSubscription(this, credentialType, state, event.targetKey, now);
 				needsCatchUp.add(event.targetKey);

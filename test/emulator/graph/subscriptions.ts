@@ -14,8 +14,8 @@
 // 3 s is retried, then the notification is dropped and, for Outlook resources with a lifecycle URL, a `missed`
 // lifecycle notification follows. Expired subscriptions stop delivering and are removed (by the emulator clock).
 // Lifecycle (change-notifications-lifecycle-events.md): `reauthorizationRequired` from 3 hours before expiry, again
-// every 15 minutes until renewed, and at once when the subscriber lost the permission (delivery then pauses, and what
-// happens meanwhile is lost); `subscriptionRemoved` and `missed` through the control API. Where the docs are silent,
+// every 15 minutes until renewed, and at once when the subscriber lost the permission (delivery then pauses, what
+// happens meanwhile is lost, and the request is repeated every 15 minutes until a renewal or reauthorize succeeds); `subscriptionRemoved` and `missed` through the control API. Where the docs are silent,
 // the emulator chooses and says so: retries are 4 attempts 100 ms apart in real time (Graph retries for hours);
 // GET and PATCH of another app's subscription is 404.
 // Controls (/_emulator/subscriptions...): list with delivery counts, send a lifecycle event, drop the next N
@@ -587,7 +587,8 @@ function onClock(emulator: Emulator, clock: Clock): void {
 			continue;
 		}
 		const book = bookkeeping(record);
-		if (expires - now > REAUTHORIZE_FROM_MINUTES * MINUTE_MS) continue;
+		// Close to expiry, or paused for a lost permission: ask again every 15 minutes until the app acts.
+		if (!book.needsReauthorization && expires - now > REAUTHORIZE_FROM_MINUTES * MINUTE_MS) continue;
 		if (book.lastReauthorizationMs !== undefined && now - book.lastReauthorizationMs < REAUTHORIZE_EVERY_MINUTES * MINUTE_MS) continue;
 		book.lastReauthorizationMs = now;
 		sendLifecycle(emulator, record, 'reauthorizationRequired');

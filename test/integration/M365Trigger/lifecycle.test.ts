@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Emulator } from '../../emulator';
+import { SEED_APPS, type Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
 import { activateWebhookTrigger } from '../../harness';
 import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
@@ -105,5 +105,32 @@ describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
 			await second.deactivate();
 		}
 		expect(liveSubscriptions(emulator)).toEqual([]);
+	});
+
+	it('when an admin takes the permission away, delivery pauses; once it is back, the reauthorization resumes it and catches up', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [subscription] = liveSubscriptions(emulator);
+			const mailRoles = ['Mail.Read', 'Mail.ReadBasic.All'];
+			emulator.state.revokeAppRoles(SEED_APPS.main.appId, mailRoles);
+			// Access tokens keep their roles until they expire: an hour later the app's new token has none.
+			emulator.clock.advance(61 * 60);
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'While revoked' }] });
+			await settled(emulator);
+			expect(await emittedItems(emulator, trigger)).toEqual([]);
+
+			expect(emulator.requests.count({ method: 'PATCH', status: 403 })).toBeGreaterThanOrEqual(1);
+			emulator.state.grantAppRoles(SEED_APPS.main.appId, mailRoles);
+			// Graph asks again every 15 minutes; the token minted after the grant carries the role again.
+			emulator.clock.advance(61 * 60);
+			await settled(emulator);
+			expect(liveSubscriptions(emulator).map((s) => s.id)).toEqual([subscription.id]);
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['While revoked']);
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Resumed' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['While revoked', 'Resumed']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
 	});
 });
