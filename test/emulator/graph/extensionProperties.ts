@@ -3,9 +3,8 @@
 // with $select / $filter like any user property (the users area stores them on the user as they come).
 //
 // The registry lives in state.area('extensionProperties'); tests can register one directly with
-// registerExtensionProperty(). The users area does not yet refuse unregistered extension names (Graph answers 400
-// "Property 'extension_...' does not exist as a declared property or extension property."): extensionPropertyError()
-// gives that check to whoever owns /users.
+// registerExtensionProperty(). The users area asks extensionPropertyError() about every extension_* name in $select,
+// $filter and PATCH bodies, and answers Graph's 400 for one nobody registered.
 import type { ExtensionProperty } from '@microsoft/microsoft-graph-types';
 
 import type { TenantState } from '../state/tenantState';

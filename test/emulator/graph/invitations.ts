@@ -56,11 +56,11 @@ function isInvitableAddress(address: string): boolean {
 	return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domain);
 }
 
-function addressesOf(record: UserRecord): string[] {
+/** Whether the user answers to this (lower-cased) address; no allocation, as it runs over the whole tenant. */
+function answersTo(record: UserRecord, address: string): boolean {
 	const user = record.user;
-	return [user.mail, user.userPrincipalName, ...(user.otherMails ?? [])]
-		.filter((value): value is string => typeof value === 'string')
-		.map((value) => value.toLowerCase());
+	if (user.mail?.toLowerCase() === address || user.userPrincipalName.toLowerCase() === address) return true;
+	return (user.otherMails ?? []).some((other) => other.toLowerCase() === address);
 }
 
 function domainBlocked(policy: InvitationPolicy, domain: string): boolean {
@@ -87,7 +87,7 @@ function createInvitation(ctx: GraphContext) {
 	const address = email.toLowerCase();
 	const area = invitationsArea(ctx);
 
-	const existing = ctx.state.users().find((record) => addressesOf(record).includes(address));
+	const existing = Object.values(ctx.state.data.users).find((record) => answersTo(record, address));
 	if (existing && existing.user.userType !== 'Guest') {
 		graphError(400, 'BadRequest', `The invited user already exists in the directory as object ID: ${existing.user.id}.`);
 	}

@@ -76,12 +76,19 @@ describe('Guest sync safety', () => {
 	});
 
 	it('without User.Invite.All: every invitation fails with the fix, after one refused batch', async () => {
-		const result = await runGuestSync(emulator, people(25), {}, { appKey: 'partial' });
+		const result = await runGuestSync(emulator, people(25), { options: { markerAttribute: MARKER } }, { appKey: 'partial' });
 		const results = userResults(result);
 		expect(results.every((json) => json.action === 'failed')).toBe(true);
 		expect(String(results[0].reason)).toContain('User.Invite.All');
 		expect(emulator.requests.count({ method: 'POST', path: '/v1.0/invitations', batch: true }) + emulator.requests.count({ method: 'POST', path: '/invitations', batch: true })).toBe(20);
 		expect(emulator.state.users().filter((record) => (record.user.mail ?? '').endsWith('@partner.example'))).toHaveLength(0);
+	});
+
+	it('stops before any write when the marker attribute is not registered, saying how to register it', async () => {
+		const result = await runGuestSync(emulator, people(2), { options: { markerAttribute: 'extension_00000000000000000000000000000000_missing' } });
+		expect(result.error?.message).toContain('does not accept the marker attribute');
+		expect(String(result.error?.description)).toContain('extensionProperties');
+		expect(writeCount(emulator)).toBe(0);
 	});
 
 	it('absorbs throttling in the middle of the lookups', async () => {
