@@ -133,6 +133,26 @@ describe('activateWebhookTrigger', () => {
 		expect(trigger.nodeStaticData).toEqual({ notificationsReceived: 1 });
 	});
 
+	it("serves the editor's test URL in manual mode", async () => {
+		serveSubscriptions(service);
+		const trigger = await activateWebhookTrigger({
+			nodeType: new HarnessSubscriptionTrigger(),
+			credentials: { harnessTokenApi: { host: new URL(service.url).host, apiToken: 'token-1' } },
+			credentialTypes: [new HarnessTokenApi()],
+			mode: 'manual',
+		});
+
+		const answer = await sendRequest(trigger.webhookUrl, {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ value: [{ clientState: 'harness-state' }] }),
+		});
+		await trigger.deactivate();
+
+		expect(trigger.webhookUrl).toContain('/webhook-test/');
+		expect(answer.statusCode).toBe(200);
+		expect(trigger.emitted).toHaveLength(1);
+	});
+
 	it('answers 404 for a path the node does not serve and 422 for a body n8n cannot parse', async () => {
 		serveSubscriptions(service);
 		const trigger = await activate();
