@@ -11,7 +11,7 @@ const SAFE_LINK = /^(https?:\/\/|mailto:|tel:)/i;
 function renderInlineText(text: string): string {
 	let html = escapeHtml(text);
 	html = html.replace(/&lt;((?:https?:\/\/|mailto:)[^\s&]+)&gt;/gi, (_m, url: string) => `<a href="${url}">${url}</a>`);
-	html = html.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (match, label: string, url: string) =>
+	html = html.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_match, label: string, url: string) =>
 		SAFE_LINK.test(url) ? `<a href="${url}">${label}</a>` : label,
 	);
 	html = html.replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>');
