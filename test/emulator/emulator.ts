@@ -117,7 +117,12 @@ class EmulatorInstance implements Emulator {
 		const tls = ensureEmulatorTls();
 		const credentials = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
 		const login = createServer(credentials, (req, res) => void this.onLogin(req, res));
-		const graph = createServer(credentials, (req, res) => void this.onGraph(req, res));
+		const graph = createServer(credentials, (req, res) => {
+			this.onGraph(req, res).catch((error: unknown) => {
+				// A bug in the emulator must answer 500, never crash the test process.
+				if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'InternalServerError', message: `Emulator failure: ${error instanceof Error ? error.message : String(error)}` } } });
+			});
+		});
 		this.servers = [login, graph];
 		const listen = (server: Server, port = 0) =>
 			new Promise<number>((resolve, reject) => {
