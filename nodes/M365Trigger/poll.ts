@@ -26,7 +26,7 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 	}
 
 	const manual = this.getMode() === 'manual';
-	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode());
+	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode() === 'manual');
 	forgetTargetsExcept(state, new Set(targets.map((t) => t.key)));
 	const now = new Date();
 	const items: INodeExecutionData[] = [];

@@ -43,8 +43,8 @@ export const EMITTED_IDS_KEPT = 1000;
  * The node's state. Test runs ("Listen for test event") keep theirs apart: their subscriptions point at the test
  * URL, and deleting them when the test ends must not touch the active workflow's subscriptions.
  */
-export function triggerState(staticData: IDataObject, mode: string): TriggerStaticData {
-	const bucket = mode === 'manual' ? 'test' : 'production';
+export function triggerState(staticData: IDataObject, testRun: boolean): TriggerStaticData {
+	const bucket = testRun ? 'test' : 'production';
 	staticData[bucket] ??= {};
 	const state = staticData[bucket] as unknown as Partial<TriggerStaticData>;
 	state.subscriptions ??= {};

@@ -46,7 +46,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return NO_WORKFLOW;
 	}
 
-	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode());
+	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode() === 'manual');
 	const verdict = checkNotifications(this.getBodyData(), (id) => {
 		const stored = findStoredSubscription(state, id);
 		return stored && { id: stored.id, clientState: stored.clientState, targetKey: stored.target.key };

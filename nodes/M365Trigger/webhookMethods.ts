@@ -11,8 +11,18 @@ import { notificationUrlProblem } from './subscriptionPolicy';
 import { deleteAllSubscriptions, reconcileSubscriptions } from './subscriptions';
 import type { SubscriptionTarget } from './targets';
 
+/**
+ * Whether this hook runs for the editor's test URL. n8n deletes test webhooks in mode 'internal', like production
+ * ones, so the URL (n8n's test endpoint, `webhook-test` unless N8N_ENDPOINT_WEBHOOK_TEST changes it) decides too.
+ */
+function isTestRun(ctx: IHookFunctions): boolean {
+	const url = ctx.getNodeWebhookUrl('default') ?? '';
+	const testEndpoint = process.env.N8N_ENDPOINT_WEBHOOK_TEST ?? 'webhook-test';
+	return ctx.getMode() === 'manual' || url.includes(`/${testEndpoint}/`);
+}
+
 function stateOf(ctx: IHookFunctions): TriggerStaticData {
-	return triggerState(ctx.getWorkflowStaticData('node'), ctx.getMode());
+	return triggerState(ctx.getWorkflowStaticData('node'), isTestRun(ctx));
 }
 
 /** Cursors start before subscriptions are made, so a later catch-up covers everything from activation on. */

@@ -56,4 +56,26 @@ describe('M365 Trigger (webhook): new mail', () => {
 		}
 		expect(liveSubscriptions(emulator)).toEqual([]);
 	});
+
+	it("a test run (Listen for test event) subscribes its test URL apart and leaves the active workflow's subscriptions alone", async () => {
+		const active = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [production] = liveSubscriptions(emulator);
+			const test = await activate(emulator, mailParameters([SUPPORT]), { mode: 'manual', staticData: structuredClone(active.staticData) });
+			expect(test.webhookUrl).toContain('/webhook-test/');
+			const testSubscription = liveSubscriptions(emulator).find((s) => s.id !== production.id);
+			expect(testSubscription?.notificationUrl).toBe(test.webhookUrl);
+
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Seen by both' }] });
+			expect((await emittedItems(emulator, test)).map((i) => i.subject)).toEqual(['Seen by both']);
+			expect((await emittedItems(emulator, active)).map((i) => i.subject)).toEqual(['Seen by both']);
+
+			await settled(emulator);
+			await test.deactivate();
+			expect(liveSubscriptions(emulator).map((s) => s.id)).toEqual([production.id]);
+		} finally {
+			await settled(emulator);
+			await active.deactivate();
+		}
+	});
 });
