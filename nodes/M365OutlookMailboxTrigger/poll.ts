@@ -35,6 +35,8 @@ import { resolveMailboxes, resolveTargets, type FolderTarget } from './targets';
 const MAX_PAGE_SIZE = 500;
 /** Share of n8n's poll budget spent fetching, leaving the rest for attachments and hand-off. */
 const FETCH_SHARE_OF_BUDGET = 0.5;
+/** n8n's own default poll budget, for versions that do not tell. */
+const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
 
 type DeltaMessage = Message & { id: string; '@removed'?: unknown };
 
@@ -142,7 +144,9 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	const collected: Collected[] = [];
 	const resynced = new Set<string>();
 	const graph = graphFor(this);
-	const deadline = Date.now() + this.getPollBudgetMs() * FETCH_SHARE_OF_BUDGET;
+	// n8n 2.x gives polls a time budget; older versions have no such call.
+	const pollBudgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+	const deadline = Date.now() + pollBudgetMs * FETCH_SHARE_OF_BUDGET;
 	let budget = config.maxItemsPerPoll;
 	let active = targets;
 	for (let round = 0; active.length > 0 && (round === 0 || (budget > 0 && Date.now() < deadline)); round++) {
