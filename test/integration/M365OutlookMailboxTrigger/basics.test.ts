@@ -167,4 +167,13 @@ describe('M365 Outlook Mailbox Trigger: mailboxes, folders, output', () => {
 		deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'allowed' }] });
 		expect(jsonOf(await poller.poll()).map((item) => item.subject)).toEqual(['allowed']);
 	});
+
+	it('names the field and the fix for bad input', async () => {
+		const me = await new Poller(emulator, mailboxParameters(['me'])).poll();
+		expect(me.error?.message).toBe("'me' in 'Mailboxes' is not a mailbox");
+		const none = await new Poller(emulator, mailboxParameters([])).poll();
+		expect(none.error?.message).toBe("No mailbox in 'Mailboxes'");
+		const badDate = await new Poller(emulator, mailboxParameters([SUPPORT], { startFrom: 'date', backfillDate: 'soon' })).poll();
+		expect(badDate.error?.message).toBe("'Backfill From' is not a date");
+	});
 });
