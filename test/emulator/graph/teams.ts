@@ -12,7 +12,7 @@
 // InvalidAuthenticationToken, as Teams endpoints do. Message rules shared with chats: teamsMessages.ts.
 import type { Channel } from '@microsoft/microsoft-graph-types';
 
-import type { ChannelRecord, ConversationMemberRecord, GraphChatMessage, TeamRecord } from '../state/types';
+import type { ChannelRecord, ConversationMemberRecord, GraphChatMessage, TeamRecord, UserRecord } from '../state/types';
 import { applyFilter } from '../odata/filter';
 import { collectionResponse, pageItems, selectProperties } from '../odata/query';
 import { GraphError, graphError } from './errors';
@@ -126,6 +126,17 @@ function channelWebUrl(ctx: GraphContext, team: TeamRecord, channel: ChannelReco
 		`https://teams.microsoft.com/l/message/${encodeURIComponent(channel.channel.id)}/${id}?groupId=${team.team.id}&tenantId=${ctx.state.tenantId}&createdTime=${id}&parentMessageId=${parentId ?? id}`;
 }
 
+/** Migration import (app-only, Teamwork.Migrate.All): the body names the original author and time. */
+function importedSender(ctx: GraphContext): UserRecord {
+	const body = (ctx.body ?? {}) as { createdDateTime?: unknown; from?: { user?: { id?: string } } };
+	if (typeof body.createdDateTime !== 'string' || Number.isNaN(Date.parse(body.createdDateTime))) {
+		graphError(400, 'BadRequest', 'Importing a message needs createdDateTime.');
+	}
+	const user = body.from?.user?.id ? ctx.state.user(body.from.user.id) : undefined;
+	if (!user) graphError(400, 'BadRequest', 'Importing a message needs from.user with the id of a user of the tenant.');
+	return user;
+}
+
 function postToChannel(ctx: GraphContext, replyToId?: string): GraphResult {
 	if (ctx.principal.kind === 'app') {
 		const migration = ctx.state.area<MigrationState>('teamsMigration', () => ({ channels: [] }));
@@ -134,7 +145,7 @@ function postToChannel(ctx: GraphContext, replyToId?: string): GraphResult {
 		}
 	}
 	const { team, channel } = readableChannel(ctx);
-	const from = senderOf(ctx);
+	const from = ctx.principal.kind === 'app' ? importedSender(ctx) : senderOf(ctx);
 	if (replyToId) findMessage(channel, replyToId);
 	const posted = readPostedMessage(ctx, (id) => channel.messages.some((m) => m.id === id));
 	const message = newMessage(ctx, posted, from, {
@@ -142,6 +153,11 @@ function postToChannel(ctx: GraphContext, replyToId?: string): GraphResult {
 		replyToId,
 		webUrl: channelWebUrl(ctx, team, channel, replyToId),
 	});
+	if (ctx.principal.kind === 'app') {
+		// An import keeps the original time (channel-post-messages.md, "Import messages").
+		message.createdDateTime = String((ctx.body as { createdDateTime: string }).createdDateTime);
+		message.lastModifiedDateTime = message.createdDateTime;
+	}
 	ctx.state.addChannelMessage(team.team.id, channel.channel.id, message);
 	const entitySet = replyToId
 		? `teams('${team.team.id}')/channels('${channel.channel.id}')/messages('${replyToId}')/replies`

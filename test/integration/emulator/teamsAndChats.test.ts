@@ -42,9 +42,20 @@ describe('channel messages', () => {
 		expect(response.json.webUrl).toContain('teams.microsoft.com/l/message/');
 	});
 
-	it('refuses app-only posting outside migration mode with 403', async () => {
+	it('refuses app-only posting outside migration mode with 403, and imports in migration mode', async () => {
 		const response = await post(channelPath(SEED_CHANNELS.salesGeneral), app, { body: { content: 'x' } });
 		expect(response.status).toBe(403);
+		const migrationApp = emulator.tokens.issueAppToken(SEED_APPS.main.appId, ['Teamwork.Migrate.All']);
+		expect((await post(channelPath(SEED_CHANNELS.salesDeals), migrationApp, { body: { content: 'x' } })).status).toBe(403);
+		await emulatorRequest(`${emulator.graphUrl}/_emulator/teams/migrationMode`, { method: 'POST', json: { channelId: SEED_CHANNELS.salesDeals.id, enabled: true } });
+		const imported = await post(channelPath(SEED_CHANNELS.salesDeals), migrationApp, {
+			createdDateTime: '2020-01-02T03:04:05Z',
+			from: { user: { id: SEED_USERS.alex.id, displayName: 'Alex Wilber', userIdentityType: 'aadUser' } },
+			body: { content: 'old message' },
+		});
+		expect(imported.status).toBe(201);
+		expect(imported.json).toMatchObject({ createdDateTime: '2020-01-02T03:04:05Z', from: { user: { id: SEED_USERS.alex.id } } });
+		expect((await post(channelPath(SEED_CHANNELS.salesDeals), migrationApp, { body: { content: 'no author' } })).status).toBe(400);
 	});
 
 	it('answers 403 to a delegated non-member of the team or of a private channel, 404 to unknown ids', async () => {
