@@ -161,8 +161,11 @@ async function main(): Promise<void> {
 		await ourPresenceRead(emulator, generated.slice(0, 1));
 		await naivePresenceRead(emulator, generated.slice(0, 1));
 
+		// Ours is quick and a shared machine is noisy: the median of three runs (each makes the same 8 requests).
 		let rows = 0;
-		const oursRead = await measure(emulator, async () => (rows = await ourPresenceRead(emulator, generated)));
+		const reads: Side[] = [];
+		for (let run = 0; run < 3; run++) reads.push(await measure(emulator, async () => (rows = await ourPresenceRead(emulator, generated))));
+		const oursRead = [...reads].sort((a, b) => a.wallMs - b.wallMs)[1];
 		const naiveRead = await measure(emulator, () => naivePresenceRead(emulator, generated));
 
 		emulator.reset(tenant);
@@ -179,8 +182,8 @@ async function main(): Promise<void> {
 			scenario: `presence of ${USERS.toLocaleString('en-US')} users; sync of ${agents.length.toLocaleString('en-US')} Teams agents`,
 			latencyMsPerRequest: LATENCY_MS,
 			jobs: [
-				{ job: `presence of ${USERS} users by id`, ours: oursRead, naive: naiveRead, note: `${rows} items; wall-time ratio ${ratio(naiveRead.wallMs, oursRead.wallMs)}×` },
-				{ job: `sync ${agents.length} agents to Teams`, ours: oursSync, naive: naiveSyncSide, note: `${changed} changed; wall-time ratio ${ratio(naiveSyncSide.wallMs, oursSync.wallMs)}×` },
+				{ job: `presence of ${USERS} users by id`, ours: oursRead, naive: naiveRead, note: `${rows} items; ours is the median of 3 runs (${reads.map((r) => r.wallMs).join(', ')} ms); wall-time ratio ${ratio(naiveRead.wallMs, oursRead.wallMs)}×` },
+				{ job: `sync ${agents.length} agents to Teams`, ours: oursSync, naive: naiveSyncSide, note: `${changed} changed; wall-time ratio ${ratio(naiveSyncSide.wallMs, oursSync.wallMs)}×. Most of our time is n8n evaluating the two per-item expressions (User, External Status); the same run with nothing to write shows it.` },
 				{ job: 'same sync again, nothing changed', ours: oursAgain, note: `${changedAgain} changed` },
 			],
 		};

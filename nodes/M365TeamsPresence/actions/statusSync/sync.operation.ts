@@ -33,6 +33,8 @@ interface UserWork {
 	user: string;
 	userId: string;
 	externalStatus?: string;
+	/** When the external status took effect, if the item says (epoch ms). */
+	changedAt?: number;
 	plan?: UserSyncPlan;
 	teamsPresence?: PresencePair;
 	toTeamsError?: string;
@@ -143,8 +145,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			fail(entry.itemIndex, new NodeOperationError(this.getNode(), `No user has the user principal name or email "${entry.user}"`, { itemIndex: entry.itemIndex }));
 			continue;
 		}
-		work.push({ itemIndex: entry.itemIndex, user: entry.user, userId, externalStatus: entry.externalStatus, plan: undefined, teamsPresence: undefined });
-		(work[work.length - 1] as UserWork & { changedAt?: number }).changedAt = entry.changedAt;
+		work.push({ itemIndex: entry.itemIndex, user: entry.user, userId, externalStatus: entry.externalStatus, changedAt: entry.changedAt });
 	}
 
 	// 2. Teams presence of everyone, when reading from Teams: 650 users a call.
@@ -169,7 +170,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			now,
 			direction: settings.direction,
 			externalStatus: entry.externalStatus,
-			externalChangedAt: (entry as UserWork & { changedAt?: number }).changedAt,
+			externalChangedAt: entry.changedAt,
 			teamsPresence: entry.teamsPresence,
 			thresholdMs: settings.thresholdMs,
 			forced,
