@@ -81,7 +81,7 @@ describe('locator descriptions', () => {
 
 	it('validate ids with regexes that accept the ids the parsers accept', () => {
 		const idRegex = (property: typeof teamRlc) =>
-			new RegExp((property.modes?.[1].validation?.[0] as { properties: { regex: string } }).properties.regex);
+			new RegExp((property.modes?.[1].validation?.[0] as unknown as { properties: { regex: string } }).properties.regex);
 		expect(idRegex(teamRlc).test(teamId)).toBe(true);
 		expect(idRegex(channelRlc).test(channelId)).toBe(true);
 		expect(idRegex(chatRlc).test(oneOnOneChatId)).toBe(true);
