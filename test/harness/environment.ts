@@ -21,5 +21,10 @@ process.env.N8N_VERSION ??= '2.40.7';
 // services in its own copy, so the harness must reach the container through n8n-core's resolution path.
 const requireFromN8nCore = createRequire(require.resolve('n8n-core'));
 
-type DependencyInjection = typeof import('@n8n/di');
-export const { Container: n8nContainer } = requireFromN8nCore('@n8n/di') as DependencyInjection;
+/** The part of n8n-core's DI container the harness uses. */
+interface ServiceContainer {
+	get<T>(serviceClass: new (...args: never[]) => T): T;
+}
+
+export const n8nContainer = (requireFromN8nCore('@n8n/di') as { Container: ServiceContainer })
+	.Container;

@@ -116,6 +116,8 @@ function nodeWebhooks(
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const webhooks: IWebhookData[] = [];
 	for (const webhookDescription of nodeType.description.webhooks ?? []) {
+		// Activation skips the webhooks that resume waiting executions, as n8n does.
+		if (webhookDescription.restartWebhook === true) continue;
 		const resolve = <T>(value: unknown, fallback?: T) =>
 			workflow.expression.getSimpleParameterValue(
 				node,
@@ -125,7 +127,7 @@ function nodeWebhooks(
 				undefined,
 				fallback as string,
 			) as T;
-		let nodeWebhookPath = String(resolve<string>(webhookDescription.path));
+		let nodeWebhookPath = String(resolve<string>(webhookDescription.path)).trim();
 		if (nodeWebhookPath.startsWith('/')) nodeWebhookPath = nodeWebhookPath.slice(1);
 		if (nodeWebhookPath.endsWith('/')) nodeWebhookPath = nodeWebhookPath.slice(0, -1);
 		const isFullPath = resolve<boolean>(webhookDescription.isFullPath, false);
