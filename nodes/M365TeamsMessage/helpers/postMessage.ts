@@ -14,6 +14,7 @@ import { notSignedInMessage, passOn } from './errors';
 import { addMarker, hasMarker } from './idempotencyMarker';
 import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
 import { messageSizeProblem } from './messageSize';
+import { alreadyPosted, rememberPosted } from './postedRegistry';
 import { formatMessage } from './output';
 import { choosePoster, fallBackAfterSenderRefused, isSenderRefusal, type PosterDecision } from './poster';
 import { messagesPath, targetFacts, targetKey, type MessageTarget } from './targets';
@@ -90,13 +91,11 @@ async function postAs(
 	attribution: AttributionSettings,
 ): Promise<ChatMessage> {
 	const visible = renderContent(draft, decision, attribution);
-	const { content, marker } = addMarker(visible, {
-		executionId: context.getExecutionId(),
-		nodeName: context.getNode().name,
-		itemIndex,
-		target: targetKey(target),
-		content: visible,
-	});
+	const executionId = context.getExecutionId();
+	const nodeName = context.getNode().name;
+	const { content, marker } = addMarker(visible, { executionId, nodeName, itemIndex, target: targetKey(target), content: visible });
+	const earlier = alreadyPosted(executionId, nodeName, marker);
+	if (earlier) return earlier;
 	const tooLarge = messageSizeProblem(content, draft.attachments);
 	if (tooLarge) throw new NodeOperationError(context.getNode(), tooLarge, { itemIndex });
 	const body: IDataObject = { body: { contentType: 'html', content } };
@@ -105,7 +104,7 @@ async function postAs(
 	if (draft.subject) body.subject = draft.subject;
 	if (draft.importance && draft.importance !== 'normal') body.importance = draft.importance;
 	const credentialType: PosterCredential = decision.postedAs.identity === 'sender' ? SENDER : INTEGRATION_ACCOUNT;
-	return await (graphRequest<ChatMessage>).call(context, {
+	const message = await (graphRequest<ChatMessage>).call(context, {
 		credentialType,
 		method: 'POST',
 		url: messagesPath(target),
@@ -113,6 +112,8 @@ async function postAs(
 		itemIndex,
 		verifyAfterAmbiguousFailure: async () => await findMarkedMessage(context, credentialType, target, marker),
 	});
+	rememberPosted(executionId, nodeName, marker, message);
+	return message;
 }
 
 export async function postMessage(
