@@ -5,6 +5,7 @@ import { startLocalHttpsServer, sendJson, type LocalHttpsServer } from './localH
 import {
 	HarnessFetchNode,
 	HarnessFunctionSignedApi,
+	HarnessSessionApi,
 	HarnessTokenApi,
 	HarnessVersionedNode,
 } from './testNodes';
@@ -124,5 +125,40 @@ describe('runNode', () => {
 
 		expect(latest.items[0][0].json).toEqual({ version: 2 });
 		expect(first.items[0][0].json).toEqual({ version: 1 });
+	});
+
+	it('runs preAuthentication for an empty or rejected expirable field and saves the new value', async () => {
+		let sessions = 0;
+		api.handle((request, response) => {
+			if (request.path === '/session') {
+				sessions++;
+				sendJson(response, 200, { token: `session-${sessions}` });
+			} else if (request.headers['x-session'] === `session-${sessions}`) {
+				sendJson(response, 200, { session: request.headers['x-session'] });
+			} else {
+				sendJson(response, 401, { message: 'session expired' });
+			}
+		});
+		const credentialTypes = [new HarnessSessionApi()];
+		const parameters = { authentication: 'session', baseUrl: api.url, path: '/data' };
+		const host = new URL(api.url).host;
+
+		const fresh = await runNode({
+			nodeType: new HarnessFetchNode(),
+			parameters,
+			credentials: { harnessSessionApi: { host, key: 'key-1', sessionToken: '' } },
+			credentialTypes,
+		});
+		const stale = await runNode({
+			nodeType: new HarnessFetchNode(),
+			parameters,
+			credentials: { harnessSessionApi: { host, key: 'key-1', sessionToken: 'session-0' } },
+			credentialTypes,
+		});
+
+		expect(fresh.items[0][0].json).toEqual({ session: 'session-1' });
+		expect(fresh.credentials.harnessSessionApi.sessionToken).toBe('session-1');
+		expect(stale.items[0][0].json).toEqual({ session: 'session-2' });
+		expect(stale.credentials.harnessSessionApi.sessionToken).toBe('session-2');
 	});
 });

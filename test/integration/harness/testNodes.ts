@@ -7,6 +7,7 @@ import type {
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	IHookFunctions,
 	ILoadOptionsFunctions,
@@ -92,6 +93,46 @@ export class HarnessFunctionSignedApi implements ICredentialType {
 	}
 }
 
+/** A credential that trades its key for a session token it keeps in an expirable hidden field. */
+export class HarnessSessionApi implements ICredentialType {
+	name = 'harnessSessionApi';
+
+	displayName = 'Harness Session API';
+
+	properties: ICredentialType['properties'] = [
+		{ displayName: 'Host', name: 'host', type: 'string', default: '' },
+		{
+			displayName: 'Key',
+			name: 'key',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const session = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `https://${credentials.host as string}/session`,
+			body: { key: credentials.key },
+			json: true,
+		})) as { token: string };
+		return { sessionToken: session.token };
+	}
+
+	authenticate: ICredentialType['authenticate'] = {
+		type: 'generic',
+		properties: { headers: { 'x-session': '={{$credentials.sessionToken}}' } },
+	};
+}
+
 /** OAuth2 child credential whose token URL is an expression over its own host field, like the M365 one. */
 export class HarnessOAuth2Api implements ICredentialType {
 	name = 'harnessOAuth2Api';
@@ -151,6 +192,11 @@ export class HarnessFetchNode implements INodeType {
 				required: true,
 				displayOptions: { show: { authentication: ['function'] } },
 			},
+			{
+				name: 'harnessSessionApi',
+				required: true,
+				displayOptions: { show: { authentication: ['session'] } },
+			},
 		],
 		properties: [
 			{
@@ -161,6 +207,7 @@ export class HarnessFetchNode implements INodeType {
 					{ name: 'Token', value: 'token' },
 					{ name: 'OAuth2', value: 'oAuth2' },
 					{ name: 'Function', value: 'function' },
+					{ name: 'Session', value: 'session' },
 				],
 				default: 'token',
 			},
@@ -174,6 +221,7 @@ export class HarnessFetchNode implements INodeType {
 			token: 'harnessTokenApi',
 			oAuth2: 'harnessOAuth2Api',
 			function: 'harnessFunctionSignedApi',
+			session: 'harnessSessionApi',
 		};
 		const output: INodeExecutionData[] = [];
 		for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
