@@ -59,6 +59,14 @@ export interface UserSyncPlan {
 	record: UserSyncRecord;
 }
 
+// What Teams shows for a session this sync wrote once Graph starts fading it (an Available session not refreshed
+// for 5 minutes shows idle): still our own write, not a change of the user's.
+const FADED_FORMS: Record<string, string[]> = { 'Available/Available': ['AvailableIdle/Inactive'] };
+
+function isOwnWrite(wrote: string | undefined, value: string): boolean {
+	return wrote !== undefined && (wrote === value || (FADED_FORMS[wrote] ?? []).includes(value));
+}
+
 interface SideState {
 	observed: ObservedValue;
 	wrote: string | undefined;
@@ -81,7 +89,7 @@ function observe(
 		changedAt !== undefined ? Math.min(changedAt, now) : previous === undefined ? now - thresholdMs : now;
 	// A new value that is not our own write means the side moved on: the echo guard and the
 	// "already sent" marker no longer apply (a later return to the old value is a real change).
-	return { observed: { value, since }, wrote: wrote === value ? wrote : undefined, sent: undefined };
+	return { observed: { value, since }, wrote: isOwnWrite(wrote, value) ? wrote : undefined, sent: undefined };
 }
 
 function decideSide<Target>(
@@ -93,7 +101,7 @@ function decideSide<Target>(
 	targetKey: (target: Target) => string,
 	otherSideKey: string | undefined,
 ): SideDecision<Target> {
-	if (side.wrote !== undefined && side.wrote === side.observed.value) return { action: 'skip', reason: 'echo' };
+	if (isOwnWrite(side.wrote, side.observed.value)) return { action: 'skip', reason: 'echo' };
 	if (now - side.observed.since < thresholdMs) return { action: 'skip', reason: 'shortLived' };
 	const mapping = map();
 	if (mapping.kind === 'unmapped') return { action: 'skip', reason: 'unmapped' };

@@ -255,3 +255,20 @@ describe('keeping application sessions alive', () => {
 		expect(planUserSync(input(T0 + 600_000, 'On a call', busy)).toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
 	});
 });
+
+describe('fading application sessions', () => {
+	it('treats the idle form of an Available session this sync wrote as its own write, not a user change', () => {
+		const record: UserSyncRecord = {
+			external: { value: 'ready', since: T0 - 600_000 },
+			teams: { value: 'Available/Available', since: T0 - 600_000 },
+			sentToTeams: 'ready',
+			wroteTeams: 'Available/Available',
+		};
+		const idle = plan(record, T0, 'both', { external: 'Ready', teams: { availability: 'AvailableIdle', activity: 'Inactive' } });
+		expect(idle.fromTeams).toEqual({ action: 'skip', reason: 'echo' });
+		expect(idle.record.wroteTeams).toBe('Available/Available');
+		// A real change by the user still goes out.
+		const busy = plan(idle.record, T0 + 60_000, 'both', { external: 'Ready', teams: { availability: 'Busy', activity: 'InAMeeting' } });
+		expect(busy.record.wroteTeams).toBeUndefined();
+	});
+});
