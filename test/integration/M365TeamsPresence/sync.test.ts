@@ -204,6 +204,18 @@ describe('Status sync both ways', () => {
 		expect(presenceOf(emulator, diego.id)).toEqual({ availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
 	});
 
+	it('syncs a user listed twice once, from the last item', async () => {
+		const result = await runPresence(emulator, syncParameters('toTeams'), {
+			inputItems: [
+				{ email: SEED_USERS.megan.mail, status: 'Ready' },
+				{ email: SEED_USERS.megan.upn, status: 'Away' },
+			],
+		});
+		const rows = outputJson(result);
+		expect(rows[0]).toMatchObject({ result: 'skipped', reason: 'duplicate' });
+		expect(rows[1]).toMatchObject({ result: 'changed', toTeams: { availability: 'Away', activity: 'Away' } });
+	});
+
 	it('reads Teams only, with a custom map and a fallback for unmapped presence', async () => {
 		const result = await runPresence(
 			emulator,

@@ -129,8 +129,8 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 					description: "Map the other system's status of this user into External Status, e.g. {{ $json.status }}.",
 				});
 			}
-			const options = this.getNodeParameter('options', itemIndex, {}) as { statusChangedAt?: unknown };
-			raw.push({ itemIndex, user, externalStatus: status === '' ? undefined : status, changedAt: parseChangedAt(options.statusChangedAt) });
+			const changedAt = parseChangedAt(this.getNodeParameter('options.statusChangedAt', itemIndex, ''));
+			raw.push({ itemIndex, user, externalStatus: status === '' ? undefined : status, changedAt });
 		} catch (error) {
 			fail(itemIndex, error);
 		}
@@ -147,6 +147,15 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		}
 		work.push({ itemIndex: entry.itemIndex, user: entry.user, userId, externalStatus: entry.externalStatus, changedAt: entry.changedAt });
 	}
+	// A user listed twice: the last item is the current status; the earlier ones are reported, not synced.
+	const lastIndexOf = new Map(work.map((entry) => [entry.userId, entry.itemIndex]));
+	for (const entry of work.filter((w) => lastIndexOf.get(w.userId) !== w.itemIndex)) {
+		results.set(entry.itemIndex, {
+			json: { user: entry.user, userId: entry.userId, result: 'skipped', reason: 'duplicate', externalStatus: null },
+			pairedItem: { item: entry.itemIndex },
+		});
+	}
+	work.splice(0, work.length, ...work.filter((w) => lastIndexOf.get(w.userId) === w.itemIndex));
 
 	// 2. Teams presence of everyone, when reading from Teams: 650 users a call.
 	let presences = new Map<string, UserPresence>();
