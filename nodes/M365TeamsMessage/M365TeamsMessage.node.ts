@@ -11,6 +11,7 @@ import * as channelMessage from './actions/channelMessage';
 import * as chat from './actions/chat';
 import * as chatMessage from './actions/chatMessage';
 import * as conferencing from './actions/conferencing';
+import { m365UserTest } from './senderCredentialTest';
 
 export class M365TeamsMessage implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,7 +30,7 @@ export class M365TeamsMessage implements INodeType {
 		credentials: [
 			{ name: 'm365IntegrationAccountOAuth2Api', required: true, testedBy: 'm365IntegrationAccountTest' },
 			// Optional: when set, messages go out as this user wherever they are a member of the target.
-			{ name: 'm365UserOAuth2Api', required: false, testedBy: 'm365IntegrationAccountTest' },
+			{ name: 'm365UserOAuth2Api', required: false, testedBy: 'm365UserTest' },
 		],
 		properties: [
 			{
@@ -54,7 +55,7 @@ export class M365TeamsMessage implements INodeType {
 
 	methods = {
 		listSearch: { searchTeams, searchChannels, searchChats, searchUsers },
-		credentialTest: { m365IntegrationAccountTest },
+		credentialTest: { m365IntegrationAccountTest, m365UserTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
