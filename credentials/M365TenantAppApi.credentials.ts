@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	Icon,
@@ -12,6 +11,12 @@ import { readTenantAppSettings } from '../nodes/shared/auth/tenantAppCredentials
 import { getTenantAppToken } from '../nodes/shared/auth/tenantAppToken';
 import { assertRequestToGraphHost } from '../nodes/shared/auth/requestHost';
 
+/**
+ * No `test` request on purpose: n8n 2.x runs a credential's own test request in preference to a node's
+ * `testedBy` function, and only the function (nodes/shared/auth/credentialTests.ts, declared by every node of
+ * this package) can tell the admin the AADSTS cause and fix, detect a token without consented permissions, and
+ * list the permissions Graph accepted.
+ */
 /**
  * An Entra ID app registration used app-only (client credentials): what org-wide features (guest sync, presence,
  * mailbox polling, subscriptions, health checks) run on. Tokens come from msal and are re-minted before expiry.
@@ -129,16 +134,5 @@ export class M365TenantAppApi implements ICredentialType {
 			...requestOptions,
 			headers: { ...requestOptions.headers, Authorization: `Bearer ${accessToken}` },
 		};
-	};
-
-	// Nodes of this package test this credential with a function that explains every failure
-	// (nodes/shared/auth/credentialTests.ts); this request is the fallback n8n uses elsewhere.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL:
-				'={{ "https://" + ($credentials.useCustomHosts && $credentials.graphHost ? $credentials.graphHost : ({ global: "graph.microsoft.com", usGov: "graph.microsoft.us", usGovDod: "dod-graph.microsoft.us", china: "microsoftgraph.chinacloudapi.cn" })[$credentials.cloud || "global"]) + "/v1.0" }}',
-			url: '/organization',
-			qs: { $select: 'id,displayName' },
-		},
 	};
 }

@@ -55,7 +55,7 @@ function isReconnectFailure(error: unknown): boolean {
 		const err = e as { message?: string; failure?: { cause?: string } } | undefined;
 		return (
 			err?.failure?.cause === 'credential-invalid' ||
-			/needs to be reconnected|OAuth credentials not connected|invalid_grant/i.test(err?.message ?? '')
+			/needs to be reconnected|OAuth credentials not connected|Unable to sign without access token|invalid_grant/i.test(err?.message ?? '')
 		);
 	});
 }

@@ -1,0 +1,25 @@
+/**
+ * Which test n8n runs when an admin clicks Test: the harness picks it in n8n 2.40.7's order (the credential's
+ * own request, the fixed OAuth2 check, then a node's testedBy). The tenant app must reach our test function.
+ */
+import { M365ConnectionHealth } from '../../../nodes/M365ConnectionHealth/M365ConnectionHealth.node';
+import { clearTenantAppTokenCache } from '../../../nodes/shared/auth/tenantAppToken';
+import { startEmulator, type Emulator } from '../../emulator';
+import { testCredential } from '../../harness';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
+
+let emulator: Emulator;
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => {
+	await emulator.close();
+});
+beforeEach(() => clearTenantAppTokenCache());
+
+it("the tenant app's Test button runs this package's test function", async () => {
+	const ok = await testCredential({ credentialType: 'm365TenantAppApi', data: tenantAppCredentialData(emulator), nodeTypes: [new M365ConnectionHealth()] });
+	expect(ok).toMatchObject({ status: 'OK', message: expect.stringMatching(/^Connected to Contoso .* application permissions: /) });
+	const noConsent = await testCredential({ credentialType: 'm365TenantAppApi', data: tenantAppCredentialData(emulator, 'noConsent'), nodeTypes: [new M365ConnectionHealth()] });
+	expect(noConsent).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Failed to request refresh token: an administrator has not granted consent/) });
+});
