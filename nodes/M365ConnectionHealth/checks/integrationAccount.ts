@@ -66,7 +66,8 @@ async function checkMembership(this: IExecuteFunctions, me: User, target: Member
 	} catch (error) {
 		const failure = graphFailureOf(error);
 		if (failure && (failure.status === 403 || failure.status === 404)) {
-			return check('integrationAccount', 'membership', 'error', `The integration account ${me.userPrincipalName} cannot see channel ${channelId} of team "${team.displayName}" (${failure.code}).`, 'Check the channel link; for a private channel, an owner must add the integration account to it.', { teamId, channelId });
+			// Graph hides a private channel from users who are not its members.
+			return check('integrationAccount', 'membership', 'error', `The integration account ${me.userPrincipalName} is not a member of channel ${channelId} of team "${team.displayName}", or the channel does not exist (${failure.code}).`, 'For a private channel, an owner adds it in Teams: channel > ... > Manage channel > Members > Add. Otherwise check the channel link.', { teamId, channelId });
 		}
 		throw asNodeError(error, this.getNode());
 	}
