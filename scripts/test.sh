@@ -9,4 +9,11 @@ fi
 npm run build
 npm run typecheck
 npm run lint
-node scripts/with-emulator-ca.js jest --ci "$@"
+if [ "$#" -gt 0 ]; then
+	node scripts/with-emulator-ca.js jest --ci "$@"
+else
+	# Unit and integration first, then the real-n8n suite on its own, so that n8n's start-up does not compete
+	# with n8n-core and the emulators for the same two cores.
+	node scripts/with-emulator-ca.js jest --ci --selectProjects unit integration
+	node scripts/with-emulator-ca.js jest --ci --selectProjects e2e --runInBand
+fi
