@@ -1,7 +1,9 @@
 /**
  * Teams posting benchmark: 1,000 chat messages through the node (integration account, duplicate marker,
- * Retry-After handling) next to the naive way (HTTP Request node: one POST per item, no Retry-After handling),
- * first without faults, then with 20% of POSTs throttled (429 + Retry-After).
+ * Retry-After handling) next to the naive way, one POST per item with no Retry-After handling: as n8n's HTTP
+ * Request node sends them (n8n's request helper with the OAuth2 credential, "httpRequest node" below), and with a
+ * bare keep-alive HTTPS client ("raw client", the floor of any client). First without faults, then with 20% of
+ * POSTs throttled (429 + Retry-After).
  *
  * The throttle floor is the time Graph's Retry-After imposes on a sequential poster: (429 answers) × Retry-After.
  * Real Teams answers Retry-After in whole seconds; the benchmark scales it down (TEAMS_POST_BENCH_RETRY_AFTER,
@@ -15,6 +17,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
+
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { runNode } from '../test/harness';
 import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
@@ -84,6 +88,57 @@ async function ours(emulator: Emulator): Promise<Outcome> {
 	return { ...graphCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
 }
 
+/** What n8n's HTTP Request node does with a predefined OAuth2 credential: one request per item through n8n's helper. */
+class HttpRequestLikeNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HTTP Request (bench)',
+		name: 'httpRequestBench',
+		group: ['transform'],
+		version: 1,
+		description: 'One POST per item',
+		defaults: { name: 'HTTP Request (bench)' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'm365IntegrationAccountOAuth2Api', required: true }],
+		properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const output: INodeExecutionData[] = [];
+		const url = this.getNodeParameter('url', 0) as string;
+		for (let index = 0; index < this.getInputData().length; index++) {
+			try {
+				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'm365IntegrationAccountOAuth2Api', {
+					method: 'POST',
+					url,
+					body: { body: { contentType: 'text', content: `Update ${index}` } },
+					json: true,
+				})) as { id: string };
+				output.push({ json: { id: response.id }, pairedItem: { item: index } });
+			} catch (error) {
+				output.push({ json: { error: (error as Error).message }, pairedItem: { item: index } });
+			}
+		}
+		return [output];
+	}
+}
+
+async function httpRequestNode(emulator: Emulator): Promise<Outcome> {
+	const integration = await integrationAccountCredentialData(emulator);
+	const before = emulator.state.chat(CHAT_ID)?.messages.length ?? 0;
+	emulator.requests.reset();
+	const run = await measure(async () =>
+		await runNode({
+			nodeType: new HttpRequestLikeNode(),
+			parameters: { url: `${emulator.graphUrl}/v1.0/chats/${encodeURIComponent(CHAT_ID)}/messages` },
+			credentials: { m365IntegrationAccountOAuth2Api: integration },
+			inputItems: Array.from({ length: POSTS }, (_, n) => ({ n })),
+		}),
+	);
+	const failed = (run.result.items[0] ?? []).filter((item) => item.json.error).length;
+	return { ...graphCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<number> {
@@ -98,8 +153,8 @@ async function call(method: string, url: string, headers: Record<string, string>
 	});
 }
 
-/** HTTP Request node with the integration account's OAuth2 credential: one POST per item, a 429 fails the item. */
-async function naive(emulator: Emulator): Promise<Outcome> {
+/** A bare keep-alive HTTPS client: one POST per item, a 429 fails the item. */
+async function rawClient(emulator: Emulator): Promise<Outcome> {
 	const token = emulator.tokens.issueDelegatedTokens(SEED_APPS.main.appId, SEED_USERS.integration.id).accessToken;
 	const before = emulator.state.chat(CHAT_ID)?.messages.length ?? 0;
 	emulator.requests.reset();
@@ -119,32 +174,37 @@ async function naive(emulator: Emulator): Promise<Outcome> {
 }
 
 function line(name: string, outcome: Outcome): string {
-	return `  ${name.padEnd(8)}: ${outcome.graphRequests} Graph requests (${outcome.throttled} answered 429), ${outcome.delivered}/${POSTS} delivered, ${outcome.failed} failed, ${outcome.wallMs} ms, peak RSS ${outcome.peakRssMb} MB`;
+	return `  ${name.padEnd(16)}: ${outcome.graphRequests} Graph requests (${outcome.throttled} answered 429), ${outcome.delivered}/${POSTS} delivered, ${outcome.failed} failed, ${outcome.wallMs} ms, peak RSS ${outcome.peakRssMb} MB`;
 }
 
 async function main(): Promise<void> {
 	const emulator = await startEmulator({ latencyMs: LATENCY_MS, faultSeed: 7 });
 	try {
 		const plainOurs = await ours(emulator);
-		const plainNaive = await naive(emulator);
+		const plainNode = await httpRequestNode(emulator);
+		const plainRaw = await rawClient(emulator);
 
 		const throttle = { kind: 'throttle' as const, method: 'POST', path: '/chats/*/messages', probability: THROTTLE, retryAfterSeconds: RETRY_AFTER_SECONDS };
 		emulator.faults.add(throttle);
 		const throttledOurs = await ours(emulator);
 		emulator.faults.clear();
 		emulator.faults.add(throttle);
-		const throttledNaive = await naive(emulator);
+		const throttledNode = await httpRequestNode(emulator);
+		emulator.faults.clear();
+		emulator.faults.add(throttle);
+		const throttledRaw = await rawClient(emulator);
 		emulator.faults.clear();
 
 		const floorMs = Math.round(throttledOurs.throttled * RETRY_AFTER_SECONDS * 1000);
 		const report = {
 			scenario: `${POSTS} chat messages, ${LATENCY_MS} ms latency per request`,
-			noFaults: { ours: plainOurs, naive: plainNaive },
+			noFaults: { ours: plainOurs, httpRequestNode: plainNode, rawClient: plainRaw },
 			throttled: {
 				throttleProbability: THROTTLE,
 				retryAfterSeconds: RETRY_AFTER_SECONDS,
 				ours: throttledOurs,
-				naive: throttledNaive,
+				httpRequestNode: throttledNode,
+				rawClient: throttledRaw,
 				throttleFloorMs: floorMs,
 				oursAboveFloorMs: throttledOurs.wallMs - floorMs,
 				note: 'floor = 429 answers x Retry-After; with real Graph (Retry-After in seconds) it scales linearly',
@@ -157,11 +217,13 @@ async function main(): Promise<void> {
 				`teams post, ${POSTS} chat messages, ${LATENCY_MS} ms latency per request`,
 				'no faults',
 				line('ours', plainOurs),
-				line('naive', plainNaive),
+				line('httpRequest node', plainNode),
+				line('raw client', plainRaw),
 				`${Math.round(THROTTLE * 100)}% of POSTs throttled, Retry-After ${RETRY_AFTER_SECONDS} s`,
 				line('ours', throttledOurs),
-				line('naive', throttledNaive),
-				`  floor   : ${floorMs} ms (${throttledOurs.throttled} x ${RETRY_AFTER_SECONDS} s); ours ${throttledOurs.wallMs - floorMs} ms above it`,
+				line('httpRequest node', throttledNode),
+				line('raw client', throttledRaw),
+				`  floor           : ${floorMs} ms (${throttledOurs.throttled} x ${RETRY_AFTER_SECONDS} s); ours ${throttledOurs.wallMs - floorMs} ms above it`,
 				'',
 			].join('\n'),
 		);
