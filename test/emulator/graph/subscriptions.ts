@@ -16,7 +16,7 @@
 // Lifecycle (change-notifications-lifecycle-events.md): `reauthorizationRequired` from 3 hours before expiry, again
 // every 15 minutes until renewed, and at once when the subscriber lost the permission (delivery then pauses, what
 // happens meanwhile is lost, and the request is repeated every 15 minutes until a renewal or reauthorize succeeds); `subscriptionRemoved` and `missed` through the control API. Where the docs are silent,
-// the emulator chooses and says so: retries are 4 attempts 100 ms apart in real time (Graph retries for hours);
+// the emulator chooses and says so: 8 attempts, 100 ms to 6.4 s apart in real time (Graph retries for hours);
 // GET and PATCH of another app's subscription is 404.
 // Controls (/_emulator/subscriptions...): list with delivery counts, send a lifecycle event, drop the next N
 // notifications (then `missed`), fail deliveries, and wait until every delivery in flight has finished.
@@ -37,8 +37,9 @@ import type { ControlContext, GraphContext, GraphResult, GraphRouter } from './r
 const MINUTE_MS = 60_000;
 const VALIDATION_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
-const DELIVERY_ATTEMPTS = 4;
-const RETRY_DELAY_MS = 100;
+/** Graph retries for hours with growing delays; the emulator retries this many times, waiting 100 ms, 200 ms, ... 6.4 s. */
+const DELIVERY_ATTEMPTS = 8;
+const RETRY_BASE_DELAY_MS = 100;
 const MIN_LIFETIME_MINUTES = 45;
 const LIFECYCLE_REQUIRED_ABOVE_MINUTES = 60;
 const REAUTHORIZE_FROM_MINUTES = 180;
@@ -502,7 +503,9 @@ async function deliver(runtime: Runtime, delivery: Delivery): Promise<boolean> {
 			status = (await post(delivery.url, text, 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS)).status;
 		}
 		if (status >= 200 && status < 300) break;
-		await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
+		if (attempts < DELIVERY_ATTEMPTS) {
+			await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_DELAY_MS * 2 ** (attempts - 1)).unref());
+		}
 	}
 	runtime.log.push({ url: delivery.url, body: delivery.body, status, attempts });
 	return status >= 200 && status < 300;
