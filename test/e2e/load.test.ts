@@ -5,8 +5,11 @@ import * as path from 'path';
 
 import {
 	ensureN8n,
+	createWorkflow,
+	getWorkflow,
 	packPackage,
 	PACKAGE_NAME,
+	restartN8n,
 	signInAsOwner,
 	startN8n,
 	type N8nInstance,
@@ -102,4 +105,19 @@ describe('the packed package in a real n8n', () => {
 		}
 		expect(broken).toEqual([]);
 	});
+
+	it('comes back after a restart on the same user folder with its owner and the package', async () => {
+		const workflow = await createWorkflow(client, {
+			name: 'Survives a restart',
+			nodes: [
+				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			],
+			connections: {},
+		});
+		instance = await restartN8n(instance!);
+		const again = await signInAsOwner(instance);
+		expect((await getWorkflow(again, workflow.id)).name).toBe('Survives a restart');
+		const known = await again.getTypes<NodeTypeDescription[]>('nodes.json');
+		expect(declared.nodes.filter((name) => !known.some((type) => type.name === name))).toEqual([]);
+	}, 300_000);
 });

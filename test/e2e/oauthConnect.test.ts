@@ -22,6 +22,8 @@ import {
 	startN8n,
 	type BrowserSession,
 	type N8nInstance,
+	runWorkflowManually,
+	waitForExecutions,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
@@ -81,7 +83,9 @@ describe("the integration account connected through n8n's OAuth2 flow", () => {
 		expect(await isOAuth2Connected(client, credentialId)).toBe(true);
 	}, 120_000);
 
-	it("lets a workflow call Graph as the integration account with the tokens n8n stored", async () => {
+	let workflowId: string;
+
+	it("lets a workflow call Graph as the integration account with the tokens n8n stored (n8n execute)", async () => {
 		const workflow = await createWorkflow(client, {
 			name: 'Who is the integration account',
 			nodes: [
@@ -112,8 +116,18 @@ describe("the integration account connected through n8n's OAuth2 flow", () => {
 			],
 			connections: { Start: { main: [[{ node: 'Me', type: 'main', index: 0 }]] } },
 		});
+		workflowId = workflow.id;
 		const run = await executeWorkflow(instance!, workflow.id);
 		const me = nodeOutput({ data: run.data }, 'Me') as Array<{ userPrincipalName: string; id: string }>;
 		expect(me).toEqual([expect.objectContaining({ userPrincipalName: SEED_USERS.integration.upn })]);
 	}, 300_000);
+
+	it('runs the same workflow from the REST API, as the editor does, and keeps its execution', async () => {
+		const executionId = await runWorkflowManually(client, workflowId, 'Start');
+		const executions = await waitForExecutions(client, workflowId, 1);
+		const execution = executions.find((candidate) => candidate.id === executionId)!;
+		expect(execution.status).toBe('success');
+		const me = nodeOutput(execution, 'Me') as Array<{ userPrincipalName: string }>;
+		expect(me).toEqual([expect.objectContaining({ userPrincipalName: SEED_USERS.integration.upn })]);
+	}, 120_000);
 });

@@ -1,0 +1,167 @@
+// The Microsoft 365 Trigger inside a real n8n 2.40.7: n8n's own activation (checkExists / create), its webhook
+// server behind HTTPS (Graph delivers only to HTTPS: a small TLS front in this test forwards to n8n), executions
+// started by emulator notifications, and a restart on the same URL, after which n8n's checkExists renews the
+// subscription instead of making a new one.
+import { createServer, type Server } from 'node:https';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import {
+	activateWorkflow,
+	createCredential,
+	createWorkflow,
+	deactivateWorkflow,
+	nodeOutput,
+	packPackage,
+	restartN8n,
+	signInAsOwner,
+	startN8n,
+	tenantAppCredentialData,
+	waitForExecutions,
+	type N8nInstance,
+	type N8nRestClient,
+} from '../../scripts/n8n-runtime';
+import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { deliverMail } from '../emulator/graph/mail';
+import { idleDeliveries } from '../emulator/graph/subscriptions';
+import { loopbackTlsOptions } from '../harness/tls';
+
+const INSTALL_AND_START_MS = 30 * 60_000;
+const WEBHOOK_ID = '3c6f0e4a-8b1d-4e7a-9c2f-5d8e7a6b4c31';
+
+/** HTTPS in front of n8n's plain HTTP listener, on a port that stays the same across n8n restarts. */
+async function startTlsFront(): Promise<{ url: string; setTarget(port: number): void; close(): Promise<void> }> {
+	let targetPort = 0;
+	const server: Server = createServer(loopbackTlsOptions(), (req: IncomingMessage, res: ServerResponse) => {
+		const upstream = httpRequest(
+			{ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => {
+			if (!res.headersSent) res.writeHead(502);
+			res.end();
+		});
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+		setTarget: (port) => (targetPort = port),
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+/** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
+async function eventually(condition: () => boolean, deadlineMs = 60_000): Promise<void> {
+	const deadline = Date.now() + deadlineMs;
+	while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+describe('Microsoft 365 Trigger in a real n8n', () => {
+	let emulator: Emulator;
+	let front: Awaited<ReturnType<typeof startTlsFront>>;
+	let instance: N8nInstance | undefined;
+	let client: N8nRestClient;
+	let workflowId: string;
+
+	const liveSubscriptions = () =>
+		Object.values(emulator.state.data.subscriptions).filter((s) => Date.parse(s.expirationDateTime) > emulator.clock.nowMs());
+
+	beforeAll(async () => {
+		emulator = await startEmulator();
+		front = await startTlsFront();
+		const packageTgz = await packPackage();
+		const env = { N8N_WEBHOOK_URL: front.url };
+		instance = await startN8n({ packageTgz, env });
+		front.setTarget(instance.port);
+		client = await signInAsOwner(instance);
+		const credentialId = await createCredential(client, {
+			name: 'Microsoft 365 Tenant App',
+			type: 'm365TenantAppApi',
+			data: tenantAppCredentialData({
+				tenantId: emulator.tenantId,
+				clientId: SEED_APPS.main.appId,
+				clientSecret: SEED_APPS.main.secret,
+				loginHost: emulator.loginHost,
+				graphHost: emulator.graphHost,
+			}),
+		});
+		const workflow = await createWorkflow(client, {
+			name: 'New support mail',
+			nodes: [
+				{
+					id: 'a1b2c3d4-0000-4000-8000-000000000001',
+					name: 'New mail',
+					type: 'n8n-nodes-m365-integration.m365Trigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: WEBHOOK_ID,
+					parameters: {
+						authentication: 'm365TenantAppApi',
+						event: 'newMail',
+						mailboxes: { mailbox: [{ mailbox: { __rl: true, mode: 'address', value: SEED_USERS.support.upn } }] },
+						mailFolder: 'inbox',
+					},
+					credentials: { m365TenantAppApi: { id: credentialId, name: 'Microsoft 365 Tenant App' } },
+				},
+			],
+			connections: {},
+		} as never);
+		workflowId = workflow.id;
+	}, INSTALL_AND_START_MS);
+
+	afterAll(async () => {
+		await instance?.stop();
+		await front?.close();
+		await emulator?.close();
+	}, 60_000);
+
+	it('subscribes on activation through the HTTPS URL and starts an execution with the mail read from Graph', async () => {
+		await activateWorkflow(client, workflowId);
+		// n8n 2.40 answers the publish request before its webhook hooks have finished.
+		await eventually(() => liveSubscriptions().length === 1);
+		const [subscription] = liveSubscriptions();
+		expect(subscription.notificationUrl).toBe(`${front.url}webhook/${WEBHOOK_ID}/webhook`);
+		expect(subscription.lifecycleNotificationUrl).toBe(subscription.notificationUrl);
+
+		deliverMail(emulator.state, { mailbox: SEED_USERS.support.upn, messages: [{ subject: 'Through real n8n' }] });
+		await idleDeliveries(emulator);
+		const [execution] = await waitForExecutions(client, workflowId, 1);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'New mail')).toEqual([
+			expect.objectContaining({ subject: 'Through real n8n', trigger: expect.objectContaining({ event: 'newMail' }) }),
+		]);
+	}, 180_000);
+
+	it('renews the same subscription when n8n restarts, and keeps delivering', async () => {
+		const [before] = liveSubscriptions();
+		const renewalsBefore = emulator.requests.count({ method: 'PATCH', status: 200 });
+		emulator.clock.advance(24 * 3600);
+		instance = await restartN8n(instance!);
+		front.setTarget(instance.port);
+		client = await signInAsOwner(instance);
+		// n8n activates its active workflows in the background after start: checkExists renews there.
+		await eventually(() => emulator.requests.count({ method: 'PATCH', status: 200 }) > renewalsBefore, 180_000);
+		const seen = emulator.requests.entries().filter((e) => e.host === 'graph').map((e) => `${e.method} ${e.path} ${e.status}`);
+		if (emulator.requests.count({ method: 'PATCH', status: 200 }) === renewalsBefore) process.stderr.write(`graph requests: ${seen.join('\n')}\n${instance.logs().slice(-4000)}\n`);
+		expect(emulator.requests.count({ method: 'PATCH', status: 200 })).toBe(renewalsBefore + 1);
+		expect(liveSubscriptions().map((s) => s.id)).toEqual([before.id]);
+
+		deliverMail(emulator.state, { mailbox: SEED_USERS.support.upn, messages: [{ subject: 'After restart' }] });
+		await idleDeliveries(emulator);
+		const executions = await waitForExecutions(client, workflowId, 2);
+		expect(nodeOutput(executions[1], 'New mail')).toEqual([expect.objectContaining({ subject: 'After restart' })]);
+	}, INSTALL_AND_START_MS);
+
+	it('unsubscribes on deactivation', async () => {
+		await deactivateWorkflow(client, workflowId);
+		await eventually(() => liveSubscriptions().length === 0);
+		expect(liveSubscriptions()).toEqual([]);
+	}, 120_000);
+});
