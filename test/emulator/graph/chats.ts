@@ -133,7 +133,8 @@ function listChatMessages(ctx: GraphContext): GraphResult {
 	if (orderby && !/^(createdDateTime|lastModifiedDateTime)\s+desc$/i.test(orderby)) {
 		graphError(400, 'BadRequest', `$orderby '${orderby}' is not supported: use createdDateTime desc or lastModifiedDateTime desc.`);
 	}
-	const ordered = /^lastModified/i.test(orderby)
+	// Graph's default order is lastModifiedDateTime desc (chat-list-messages.md); ascending is not supported.
+	const ordered = orderby === '' || /^lastModified/i.test(orderby)
 		? [...chat.messages].sort((a, b) => Date.parse(b.lastModifiedDateTime ?? '') - Date.parse(a.lastModifiedDateTime ?? '') || Number(b.id) - Number(a.id))
 		: newestFirst(chat.messages);
 	const page = pageItems(ctx, ordered, {
