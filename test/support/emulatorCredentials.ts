@@ -1,14 +1,17 @@
 /**
  * Credential data pointing at an emulator, for integration tests: the tenant app (any seeded app registration)
  * and delegated credentials signed in through the emulator's real authorize page (sign-in form, consent, code),
- * then the code redeemed at the token endpoint, exactly as n8n's Connect button does it.
+ * then the code redeemed at the token endpoint, exactly as n8n's Connect button does it. A real tenant's credentials
+ * (same token endpoint code, a refresh token instead of a code) are in `target.ts`.
  */
-import { request } from 'node:https';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Emulator } from '../emulator';
 import { SEED_APPS, SEED_USERS } from '../emulator';
 import { INTEGRATION_ACCOUNT_SCOPES } from '../../nodes/shared/auth/scopes';
+import { connectedCredentialData, redeemAtTokenEndpoint, sendForm as send, type TokenSet } from './tokenEndpoint';
+
+export type { TokenSet } from './tokenEndpoint';
 
 type SeedAppKey = keyof typeof SEED_APPS;
 
@@ -31,30 +34,6 @@ export function tenantAppCredentialData(
 	};
 }
 
-interface PlainAnswer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: string;
-}
-
-async function send(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<PlainAnswer> {
-	const body = form ? new URLSearchParams(form).toString() : undefined;
-	return await new Promise((resolve, reject) => {
-		const req = request(
-			url,
-			{ method, headers: body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {} },
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-			},
-		);
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
-
 function hiddenFields(html: string): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const match of html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
@@ -71,15 +50,6 @@ export interface SignInOptions {
 	clientSecret?: string;
 	scopes?: readonly string[];
 	redirectUri?: string;
-}
-
-export interface TokenSet {
-	access_token: string;
-	refresh_token: string;
-	id_token?: string;
-	expires_in: number;
-	scope: string;
-	token_type: string;
 }
 
 /** Walks the authorize page as a person would (sign in, accept consent) and redeems the code. */
@@ -105,16 +75,14 @@ export async function signInDelegated(emulator: Emulator, options: SignInOptions
 	const location = String(page.headers.location ?? '');
 	const code = location ? new URL(location).searchParams.get('code') : null;
 	if (!code) throw new Error(`No authorization code for ${user.upn} (HTTP ${page.status}, Location ${location || 'none'})`);
-	const token = await send('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, {
-		grant_type: 'authorization_code',
-		client_id: appId,
-		client_secret: clientSecret,
-		code,
-		redirect_uri: redirectUri,
-		scope,
+	return await redeemAtTokenEndpoint({
+		tokenUrl: `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`,
+		clientId: appId,
+		clientSecret,
+		scopes: options.scopes ?? INTEGRATION_ACCOUNT_SCOPES,
+		grant: { grant_type: 'authorization_code', code, redirect_uri: redirectUri },
+		describedAs: `the authorization code of ${user.upn}`,
 	});
-	if (token.status !== 200) throw new Error(`Code redemption failed: HTTP ${token.status} ${token.body}`);
-	return JSON.parse(token.body) as TokenSet;
 }
 
 /** Integration-account credential data as n8n stores it after Connect (oauthTokenData included). */
@@ -124,15 +92,12 @@ export async function integrationAccountCredentialData(
 	overrides: ICredentialDataDecryptedObject = {},
 ): Promise<ICredentialDataDecryptedObject> {
 	const tokens = await signInDelegated(emulator, options);
-	return {
+	const connection = {
 		tenantId: emulator.tenantId,
 		clientId: options.appId ?? SEED_APPS.main.appId,
 		clientSecret: options.clientSecret ?? SEED_APPS.main.secret,
 		cloud: 'global',
-		useCustomHosts: true,
-		loginHost: emulator.loginHost,
-		graphHost: emulator.graphHost,
-		oauthTokenData: { ...tokens } as unknown as ICredentialDataDecryptedObject,
-		...overrides,
+		customHosts: { loginHost: emulator.loginHost, graphHost: emulator.graphHost },
 	};
+	return connectedCredentialData(connection, tokens, overrides);
 }
