@@ -104,11 +104,11 @@ export async function listMessages(
 	itemIndex: number,
 	credentialType: PosterCredential,
 	target: MessageTarget,
-	options: { returnAll: boolean; limit: number; includeReplies: boolean; newestFirst: boolean },
+	options: { returnAll: boolean; limit: number; includeReplies: boolean; chatOrder: 'createdDateTime' | 'lastModifiedDateTime' },
 ): Promise<IDataObject[]> {
 	const qs: IDataObject = { $top: options.returnAll ? 50 : Math.min(Math.max(options.limit, 1), 50) };
 	if (target.kind === 'channel' && options.includeReplies) qs.$expand = 'replies';
-	if (target.kind === 'chat' && options.newestFirst) qs.$orderby = 'createdDateTime desc';
+	if (target.kind === 'chat') qs.$orderby = `${options.chatOrder} desc`;
 	const messages = await (graphRequestAllItems<ChatMessage>).call(
 		context,
 		{ credentialType, method: 'GET', url: messagesPath(target), qs, itemIndex },

@@ -76,7 +76,7 @@ describe('chat messages', () => {
 		expect((edited.body as IDataObject).content).toBe(`<attachment id="${quoted.id}"></attachment>Numbers attached`);
 		expect((edited.attachments as IDataObject[]).map((attachment) => attachment.contentType)).toEqual(['messageReference']);
 
-		const listed = await run({ resource: 'chatMessage', operation: 'list', ...chat, returnAll: false, limit: 1, newestFirst: true });
+		const listed = await run({ resource: 'chatMessage', operation: 'list', ...chat, returnAll: false, limit: 1, order: 'createdDateTime' });
 		expect(listed.map((message) => message.id)).toEqual([reply.id]);
 
 		const [deleted] = await run({ resource: 'chatMessage', operation: 'softDelete', ...chat, messageId: reply.id, undo: false, actAs: 'integrationAccount' });

@@ -21,6 +21,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
 		includeReplies: this.getNodeParameter('includeReplies', itemIndex, false) as boolean,
-		newestFirst: true,
+		chatOrder: 'createdDateTime',
 	});
 }

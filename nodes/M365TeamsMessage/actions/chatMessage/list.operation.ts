@@ -10,7 +10,17 @@ import { readChatTarget } from './target';
 const properties: INodeProperties[] = [
 	chatRlc,
 	...listFields,
-	{ displayName: 'Newest First', name: 'newestFirst', type: 'boolean', default: true, description: 'Whether to list the newest messages first' },
+	{
+		displayName: 'Order',
+		name: 'order',
+		type: 'options',
+		options: [
+			{ name: 'Newest Created First', value: 'createdDateTime' },
+			{ name: 'Most Recently Changed First', value: 'lastModifiedDateTime', description: "Graph's default: an edited message moves up" },
+		],
+		default: 'createdDateTime',
+		description: 'Graph lists chat messages newest first only',
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['chatMessage'], operation: ['list'] } }, properties);
@@ -20,6 +30,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
 		includeReplies: false,
-		newestFirst: this.getNodeParameter('newestFirst', itemIndex, true) as boolean,
+		chatOrder: this.getNodeParameter('order', itemIndex, 'createdDateTime') as 'createdDateTime' | 'lastModifiedDateTime',
 	});
 }
