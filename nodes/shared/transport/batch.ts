@@ -61,8 +61,11 @@ export function chunkForBatch(items: BatchRequestItem[]): BatchRequestItem[][] {
 
 function toWire(item: BatchRequestItem): IDataObject {
 	const wire: IDataObject = { id: item.id, method: item.method.toUpperCase(), url: item.url.startsWith('/') ? item.url : `/${item.url}` };
-	if (item.body !== undefined) {
-		wire.body = item.body as IDataObject;
+	// Graph refuses a whole $batch when a write sub-request lacks a body or Content-Type, even an action that
+	// takes no parameters (clearUserPreferredPresence, softDelete): such writes get an empty JSON body.
+	const isWrite = ['POST', 'PATCH', 'PUT'].includes(String(wire.method));
+	if (item.body !== undefined || isWrite) {
+		wire.body = (item.body ?? {}) as IDataObject;
 		wire.headers = { 'Content-Type': 'application/json', ...item.headers };
 	} else if (item.headers) {
 		wire.headers = item.headers;
