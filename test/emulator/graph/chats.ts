@@ -57,9 +57,28 @@ function readableChat(ctx: GraphContext): ChatRecord {
 	return chat;
 }
 
+/** chat.lastMessagePreview (chat-list.md, $expand=lastMessagePreview): the newest message, briefly. */
+function lastMessagePreview(chat: ChatRecord): Record<string, unknown> | null {
+	const last = newestFirst(chat.messages)[0];
+	if (!last) return null;
+	return {
+		id: last.id,
+		createdDateTime: last.createdDateTime,
+		isDeleted: Boolean(last.deletedDateTime),
+		messageType: last.messageType,
+		eventDetail: null,
+		body: structuredClone(last.body),
+		from: structuredClone(last.from),
+	};
+}
+
 function chatView(ctx: GraphContext, chat: ChatRecord): Record<string, unknown> {
-	const expandMembers = /(^|,)\s*members\b/i.test(ctx.query.get('$expand') ?? '');
-	return { ...structuredClone(chat.chat), ...(expandMembers ? { members: structuredClone(chat.members) } : {}) };
+	const expand = ctx.query.get('$expand') ?? '';
+	return {
+		...structuredClone(chat.chat),
+		...(/(^|,)\s*members\b/i.test(expand) ? { members: structuredClone(chat.members) } : {}),
+		...(/(^|,)\s*lastMessagePreview\b/i.test(expand) ? { lastMessagePreview: lastMessagePreview(chat) } : {}),
+	};
 }
 
 /** users('id'), users/id or users('upn') in an absolute or relative bind URL. */

@@ -184,6 +184,15 @@ describe('chats', () => {
 		expect((await get('/chats/19:missing@thread.v2', integration)).status).toBe(404);
 	});
 
+	it('lists my chats newest first with members and the last message preview', async () => {
+		const created = await post(chatPath(SEED_CHATS.adeleIntegration.id), integration, { body: { content: 'newest' } });
+		const chats = await get('/me/chats?$expand=lastMessagePreview', integration);
+		expect(chats.json.value[0]).toMatchObject({ id: SEED_CHATS.adeleIntegration.id, lastMessagePreview: { id: created.json.id, body: { content: 'newest' } } });
+		const withMembers = await get('/me/chats?$expand=members', integration);
+		expect(withMembers.json.value.map((chat: { id: string }) => chat.id)).not.toContain(SEED_CHATS.leadershipSync.id);
+		expect(withMembers.json.value[0].members.length).toBeGreaterThan(1);
+	});
+
 	it('answers an expired token on posting with 403 InvalidAuthenticationToken', async () => {
 		emulator.tokens.expireAll();
 		const response = await post(chatPath(SEED_CHATS.projectFalcon.id), integration, { body: { content: 'x' } });
