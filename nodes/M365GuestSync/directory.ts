@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Invitation, User } from '@microsoft/microsoft-graph-types';
 
-import { graphBatch, graphPages } from '../shared/transport';
+import { graphBatch, graphPages, graphRequest } from '../shared/transport';
 import type { BatchRequestItem, BatchResponseItem, GraphPage, GraphRequest } from '../shared/transport';
 import { odataString } from './email';
 import { chunk, type DirectoryUser } from './plan';
@@ -218,4 +218,18 @@ export function jsonHeaders(): Record<string, string> {
 
 export function patchUserRequest(id: string, userId: string, changes: IDataObject): BatchRequestItem {
 	return { id, method: 'PATCH', url: `/users/${userId}`, body: changes, headers: jsonHeaders() };
+}
+
+/** Looks up the user by email after a lost invitation answer: a found guest means the invitation happened. */
+export function verifyInvitation(this: IExecuteFunctions, email: string): () => Promise<unknown> {
+	return async () => {
+		const found = (await graphRequest.call(this, {
+			credentialType: CREDENTIAL_TYPE,
+			method: 'GET',
+			url: '/users',
+			qs: { $filter: `mail eq ${odataString(email)}`, $select: 'id' },
+		})) as { value?: Array<{ id: string }> };
+		const user = found.value?.[0];
+		return user ? { invitedUser: { id: user.id }, invitedUserEmailAddress: email } : undefined;
+	};
 }

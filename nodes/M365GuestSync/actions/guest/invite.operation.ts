@@ -6,7 +6,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
-import { invitationBody, invitedUserId, isSuccess, lookupUsersByEmail, patchUserRequest, runBatched } from '../../directory';
+import {
+	invitationBody,
+	invitedUserId,
+	isSuccess,
+	lookupUsersByEmail,
+	patchUserRequest,
+	runBatched,
+	verifyInvitation,
+} from '../../directory';
 import { checkEmail } from '../../email';
 import { inviteFailure, userWriteFailure } from '../../failures';
 import { displayNameField, invitationField, markerAttributeOption } from '../../descriptions/fields';
@@ -72,7 +80,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const [invitation] = await runBatched.call(this, [
-		{ id: '1', method: 'POST', url: '/invitations', body: invitationBody(email, displayName, settings) },
+		{
+			id: '1',
+			method: 'POST',
+			url: '/invitations',
+			body: invitationBody(email, displayName, settings),
+			verifyAfterAmbiguousFailure: verifyInvitation.call(this, email),
+		},
 	]);
 	const userId = invitedUserId(invitation);
 	if (!isSuccess(invitation) || !userId) {

@@ -12,13 +12,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { graphRequest } from '../../../shared/transport';
 import type { BatchRequestItem, BatchResponseItem } from '../../../shared/transport';
 import { errorItem } from '../../../shared/router';
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
 import { teamRlc } from '../../../shared/descriptions/rlc';
 import {
-	CREDENTIAL_TYPE,
 	describeFailure,
 	invitationBody,
 	invitedUserId,
@@ -29,6 +27,7 @@ import {
 	runBatched,
 	toDirectoryUser,
 	userSelect,
+	verifyInvitation,
 	type GraphUserWithMarker,
 	type InvitationSettings,
 } from '../../directory';
@@ -242,20 +241,6 @@ function baseResult(source: SourceUser, dryRun: boolean): Omit<UserResult, 'acti
 		sourcePlatform: source.sourcePlatform,
 		externalId: source.externalId,
 		dryRun,
-	};
-}
-
-/** Looks up the user by email after a lost invitation answer: a found guest means the invitation happened. */
-function verifyInvitation(this: IExecuteFunctions, email: string): () => Promise<unknown> {
-	return async () => {
-		const found = (await graphRequest.call(this, {
-			credentialType: CREDENTIAL_TYPE,
-			method: 'GET',
-			url: '/users',
-			qs: { $filter: `mail eq ${odataString(email)}`, $select: 'id' },
-		})) as { value?: Array<{ id: string }> };
-		const user = found.value?.[0];
-		return user ? { invitedUser: { id: user.id }, invitedUserEmailAddress: email } : undefined;
 	};
 }
 
