@@ -1,6 +1,7 @@
 /**
- * Both credentials' Test buttons against the emulator: every AADSTS case named in the foundation issue, missing
- * fields, consent, and who is signed in for the integration account.
+ * Both credentials' Test buttons: every AADSTS case named in the foundation issue, missing fields, consent, and who
+ * is signed in for the integration account. Against the emulator by default; against a real tenant when its
+ * M365_E2E_* variables are set (test/support/target.ts), where the cases that need seeded apps or token control skip.
  */
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
@@ -8,6 +9,16 @@ import { m365IntegrationAccountTest, m365TenantAppApiTest } from '../../../nodes
 import { clearTenantAppTokenCache } from '../../../nodes/shared/auth/tenantAppToken';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { integrationAccountCredentialData, tenantAppCredentialData } from '../../support/emulatorCredentials';
+import {
+	describeRequiring,
+	expectedIntegrationAccount,
+	integrationAccountConnection,
+	integrationAccountCredentials,
+	itEmulatorOnly,
+	targetSecrets,
+	tenantAppCredentials,
+	usingRealTenant,
+} from '../../support/target';
 
 // The test functions use no context helpers (they have none worth using: only the deprecated `request`).
 const testContext = {} as ICredentialTestFunctions;
@@ -28,14 +39,15 @@ async function testTenantApp(data: Record<string, unknown>) {
 
 describe('tenant app credential test', () => {
 	it('passes with the client secret, proves Graph answers and lists the granted permissions', async () => {
-		const result = await testTenantApp(tenantAppCredentialData(emulator));
+		const result = await testTenantApp(tenantAppCredentials(emulator));
 		expect(result.status).toBe('OK');
-		expect(result.message).toMatch(/^Connected to Contoso \(/);
+		expect(result.message).toMatch(usingRealTenant() ? /^Connected to .+ with \d+ application permissions?: / : /^Connected to Contoso \(/);
+		if (usingRealTenant()) return;
 		expect(result.message).toMatch(/Presence\.ReadWrite\.All/);
 		expect(emulator.requests.count({ method: 'GET', host: 'graph' })).toBeGreaterThan(0);
 	});
 
-	it('passes with a certificate (SHA-1 and SHA-256 thumbprints)', async () => {
+	itEmulatorOnly(['seed'], 'passes with a certificate (SHA-1 and SHA-256 thumbprints)', async () => {
 		for (const thumbprint of [SEED_APPS.main.thumbprint, SEED_APPS.main.thumbprintSha256]) {
 			clearTenantAppTokenCache();
 			const result = await testTenantApp(
@@ -51,18 +63,18 @@ describe('tenant app credential test', () => {
 		['a malformed tenant', { tenantId: 'not a tenant' }, /^Failed to request refresh token: .*(AADSTS900023|AADSTS90002)/],
 		['an unknown client id', { clientId: '11111111-2222-3333-4444-555555555555' }, /^Failed to request refresh token: no application with Application \(client\) ID "11111111-2222-3333-4444-555555555555" exists .*AADSTS700016/],
 	])('names the cause and the fix for %s', async (_case, overrides, expected) => {
-		const result = await testTenantApp(tenantAppCredentialData(emulator, 'main', overrides));
+		const result = await testTenantApp(tenantAppCredentials(emulator, overrides));
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(expected);
 	});
 
-	it('says the secret expired (AADSTS7000222)', async () => {
+	itEmulatorOnly(['seed'], 'says the secret expired (AADSTS7000222)', async () => {
 		const result = await testTenantApp(tenantAppCredentialData(emulator, 'expiredSecret'));
 		expect(result).toMatchObject({ status: 'Error' });
 		expect(result.message).toMatch(/^Failed to request refresh token: the client secret has expired \(AADSTS7000222\)\. Create a new client secret/);
 	});
 
-	it('says admin consent is missing and gives the consent URL', async () => {
+	itEmulatorOnly(['seed'], 'says admin consent is missing and gives the consent URL', async () => {
 		const result = await testTenantApp(tenantAppCredentialData(emulator, 'noConsent'));
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^Failed to request refresh token: an administrator has not granted consent/);
@@ -70,13 +82,13 @@ describe('tenant app credential test', () => {
 	});
 
 	it('says which fields are missing', async () => {
-		const result = await testTenantApp({ ...tenantAppCredentialData(emulator), clientSecret: '', tenantId: ' ' });
+		const result = await testTenantApp({ ...tenantAppCredentials(emulator), clientSecret: '', tenantId: ' ' });
 		expect(result).toEqual({ status: 'Error', message: 'Account credentials are incomplete: fill in Directory (Tenant) ID, Client Secret and save the credential.' });
-		const cert = await testTenantApp({ ...tenantAppCredentialData(emulator), authMethod: 'certificate', privateKey: 'x' });
+		const cert = await testTenantApp({ ...tenantAppCredentials(emulator), authMethod: 'certificate', privateKey: 'x' });
 		expect(cert.message).toBe('Account credentials are incomplete: fill in Certificate Thumbprint and save the credential.');
 	});
 
-	it('refuses a custom host that is not loopback, before sending anything there', async () => {
+	itEmulatorOnly(['requests'], 'refuses a custom host that is not loopback, before sending anything there', async () => {
 		const before = emulator.requests.count();
 		const result = await testTenantApp(tenantAppCredentialData(emulator, 'main', { loginHost: 'login.example.net', graphHost: 'graph.example.net' }));
 		expect(result.status).toBe('Error');
@@ -86,41 +98,45 @@ describe('tenant app credential test', () => {
 
 	it('never shows the secret', async () => {
 		const results = await Promise.all([
-			testTenantApp(tenantAppCredentialData(emulator)),
-			testTenantApp(tenantAppCredentialData(emulator, 'main', { clientSecret: 'Zz99Q~wrongwrongwrongwrongwrongwrong' })),
-			testTenantApp(tenantAppCredentialData(emulator, 'expiredSecret')),
+			testTenantApp(tenantAppCredentials(emulator)),
+			testTenantApp(tenantAppCredentials(emulator, { clientSecret: 'Zz99Q~wrongwrongwrongwrongwrongwrong' })),
+			...(usingRealTenant() ? [] : [testTenantApp(tenantAppCredentialData(emulator, 'expiredSecret'))]),
 		]);
+		const secrets = usingRealTenant() ? targetSecrets() : [SEED_APPS.main.secret, SEED_APPS.expiredSecret.secret];
+		expect(secrets.length).toBeGreaterThan(0);
 		for (const result of results) {
-			expect(result.message).not.toContain(SEED_APPS.main.secret);
+			for (const secret of secrets) expect(result.message).not.toContain(secret);
 			expect(result.message).not.toContain('Zz99Q~wrong');
-			expect(result.message).not.toContain(SEED_APPS.expiredSecret.secret);
 		}
 	});
 });
 
-describe('integration account credential test', () => {
+describeRequiring(['integrationAccount'], 'integration account credential test', () => {
 	async function testAccount(data: Record<string, unknown>) {
 		return await m365IntegrationAccountTest.call(testContext, { id: '2', name: 'Integration account', type: 'm365IntegrationAccountOAuth2Api', data: data as never });
 	}
 	const accessTokenUrl = () => `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`;
 
 	it('reports who is signed in, the tenant and the Teams licence', async () => {
-		const data = await integrationAccountCredentialData(emulator);
+		const data = await integrationAccountCredentials(emulator);
 		const result = await testAccount(data);
+		const expected = expectedIntegrationAccount(emulator);
+		const name = usingRealTenant() ? '.+' : 'Integration Account';
+		const upn = expected.upn ? expected.upn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[^)]+';
 		expect(result).toEqual({
 			status: 'OK',
-			message: expect.stringMatching(new RegExp(`^Signed in as Integration Account \\(${SEED_USERS.integration.upn}\\) in tenant ${emulator.tenantId}, with a Teams licence`)),
+			message: expect.stringMatching(new RegExp(`^Signed in as ${name} \\(${upn}\\) in tenant ${expected.tenantId}, with a Teams licence`, 'i')),
 		});
 	});
 
-	it('refreshes an expired access token to find out who is signed in', async () => {
+	itEmulatorOnly(['tokens'], 'refreshes an expired access token to find out who is signed in', async () => {
 		const data = await integrationAccountCredentialData(emulator);
 		emulator.tokens.expireAll();
 		const result = await testAccount({ ...data, accessTokenUrl: accessTokenUrl(), scope: 'openid offline_access User.Read' });
 		expect(result.status).toBe('OK');
 	});
 
-	it('says the account is not signed in when the refresh token was revoked', async () => {
+	itEmulatorOnly(['tokens'], 'says the account is not signed in when the refresh token was revoked', async () => {
 		const data = await integrationAccountCredentialData(emulator);
 		emulator.tokens.expireAll();
 		emulator.tokens.revokeUser(SEED_USERS.integration.id);
@@ -129,7 +145,7 @@ describe('integration account credential test', () => {
 		expect(result.message).toMatch(/^The integration account is not signed in: click Connect again/);
 	});
 
-	it('says when the account has no Teams licence', async () => {
+	itEmulatorOnly(['seed'], 'says when the account has no Teams licence', async () => {
 		const data = await integrationAccountCredentialData(emulator, { user: SEED_USERS.lee });
 		const result = await testAccount(data);
 		expect(result.status).toBe('Error');
@@ -137,7 +153,7 @@ describe('integration account credential test', () => {
 	});
 
 	it('says the account was never connected', async () => {
-		const result = await testAccount({ tenantId: emulator.tenantId, clientId: 'x', clientSecret: 'y', useCustomHosts: true, loginHost: emulator.loginHost, graphHost: emulator.graphHost });
+		const result = await testAccount(integrationAccountConnection(emulator));
 		expect(result).toEqual({ status: 'Error', message: 'The integration account is not signed in: click Connect and sign in as the integration account.' });
 	});
 });

@@ -2,13 +2,25 @@
  * The shared Graph transport run by n8n-core's engine against the emulator: paging, token expiry answered with
  * 401 and with 403, rotated refresh tokens saved, revoked sign-ins, throttling, lost answers on writes, $batch,
  * error mapping, Continue On Fail, host policy, and a check that no secret or token leaks into any output or error.
+ * Against a real tenant (M365_E2E_* variables, test/support/target.ts) the tests that need emulator controls skip;
+ * Graph's error mapping, a delegated call and the secret check run there too.
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { clearTenantAppTokenCache } from '../../../nodes/shared/auth/tenantAppToken';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { runNode, type RunNodeResult } from '../../harness';
-import { integrationAccountCredentialData, tenantAppCredentialData } from '../../support/emulatorCredentials';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
+import {
+	describeEmulatorOnly,
+	expectedIntegrationAccount,
+	integrationAccountCredentials,
+	itEmulatorOnly,
+	itRequiring,
+	targetSecrets,
+	tenantAppCredentials,
+	usingRealTenant,
+} from '../../support/target';
 import { GraphProbe } from './graphProbeNode';
 
 const probe = new GraphProbe();
@@ -19,7 +31,7 @@ let emulator: Emulator;
 /** Every run's record, for the secret-leak check at the end. */
 const runs: RunNodeResult[] = [];
 /** Every token the emulator issued to us, for the same check. */
-const issuedSecrets = new Set<string>([SEED_APPS.main.secret, SEED_APPS.partial.secret]);
+const issuedSecrets = new Set<string>([SEED_APPS.main.secret, SEED_APPS.partial.secret, ...targetSecrets()]);
 
 beforeAll(async () => {
 	emulator = await startEmulator();
@@ -44,7 +56,7 @@ async function probeRun(parameters: IDataObject, credentials: Record<string, ICr
 }
 
 async function account() {
-	const data = await integrationAccountCredentialData(emulator);
+	const data = await integrationAccountCredentials(emulator);
 	const tokens = data.oauthTokenData as IDataObject;
 	issuedSecrets.add(String(tokens.access_token));
 	issuedSecrets.add(String(tokens.refresh_token));
@@ -53,7 +65,7 @@ async function account() {
 
 const json = (result: RunNodeResult) => result.items[0]?.map((item) => item.json) ?? [];
 
-describe('paging and reads', () => {
+describeEmulatorOnly(['seed', 'requests'], 'paging and reads', () => {
 	it('follows @odata.nextLink until every user is read', async () => {
 		const result = await probeRun({ mode: 'all', url: '/users?$top=3&$select=id,displayName' }, { [APP]: tenantAppCredentialData(emulator) });
 		expect(result.error).toBeUndefined();
@@ -62,7 +74,7 @@ describe('paging and reads', () => {
 	});
 });
 
-describe('expired tokens', () => {
+describeEmulatorOnly(['tokens', 'clock', 'requests'], 'expired tokens', () => {
 	it('app-only: re-mints a token Graph refuses, and mints once per credential otherwise', async () => {
 		const credentials = { [APP]: tenantAppCredentialData(emulator) };
 		await probeRun({ url: '/users/' + SEED_USERS.adele.id }, credentials);
@@ -106,7 +118,7 @@ describe('expired tokens', () => {
 	});
 });
 
-describe('throttling and lost answers', () => {
+describeEmulatorOnly(['faults', 'requests'], 'throttling and lost answers', () => {
 	it('absorbs 429 with Retry-After', async () => {
 		emulator.faults.add({ kind: 'throttle', method: 'GET', path: '/users/*', retryAfterSeconds: 1, times: 2 });
 		const result = await probeRun({ url: '/users/' + SEED_USERS.adele.id }, { [APP]: tenantAppCredentialData(emulator) });
@@ -155,7 +167,7 @@ describe('throttling and lost answers', () => {
 	});
 });
 
-describe('$batch', () => {
+describeEmulatorOnly(['faults', 'seed'], '$batch', () => {
 	it('splits into batches of 20, retries throttled sub-requests, and answers in input order', async () => {
 		const ids = emulator.state.users().map((u) => u.user.id);
 		const urls = Array.from({ length: 25 }, (_, n) => `/users/${ids[n % ids.length]}?$select=id`);
@@ -170,13 +182,15 @@ describe('$batch', () => {
 });
 
 describe('errors', () => {
-	it("carries Graph's code, message and request-id, and pairs Continue On Fail items", async () => {
-		const credentials = { [APP]: tenantAppCredentialData(emulator) };
-		const failed = await probeRun({ url: '/users/does-not-exist@contoso.onmicrosoft.com' }, credentials);
+	it("carries Graph's code, message and request-id", async () => {
+		const failed = await probeRun({ url: '/users/does-not-exist@contoso.onmicrosoft.com' }, { [APP]: tenantAppCredentials(emulator) });
 		expect(failed.error?.message).toMatch(/does not exist/);
 		expect(String(failed.error?.description)).toMatch(/^Graph error Request_ResourceNotFound \(HTTP 404\), request-id [0-9a-f-]{36}\./);
 		expect((failed.error as unknown as { httpCode?: string }).httpCode).toBe('404');
+	});
 
+	itEmulatorOnly(['seed'], 'pairs Continue On Fail items', async () => {
+		const credentials = { [APP]: tenantAppCredentialData(emulator) };
 		const continued = await probeRun({ url: '={{ $json.url }}' }, credentials, {
 			continueOnFail: true,
 			items: [{ url: `/users/${SEED_USERS.adele.id}` }, { url: '/users/nobody@contoso.onmicrosoft.com' }, { url: `/users/${SEED_USERS.alex.id}` }],
@@ -187,13 +201,13 @@ describe('errors', () => {
 		expect(items[2].json).toMatchObject({ id: SEED_USERS.alex.id });
 	});
 
-	it('a missing application permission names admin consent', async () => {
+	itEmulatorOnly(['seed'], 'a missing application permission names admin consent', async () => {
 		const result = await probeRun({ url: '/applications' }, { [APP]: tenantAppCredentialData(emulator, 'partial') });
 		expect(result.error?.message).toBeTruthy();
 		expect(String(result.error?.description)).toMatch(/HTTP 403.*grant admin consent.*adminconsent\?client_id=/);
 	});
 
-	it('refuses a custom Graph host that is not loopback', async () => {
+	itEmulatorOnly(['requests'], 'refuses a custom Graph host that is not loopback', async () => {
 		const before = emulator.requests.count();
 		const result = await probeRun({ url: '/users' }, { [APP]: tenantAppCredentialData(emulator, 'main', { graphHost: 'graph.attacker.example' }) });
 		expect(result.error?.message).toMatch(/custom Graph host "graph\.attacker\.example" is not allowed/);
@@ -201,9 +215,21 @@ describe('errors', () => {
 	});
 });
 
+describe('delegated calls', () => {
+	itRequiring(['integrationAccount'], 'calls Graph as the integration account with the stored tokens', async () => {
+		const result = await probeRun({ credentialType: ACCOUNT, url: '/me?$select=id,userPrincipalName' }, { [ACCOUNT]: await account() });
+		expect(result.error).toBeUndefined();
+		const me = json(result)[0];
+		expect(me).toMatchObject({ id: expect.any(String), userPrincipalName: expect.any(String) });
+		// A real tenant's integration account is known only when M365_E2E_INTEGRATION_UPN says which it is.
+		const { upn } = expectedIntegrationAccount(emulator);
+		if (upn) expect(String(me.userPrincipalName).toLowerCase()).toBe(upn.toLowerCase());
+	});
+});
+
 describe('secrets', () => {
 	it('no output, error or execution record contains a secret or a token', () => {
-		expect(runs.length).toBeGreaterThan(10);
+		expect(runs.length).toBeGreaterThan(usingRealTenant() ? 0 : 10);
 		for (const run of runs) {
 			const { credentials: _saved, ...record } = run;
 			const text = JSON.stringify(record, (_key, value) => (value instanceof Error ? { message: value.message, description: (value as { description?: unknown }).description, stack: value.stack } : value));
