@@ -11,10 +11,11 @@ import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared
 import { renderAttribution } from './attribution';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import { notSignedInMessage, passOn } from './errors';
-import { addMarker, hasMarker } from './idempotencyMarker';
+import { findPosted, type PostedLookup } from './findPosted';
+import { addMarker } from './idempotencyMarker';
 import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
 import { messageSizeProblem } from './messageSize';
-import { alreadyPosted, rememberPosted } from './postedRegistry';
+import { alreadyPosted, knownMessageIds, rememberPosted } from './postedRegistry';
 import { formatMessage } from './output';
 import { choosePoster, fallBackAfterSenderRefused, isSenderRefusal, type PosterDecision } from './poster';
 import { messagesPath, targetFacts, targetKey, type MessageTarget } from './targets';
@@ -54,15 +55,15 @@ export async function integrationAccountOrExplain(context: IExecuteFunctions, it
 	}
 }
 
-/** Finds the message carrying `marker` among the newest ones of the target, as `credentialType` sees them. */
-async function findMarkedMessage(
+/** Finds the message we posted among the newest ones of the target, as `credentialType` sees them. */
+async function findOurMessage(
 	context: IExecuteFunctions,
 	credentialType: PosterCredential,
 	target: MessageTarget,
-	marker: string,
+	lookup: Omit<PostedLookup, 'authorId'>,
 ): Promise<ChatMessage | undefined> {
 	const qs: IDataObject = { $top: VERIFY_WINDOW };
-	// Chats list oldest-first unless asked; channels and replies already list newest first.
+	// Chats list by last change unless asked; channels and replies list newest first.
 	if (target.kind === 'chat') qs.$orderby = 'createdDateTime desc';
 	const page = await (graphRequest<GraphCollection<ChatMessage>>).call(context, {
 		credentialType,
@@ -70,7 +71,9 @@ async function findMarkedMessage(
 		url: messagesPath(target),
 		qs,
 	});
-	return page.value.find((message) => hasMarker(message.body?.content, marker));
+	const author = credentialType === SENDER ? await senderFacts(context) : await integrationAccountIdentity(context);
+	const authorId = typeof author === 'object' ? author.userId : '';
+	return findPosted(page.value, { ...lookup, authorId });
 }
 
 function renderContent(draft: MessageDraft, decision: PosterDecision, attribution: AttributionSettings): string {
@@ -96,6 +99,7 @@ async function postAs(
 	const { content, marker } = addMarker(visible, { executionId, nodeName, itemIndex, target: targetKey(target), content: visible });
 	const earlier = alreadyPosted(executionId, nodeName, marker);
 	if (earlier) return earlier;
+	const attemptStartedMs = Date.now();
 	const tooLarge = messageSizeProblem(content, draft.attachments);
 	if (tooLarge) throw new NodeOperationError(context.getNode(), tooLarge, { itemIndex });
 	const body: IDataObject = { body: { contentType: 'html', content } };
@@ -110,7 +114,13 @@ async function postAs(
 		url: messagesPath(target),
 		body,
 		itemIndex,
-		verifyAfterAmbiguousFailure: async () => await findMarkedMessage(context, credentialType, target, marker),
+		verifyAfterAmbiguousFailure: async () =>
+			await findOurMessage(context, credentialType, target, {
+				marker,
+				content,
+				attemptStartedMs,
+				knownIds: knownMessageIds(executionId, nodeName),
+			}),
 	});
 	rememberPosted(executionId, nodeName, marker, message);
 	return message;

@@ -27,3 +27,9 @@ export function rememberPosted(executionId: string, nodeName: string, marker: st
 	}
 	posted.set(marker, message);
 }
+
+/** Ids of every message this run (execution and node) has posted or matched so far. */
+export function knownMessageIds(executionId: string, nodeName: string): Set<string> {
+	const posted = registry.get(key(executionId, nodeName));
+	return new Set([...(posted?.values() ?? [])].map((message) => message.id ?? '').filter((id) => id !== ''));
+}
