@@ -43,15 +43,20 @@ function isNotSignedIn(error: unknown): boolean {
 	return graphFailureOf(error) === undefined && /not signed in/i.test((error as Error)?.message ?? '');
 }
 
+/** Rethrows, replacing "not signed in" of the integration account with our wording (credential named, Connect again). */
+function explainIntegrationAccountFailure(context: IExecuteFunctions, error: unknown, itemIndex: number): never {
+	if (isNotSignedIn(error)) {
+		const name = context.getNode().credentials?.[INTEGRATION_ACCOUNT]?.name ?? 'Microsoft 365 Integration Account';
+		throw new NodeOperationError(context.getNode(), notSignedInMessage(name), { itemIndex });
+	}
+	return passOn(context.getNode(), error, itemIndex);
+}
+
 export async function integrationAccountOrExplain(context: IExecuteFunctions, itemIndex: number): Promise<AccountIdentity> {
 	try {
 		return await integrationAccountIdentity(context);
 	} catch (error) {
-		if (isNotSignedIn(error)) {
-			const name = context.getNode().credentials?.[INTEGRATION_ACCOUNT]?.name ?? 'Microsoft 365 Integration Account';
-			throw new NodeOperationError(context.getNode(), notSignedInMessage(name), { itemIndex });
-		}
-		return passOn(context.getNode(), error, itemIndex);
+		return explainIntegrationAccountFailure(context, error, itemIndex);
 	}
 }
 
@@ -142,14 +147,21 @@ export async function postMessage(
 		targetTenantId: facts.tenantId,
 		senderIsMember: typeof sender === 'object' ? facts.memberUserIds.has(sender.userId.toLowerCase()) : undefined,
 	});
-	let message: ChatMessage;
+	let message: ChatMessage | undefined;
 	try {
 		message = await postAs(context, itemIndex, target, draft, decision, attribution);
 	} catch (error) {
+		if (decision.postedAs.identity !== 'sender') return explainIntegrationAccountFailure(context, error, itemIndex);
 		const refused = isSenderRefusal(graphFailureOf(error)?.status) || isNotSignedIn(error);
-		if (decision.postedAs.identity !== 'sender' || !refused) return passOn(context.getNode(), error, itemIndex);
+		if (!refused) return passOn(context.getNode(), error, itemIndex);
 		decision = fallBackAfterSenderRefused(account);
-		message = await postAs(context, itemIndex, target, draft, decision, attribution);
+	}
+	if (message === undefined) {
+		try {
+			message = await postAs(context, itemIndex, target, draft, decision, attribution);
+		} catch (error) {
+			return explainIntegrationAccountFailure(context, error, itemIndex);
+		}
 	}
 	return { ...formatMessage(message), postedAs: { ...decision.postedAs } };
 }
