@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseUserReference } from '../../shared/descriptions/rlc';
-import { graphFailureOf, graphRequest } from '../../shared/transport';
+import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
 import { INTEGRATION_ACCOUNT } from './credentialTypes';
 import { passOn } from './errors';
 import { memoized } from './executionMemo';
@@ -16,6 +16,31 @@ export interface DirectoryUser {
 }
 
 const PURPOSE_TEXT = { mention: 'mention', member: 'add to the chat', recipient: 'message' } as const;
+
+/** By id or UPN; an address that is not a UPN (guests, aliases) is looked up as mail or one of otherMails. */
+async function lookUp(context: IExecuteFunctions, reference: string, itemIndex: number): Promise<User> {
+	try {
+		return await (graphRequest<User>).call(context, {
+			credentialType: INTEGRATION_ACCOUNT,
+			method: 'GET',
+			url: `/users/${encodeURIComponent(reference)}`,
+			qs: { $select: 'id,displayName,userPrincipalName' },
+			itemIndex,
+		});
+	} catch (error) {
+		if (graphFailureOf(error)?.status !== 404 || !reference.includes('@')) return passOn(context.getNode(), error, itemIndex);
+		const address = `'${reference.replace(/'/g, "''")}'`;
+		const found = await (graphRequest<GraphCollection<User>>).call(context, {
+			credentialType: INTEGRATION_ACCOUNT,
+			method: 'GET',
+			url: '/users',
+			qs: { $filter: `mail eq ${address} or otherMails/any(x:x eq ${address})`, $select: 'id,displayName,userPrincipalName' },
+			itemIndex,
+		});
+		if (found.value.length === 1) return found.value[0];
+		return passOn(context.getNode(), error, itemIndex);
+	}
+}
 
 export async function resolveUser(
 	context: IExecuteFunctions,
@@ -30,15 +55,7 @@ export async function resolveUser(
 		});
 	}
 	try {
-		const user = await memoized(context, `user:${parsed.toLowerCase()}`, async () =>
-			await (graphRequest<User>).call(context, {
-				credentialType: INTEGRATION_ACCOUNT,
-				method: 'GET',
-				url: `/users/${encodeURIComponent(parsed)}`,
-				qs: { $select: 'id,displayName,userPrincipalName' },
-				itemIndex,
-			}),
-		);
+		const user = await memoized(context, `user:${parsed.toLowerCase()}`, async () => await lookUp(context, parsed, itemIndex));
 		return {
 			id: user.id ?? parsed,
 			displayName: user.displayName ?? user.userPrincipalName ?? parsed,

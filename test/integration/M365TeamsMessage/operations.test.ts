@@ -1,7 +1,7 @@
 // Reply, edit, soft-delete, get and list for channels and chats, the chat "reply" that quotes, and chats.
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { SEED_CHANNELS, SEED_CHATS, SEED_GUESTS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { chatMessages, locator, outputJson, runTeams, signedIn } from './setup';
 
 let emulator: Emulator;
@@ -107,6 +107,8 @@ describe('chats', () => {
 		expect(emulator.state.chat(group.id as string)?.members.map((member) => member.userId).sort()).toEqual(
 			[SEED_USERS.adele.id, SEED_USERS.alex.id, SEED_USERS.integration.id].sort(),
 		);
+		const [guestChat] = await run({ resource: 'chat', operation: 'findOrCreateOneOnOne', userId: locator(SEED_GUESTS.jordan.mail, 'upn') });
+		expect(emulator.state.chat(guestChat.id as string)?.members.map((member) => member.userId)).toContain(SEED_GUESTS.jordan.id);
 		const tooSmall = await runTeams({ resource: 'chat', operation: 'createGroup', members: SEED_USERS.adele.upn, topic: '' }, { integration });
 		expect(tooSmall.error?.message).toBe('A group chat needs at least two users besides the integration account');
 	});
