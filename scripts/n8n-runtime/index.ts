@@ -30,6 +30,7 @@ export {
 	listExecutions,
 	getExecution,
 	waitForExecutions,
+	waitForExecution,
 	nodeOutput,
 	type StoredWorkflow,
 	type Execution,

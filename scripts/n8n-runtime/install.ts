@@ -21,6 +21,8 @@ export interface N8nRuntime {
 	n8nBin: string;
 	/** the folder holding Node's headers, for building native addons against this Node */
 	nodeDir: string;
+	/** the cache folder everything above lives in */
+	cacheDir: string;
 	version: string;
 }
 
@@ -122,7 +124,13 @@ export async function ensureN8n(): Promise<N8nRuntime> {
 				await installN8n(paths, logFile);
 			});
 		}
-		return { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, nodeDir: paths.nodeDir, version: N8N_VERSION };
+		return {
+			nodeBin: paths.nodeBin,
+			n8nBin: paths.n8nBin,
+			nodeDir: paths.nodeDir,
+			cacheDir: root,
+			version: N8N_VERSION,
+		};
 	})();
 	pending.catch(() => (pending = undefined));
 	return await pending;

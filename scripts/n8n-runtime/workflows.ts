@@ -3,7 +3,7 @@ import { parse as parseFlatted } from 'flatted';
 import type { ExecutionStatus, IRunExecutionData, WorkflowExecuteMode } from 'n8n-workflow';
 
 import type { WorkflowImport } from './cli';
-import type { N8nRestClient } from './rest';
+import { N8nRestError, type N8nRestClient } from './rest';
 
 export interface StoredWorkflow {
 	id: string;
@@ -103,6 +103,25 @@ export async function waitForExecutions(
 		if (Date.now() > deadline) {
 			throw new Error(`workflow ${workflowId} has ${finished.length} of ${count} finished executions`);
 		}
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+}
+
+/** Waits until the execution has finished (success, error, crashed or canceled) and returns it. */
+export async function waitForExecution(
+	client: N8nRestClient,
+	executionId: string,
+	deadlineMs = 120_000,
+): Promise<Execution> {
+	const deadline = Date.now() + deadlineMs;
+	for (;;) {
+		const execution = await getExecution(client, executionId).catch((error: unknown) => {
+			// Not stored yet: n8n saves a manual run's execution when it starts, but the answer may come first.
+			if (error instanceof N8nRestError && error.status === 404) return undefined;
+			throw error;
+		});
+		if (execution && FINISHED.includes(execution.status)) return execution;
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish`);
 		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 	}
 }

@@ -1,8 +1,6 @@
 // The packed package inside a real n8n: n8n's own loader accepts it without errors or warnings, and every
 // node and credential that package.json lists is known to n8n, with its icon served. Data-driven from
 // package.json, so nodes are covered as they are added.
-import * as path from 'path';
-
 import {
 	ensureN8n,
 	createWorkflow,
@@ -55,7 +53,7 @@ describe('the packed package in a real n8n', () => {
 	it('is loaded without any error or warning about it in n8n log', () => {
 		const ourNames = [PACKAGE_NAME, ...declared.credentials, ...declared.nodes.map((name) => name.split('.')[1])];
 		// n8n itself is installed under a folder named after this package: its own stack traces say nothing about us.
-		const n8nInstallDir = path.dirname(path.dirname(instance!.runtime.n8nBin));
+		const n8nInstallDir = instance!.runtime.cacheDir;
 		const complaints = instance!
 			.logEntries()
 			.filter((entry) => entry.level === 'warn' || entry.level === 'error')

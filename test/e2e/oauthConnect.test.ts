@@ -23,6 +23,7 @@ import {
 	type BrowserSession,
 	type N8nInstance,
 	runWorkflowManually,
+	waitForExecution,
 	waitForExecutions,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
@@ -124,9 +125,11 @@ describe("the integration account connected through n8n's OAuth2 flow", () => {
 
 	it('runs the same workflow from the REST API, as the editor does, and keeps its execution', async () => {
 		const executionId = await runWorkflowManually(client, workflowId, 'Start');
-		const executions = await waitForExecutions(client, workflowId, 1);
-		const execution = executions.find((candidate) => candidate.id === executionId)!;
+		const execution = await waitForExecution(client, executionId);
 		expect(execution.status).toBe('success');
+		expect(execution.mode).toBe('manual');
+		// Both runs, the CLI's and this one, are in the workflow's execution list.
+		expect((await waitForExecutions(client, workflowId, 2)).map((run) => run.mode).sort()).toEqual(['cli', 'manual']);
 		const me = nodeOutput(execution, 'Me') as Array<{ userPrincipalName: string }>;
 		expect(me).toEqual([expect.objectContaining({ userPrincipalName: SEED_USERS.integration.upn })]);
 	}, 120_000);
