@@ -1,6 +1,7 @@
-// n8n's webhook lifecycle for the trigger. n8n calls checkExists when the workflow is activated AND every time
-// n8n starts (or a new leader takes over in multi-main queue mode), create when checkExists says no, and delete
-// on deactivation. checkExists therefore renews every subscription to its full lifetime: a restart is a renewal.
+// n8n's webhook lifecycle for the trigger: checkExists when the workflow is activated (and, on n8n versions that
+// still use the legacy activation path, at every start), create when checkExists says no, delete on deactivation.
+// checkExists renews every subscription to its full lifetime; the lifecycle events handled in webhook.ts keep
+// them alive in between (n8n 2.40 does not call checkExists at start: it keeps webhooks registered).
 import { NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions } from 'n8n-workflow';
 
