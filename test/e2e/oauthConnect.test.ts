@@ -28,11 +28,14 @@ import {
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { describeEmulatorOnly } from '../support/target';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts', 'e2e');
 
-describe("the integration account connected through n8n's OAuth2 flow", () => {
+// A real tenant's sign-in page (MFA, conditional access) is not for a robot: targetConnection.test.ts covers a real
+// tenant's integration account with the tokens of M365_E2E_REFRESH_TOKEN instead.
+describeEmulatorOnly(['signInPage', 'state'], "the integration account connected through n8n's OAuth2 flow", () => {
 	let emulator: Emulator;
 	let instance: N8nInstance | undefined;
 	let client: N8nRestClient;
