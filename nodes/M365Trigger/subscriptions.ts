@@ -4,7 +4,7 @@
 import type { Subscription } from '@microsoft/microsoft-graph-types';
 
 import { graphFailureOf, graphFor, type GraphFunctions } from '../shared/transport';
-import { newClientState } from './clientState';
+import { clientStateMatches, newClientState } from './clientState';
 import type { StoredSubscription, TriggerStaticData } from './staticData';
 import { expirationFor, hasExpired, renewalDue } from './subscriptionPolicy';
 import type { SubscriptionTarget } from './targets';
@@ -185,4 +185,41 @@ export function findStoredSubscription(
 	subscriptionId: string,
 ): StoredSubscription | undefined {
 	return Object.values(state.subscriptions).find((s) => s.id === subscriptionId);
+}
+
+/**
+ * Takes back a subscription static data lost. n8n saves static data per webhook call, last write wins: when two
+ * calls overlap and one recreated a subscription, its new id can be overwritten, and every notification of it would
+ * be refused. Graph is asked about the unknown id: a subscription of this app, pointing at the URL this node's
+ * subscriptions use, on a resource it watches, whose clientState is the one the notification carried, is ours.
+ * Returns whether one was taken back; anything else stays unknown (and refused).
+ */
+export async function adoptLostSubscription(
+	ctx: GraphFunctions,
+	credentialType: string,
+	state: TriggerStaticData,
+	subscriptionId: string,
+	receivedClientState: unknown,
+): Promise<boolean> {
+	const known = Object.values(state.subscriptions);
+	if (known.length === 0 || !/^[0-9a-f-]{36}$/i.test(subscriptionId)) return false;
+	const outcome = await settle(
+		graphFor(ctx).request<Subscription>({ credentialType, method: 'GET', url: `/subscriptions/${subscriptionId}` }),
+	);
+	if (!outcome.ok || !outcome.value?.id) return false;
+	const found = outcome.value;
+	const foundId = outcome.value.id;
+	const replaced = known.find(
+		(s) => s.notificationUrl === found.notificationUrl && s.target.resource === found.resource,
+	);
+	if (!replaced || !found.clientState || !clientStateMatches(found.clientState, receivedClientState)) return false;
+	if (replaced.id !== foundId) await deleteSubscription(ctx, credentialType, replaced.id);
+	state.subscriptions[replaced.target.key] = {
+		id: foundId,
+		target: replaced.target,
+		clientState: found.clientState,
+		expirationDateTime: found.expirationDateTime ?? replaced.expirationDateTime,
+		notificationUrl: replaced.notificationUrl,
+	};
+	return true;
 }

@@ -5,13 +5,13 @@
 import type { IWebhookFunctions, IWebhookResponseData, INodeExecutionData } from 'n8n-workflow';
 
 import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
-import { checkNotifications, statusForRejectedPost, type CheckedChange } from './notifications';
+import { checkNotifications, statusForRejectedPost, type CheckedChange, type Rejection } from './notifications';
 import { emitChanges, type EventFilter } from './output';
 import { changedResourceFor } from './resourcePaths';
 import { readCredentialType, readEvent, readIncludeReplies } from './selection';
 import { triggerState, type TriggerStaticData } from './staticData';
 import { renewalDue } from './subscriptionPolicy';
-import { findStoredSubscription, recreateSubscription, renewSubscription } from './subscriptions';
+import { adoptLostSubscription, findStoredSubscription, recreateSubscription, renewSubscription } from './subscriptions';
 
 const NO_WORKFLOW: IWebhookResponseData = { noWebhookResponse: true };
 
@@ -36,6 +36,33 @@ async function catchUp(
 	return items;
 }
 
+/** At most this many unknown subscription ids are looked up per POST: a forged flood costs Graph calls. */
+const MAX_LOOKUPS_PER_POST = 2;
+
+/** Asks Graph about subscription ids static data does not know (see adoptLostSubscription). */
+async function adoptLostSubscriptions(
+	ctx: IWebhookFunctions,
+	state: TriggerStaticData,
+	rejected: Rejection[],
+): Promise<boolean> {
+	const body = ctx.getBodyData() as { value?: Array<{ subscriptionId?: unknown; clientState?: unknown }> };
+	const unknown = new Map<string, unknown>();
+	for (const { index, reason } of rejected) {
+		const item = body.value?.[index];
+		if (reason !== 'unknownSubscription' || typeof item?.subscriptionId !== 'string') continue;
+		if (unknown.size < MAX_LOOKUPS_PER_POST) unknown.set(item.subscriptionId, item.clientState);
+	}
+	let adopted = false;
+	for (const [subscriptionId, clientState] of unknown) {
+		try {
+			if (await adoptLostSubscription(ctx, readCredentialType(ctx), state, subscriptionId, clientState)) adopted = true;
+		} catch (error) {
+			ctx.logger.warn(`Microsoft 365 Trigger: could not look up subscription ${subscriptionId}: ${(error as Error).message}`);
+		}
+	}
+	return adopted;
+}
+
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
 	const query = this.getQueryData() as { validationToken?: unknown };
@@ -47,10 +74,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode() === 'manual');
-	const verdict = checkNotifications(this.getBodyData(), (id) => {
-		const stored = findStoredSubscription(state, id);
-		return stored && { id: stored.id, clientState: stored.clientState, targetKey: stored.target.key };
-	});
+	const check = () =>
+		checkNotifications(this.getBodyData(), (id) => {
+			const stored = findStoredSubscription(state, id);
+			return stored && { id: stored.id, clientState: stored.clientState, targetKey: stored.target.key };
+		});
+	let verdict = check();
+	if (verdict.kind === 'checked' && verdict.rejected.some((r) => r.reason === 'unknownSubscription')) {
+		if (await adoptLostSubscriptions(this, state, verdict.rejected)) verdict = check();
+	}
 	const rejectedStatus = statusForRejectedPost(verdict);
 	if (rejectedStatus !== undefined || verdict.kind !== 'checked') {
 		this.logger.warn(`Microsoft 365 Trigger: refused a notification POST (${rejectedStatus ?? 400})`);

@@ -133,4 +133,27 @@ describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
 			await trigger.deactivate();
 		}
 	});
+
+	it('takes back a subscription whose id static data lost (overlapping webhook calls), after asking Graph about it', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			// As if another webhook call recreated the subscription and its save was overwritten: Graph knows an id the
+			// node's static data does not.
+			const [record] = liveSubscriptions(emulator);
+			const lostId = '0f0e0d0c-0b0a-4908-8706-050403020100';
+			delete emulator.state.data.subscriptions[record.id];
+			emulator.state.data.subscriptions[lostId] = { ...record, id: lostId };
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'To the lost id' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['To the lost id']);
+			expect(emulator.requests.count({ method: 'GET', path: `/v1.0/subscriptions/${lostId}`, status: 200 })).toBe(1);
+			// From now on the id is known: no more lookups.
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Known again' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['To the lost id', 'Known again']);
+			expect(emulator.requests.count({ method: 'GET', path: `/v1.0/subscriptions/${lostId}` })).toBe(1);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+		expect(liveSubscriptions(emulator)).toEqual([]);
+	});
 });

@@ -18,6 +18,10 @@ import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
 import { M365PollingTrigger } from '../../../nodes/M365PollingTrigger/M365PollingTrigger.node';
 
+// Emulator retries to a receiver that is gone take ~13 s of real time (growing delays); a loaded machine is slow.
+// Waits here end when the work is done; this only bounds a hung test.
+jest.setTimeout(120_000);
+
 export const SUPPORT = SEED_USERS.support.upn;
 export const SALES = SEED_USERS.salesDesk.upn;
 
