@@ -77,7 +77,7 @@ describe(`the package's credentials in a real n8n, against ${usingRealTenant() ?
 		const name = 'Microsoft 365 Tenant App';
 		const id = await createCredential(client, { name, type: TENANT_APP_CREDENTIAL_TYPE, data: tenantAppCredentials(emulator) });
 		const checks = await runHealthCheck('Tenant app health', { checkTenantApp: true, checkIntegrationAccount: false }, { [TENANT_APP_CREDENTIAL_TYPE]: { id, name } });
-		expect(checks[0]).toMatchObject({ credential: 'tenantApp', check: 'token', status: 'ok' });
+		expect(checks[0]).toMatchObject({ credential: 'tenantApp', check: 'token', status: 'ok', message: expect.any(String) }); // a failure shows the message
 		expect(checks.filter((check) => check.check === 'adminConsent' && check.status === 'error')).toEqual([]);
 	}, 300_000);
 
