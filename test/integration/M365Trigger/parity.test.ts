@@ -89,4 +89,14 @@ describe('M365 Trigger: presence and mail, webhook and polling', () => {
 			await presenceWebhook.deactivate();
 		}
 	});
+
+	it('"Fetch Test Event" on the polling trigger shows the newest existing item without placing a cursor', async () => {
+		deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Sample for the editor' }] });
+		const poller = new Poller(emulator, mailParameters([SUPPORT]));
+		const sample = await poller.poll('manual');
+		expect(sample).toHaveLength(1);
+		expect(sample[0]).toMatchObject({ subject: expect.any(String), trigger: { event: 'newMail', mailbox: SUPPORT } });
+		// The active workflow still starts from "now": its first poll emits nothing.
+		expect(await poller.poll()).toEqual([]);
+	});
 });
