@@ -68,3 +68,6 @@ export {
 	type EmulatorProcess,
 } from './emulatorProcess';
 export { importExamples, exampleFiles, isAutomaticTrigger, EXAMPLES_DIR, type ImportedExample } from './examples';
+export { startRedis, ensureRedis, type RedisServer } from './redis';
+export { spawnManaged, type ManagedProcess } from './process';
+export { callProductionWebhook } from './webhooks';

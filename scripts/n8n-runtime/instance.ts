@@ -1,13 +1,15 @@
 // One real n8n process with this package installed as a community package: its own user folder (SQLite,
 // settings, installed nodes), random ports, logs in a file. Stopping kills its whole process group (the
 // task runner too), and so does the test process exiting, so no n8n outlives the run that started it.
-import { spawn, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import { ensureN8n, type N8nRuntime } from './install';
 import { freePort } from './ports';
+import { spawnManaged, type ManagedProcess } from './process';
+import { startRedis, type RedisServer } from './redis';
 import { run } from './run';
 
 export interface StartN8nOptions {
@@ -19,6 +21,12 @@ export interface StartN8nOptions {
 	userFolder?: string;
 	/** keep the same port across a restart, so webhook URLs registered before stay valid */
 	port?: number;
+	/**
+	 * n8n's queue mode, the way it scales past one machine: a private Redis, this process as main (UI, API,
+	 * triggers, webhooks) and `workers` worker processes running the executions. SQLite is shared by all of
+	 * them (n8n warns that it supports queue mode officially with PostgreSQL only).
+	 */
+	queueMode?: { workers?: number; concurrency?: number };
 }
 
 export interface N8nInstance {
@@ -34,6 +42,10 @@ export interface N8nInstance {
 	/** what was asked for on top of the defaults (kept across a restart) */
 	extraEnv: NodeJS.ProcessEnv;
 	process: ChildProcess;
+	/** queue mode: the worker processes and Redis */
+	workers: ManagedProcess[];
+	redis?: RedisServer;
+	queueMode?: StartN8nOptions['queueMode'];
 	/** everything n8n wrote so far */
 	logs(): string;
 	/** n8n's log lines as parsed JSON (other output, such as a crash trace, is left out) */
@@ -63,28 +75,7 @@ export function parseLogEntries(text: string): N8nLogEntry[] {
 
 export const PACKAGE_NAME = 'n8n-nodes-m365-integration';
 const READY_DEADLINE_MS = 240_000;
-const STOP_GRACE_MS = 20_000;
 const POLL_MS = 250;
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// already gone
-	}
-}
-
-function installExitHook(): void {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	process.on('exit', () => {
-		for (const child of running) killGroup(child, 'SIGKILL');
-	});
-}
 
 /** The settings every instance runs with; `n8n --help` and n8n's config package name them. */
 export function baseEnv(userFolder: string, port: number, brokerPort: number): NodeJS.ProcessEnv {
@@ -150,11 +141,48 @@ async function waitUntilReady(instance: N8nInstance): Promise<void> {
 			// not listening yet
 		}
 		if (Date.now() > deadline) {
-			await instance.stop();
 			throw new Error(`n8n was not ready within ${READY_DEADLINE_MS / 1000}s:\n${instance.logs().slice(-4000)}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 	}
+}
+
+async function waitForWorker(worker: ManagedProcess): Promise<void> {
+	const deadline = Date.now() + READY_DEADLINE_MS;
+	while (!parseLogEntries(fs.readFileSync(worker.logFile, 'utf8')).some((entry) => /worker is now ready/.test(entry.message))) {
+		if (worker.hasExited() || Date.now() > deadline) {
+			await worker.stop();
+			throw new Error(`an n8n worker did not start:\n${fs.readFileSync(worker.logFile, 'utf8').slice(-4000)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+}
+
+async function startWorkers(
+	runtime: N8nRuntime,
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+	count: number,
+	concurrency: number,
+): Promise<ManagedProcess[]> {
+	const workers: ManagedProcess[] = [];
+	for (let index = 0; index < count; index++) {
+		const workerEnv = {
+			...env,
+			N8N_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		};
+		workers.push(
+			spawnManaged(runtime.nodeBin, [runtime.n8nBin, 'worker', `--concurrency=${concurrency}`], {
+				cwd: userFolder,
+				env: workerEnv,
+				logFile: path.join(userFolder, `worker-${index + 1}-${Date.now()}.log`),
+			}),
+		);
+	}
+	await Promise.all(workers.map(waitForWorker));
+	return workers;
 }
 
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
@@ -162,20 +190,21 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'm365-n8n-'));
 	if (options.packageTgz) await installPackage(userFolder, options.packageTgz);
 	const port = options.port ?? (await freePort());
-	const env = { ...baseEnv(userFolder, port, await freePort()), ...options.env };
+	const redis = options.queueMode ? await startRedis(userFolder) : undefined;
+	const queueEnv: NodeJS.ProcessEnv = redis
+		? {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redis.port),
+				QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+				// Manual runs from the editor go to the workers too, as production executions do.
+				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			}
+		: {};
+	const env = { ...baseEnv(userFolder, port, await freePort()), ...queueEnv, ...options.env };
 	const logFile = path.join(userFolder, `n8n-${Date.now()}.log`);
-	const logFd = fs.openSync(logFile, 'a');
-	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
-		cwd: userFolder,
-		env,
-		detached: true,
-		stdio: ['ignore', logFd, logFd],
-	});
-	fs.closeSync(logFd);
-	running.add(child);
-	installExitHook();
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	exited.then(() => running.delete(child)).catch(() => undefined);
+	const main = spawnManaged(runtime.nodeBin, [runtime.n8nBin, 'start'], { cwd: userFolder, env, logFile });
+	const workers: ManagedProcess[] = [];
 
 	const instance: N8nInstance = {
 		runtime,
@@ -186,19 +215,28 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		logFile,
 		env,
 		extraEnv: options.env ?? {},
-		process: child,
+		process: main.child,
+		workers,
+		redis,
+		queueMode: options.queueMode,
 		logs: () => fs.readFileSync(logFile, 'utf8'),
 		logEntries: () => parseLogEntries(fs.readFileSync(logFile, 'utf8')),
 		stop: async () => {
-			killGroup(child, 'SIGTERM');
-			const grace = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-			await exited;
-			clearTimeout(grace);
-			// The task runner is in the same group; make sure nothing of it is left.
-			killGroup(child, 'SIGKILL');
+			await Promise.all(workers.map(async (worker) => await worker.stop()));
+			await main.stop();
+			await redis?.stop();
 		},
 	};
-	await waitUntilReady(instance);
+	try {
+		await waitUntilReady(instance);
+		if (options.queueMode) {
+			const { workers: count = 2, concurrency = 5 } = options.queueMode;
+			workers.push(...(await startWorkers(runtime, userFolder, env, count, concurrency)));
+		}
+	} catch (error) {
+		await instance.stop();
+		throw error;
+	}
 	return instance;
 }
 
@@ -209,5 +247,6 @@ export async function restartN8n(instance: N8nInstance, env?: NodeJS.ProcessEnv)
 		userFolder: instance.userFolder,
 		port: instance.port,
 		env: { ...instance.extraEnv, ...env },
+		queueMode: instance.queueMode,
 	});
 }
