@@ -1,6 +1,6 @@
-// One real n8n process with this package installed as a community package: its own user folder (SQLite,
-// settings, installed nodes), random ports, logs in a file. Stopping kills its whole process group (the
-// task runner too), and so does the test process exiting, so no n8n outlives the run that started it.
+// One real n8n (a main process, plus workers and Redis in queue mode) with this package installed as a
+// community package: its own user folder (SQLite, settings, installed nodes), random ports, logs in files.
+// Stopping kills every process group it started (task runners too), and so does the test process exiting.
 import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

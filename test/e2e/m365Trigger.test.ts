@@ -127,7 +127,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 	it('subscribes on activation through the HTTPS URL and starts an execution with the mail read from Graph', async () => {
 		await activateWorkflow(client, workflowId);
 		// n8n 2.40 answers the publish request before its webhook hooks have finished.
-		await eventually(() => liveSubscriptions().length === 1);
+		await eventually(() => liveSubscriptions().length === 1, 180_000);
 		const [subscription] = liveSubscriptions();
 		expect(subscription.notificationUrl).toBe(`${front.url}webhook/${WEBHOOK_ID}/webhook`);
 		expect(subscription.lifecycleNotificationUrl).toBe(subscription.notificationUrl);
@@ -139,7 +139,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 		expect(nodeOutput(execution, 'New mail')).toEqual([
 			expect.objectContaining({ subject: 'Through real n8n', trigger: expect.objectContaining({ event: 'newMail' }) }),
 		]);
-	}, 180_000);
+	}, 420_000);
 
 	it('after a restart (which n8n 2.40 does without calling checkExists), renews on reauthorizationRequired and keeps delivering', async () => {
 		const [before] = liveSubscriptions();
@@ -165,7 +165,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 
 	it('unsubscribes on deactivation', async () => {
 		await deactivateWorkflow(client, workflowId);
-		await eventually(() => liveSubscriptions().length === 0);
+		await eventually(() => liveSubscriptions().length === 0, 180_000);
 		expect(liveSubscriptions()).toEqual([]);
-	}, 120_000);
+	}, 240_000);
 });
