@@ -5,21 +5,17 @@ import * as net from 'net';
 
 import {
 	connectOAuth2OverHttp,
-	createCredential,
+	createEmulatorCredentials,
 	DEFAULT_OWNER,
 	emulatorCliExists,
 	ensureN8n,
 	importExamples,
-	INTEGRATION_ACCOUNT_CREDENTIAL_TYPE,
-	integrationAccountCredentialData,
 	oauthCallbackUrl,
 	packPackage,
 	registerRedirectUri,
 	signInAsOwner,
 	startEmulatorProcess,
 	startN8n,
-	TENANT_APP_CREDENTIAL_TYPE,
-	tenantAppCredentialData,
 	type EmulatorProcess,
 	type N8nInstance,
 } from './n8n-runtime';
@@ -65,29 +61,23 @@ async function setUpTenant(instance: N8nInstance, tenant: EmulatorProcess): Prom
 		loginHost: info.loginHost,
 		graphHost: info.graphHost,
 	};
-	const tenantApp = { name: 'Microsoft 365 Tenant App (emulator)', type: TENANT_APP_CREDENTIAL_TYPE };
-	const tenantAppId = await createCredential(client, { ...tenantApp, data: tenantAppCredentialData(emulatorTenant) });
-	const account = { name: 'Microsoft 365 Integration Account (emulator)', type: INTEGRATION_ACCOUNT_CREDENTIAL_TYPE };
-	const accountId = await createCredential(client, {
-		...account,
-		data: integrationAccountCredentialData(emulatorTenant),
-	});
-	say(`Credentials: "${tenantApp.name}" and "${account.name}"`);
+	const credentials = await createEmulatorCredentials(client, emulatorTenant);
+	say(`Credentials: "${credentials.tenantApp.name}" and "${credentials.integrationAccount.name}"`);
 
 	const integrationUser = info.users.integration;
 	try {
 		await registerRedirectUri(tenant, info.clientId, oauthCallbackUrl(instance.baseUrl));
-		await connectOAuth2OverHttp(client, accountId, { login: integrationUser.upn, password: integrationUser.password });
+		await connectOAuth2OverHttp(client, credentials.integrationAccount.id, {
+			login: integrationUser.upn,
+			password: integrationUser.password,
+		});
 		say(`  the integration account (${integrationUser.upn}) is signed in through n8n's OAuth2 flow`);
 	} catch (error) {
 		say(`  the integration account could not be connected: ${(error as Error).message}`);
 		say(`  open the credential, click Connect and sign in as ${integrationUser.upn} / ${integrationUser.password}`);
 	}
 
-	const examples = await importExamples(client, {
-		[TENANT_APP_CREDENTIAL_TYPE]: { id: tenantAppId, name: tenantApp.name },
-		[INTEGRATION_ACCOUNT_CREDENTIAL_TYPE]: { id: accountId, name: account.name },
-	});
+	const examples = await importExamples(client, credentials.byType);
 	say(`Workflows from examples/: ${examples.length}`);
 	for (const example of examples) {
 		const state = example.active

@@ -71,3 +71,4 @@ export { importExamples, exampleFiles, isAutomaticTrigger, EXAMPLES_DIR, type Im
 export { startRedis, ensureRedis, type RedisServer } from './redis';
 export { spawnManaged, type ManagedProcess } from './process';
 export { callProductionWebhook } from './webhooks';
+export { createEmulatorCredentials, type EmulatorCredentials, type CredentialReference } from './emulatorSetup';

@@ -100,7 +100,9 @@ async function installN8n(paths: RuntimePaths, logFile: string): Promise<void> {
 	const hasLock = writeManifest(paths.n8nDir);
 	const env = node24Env(paths);
 	const options = { cwd: paths.n8nDir, env, logFile };
-	await run('npm', [hasLock ? 'ci' : 'install', '--ignore-scripts', '--loglevel=error'], options);
+	// `npm install` rather than `npm ci`: it takes the locked versions too, and tolerates what npm leaves out of
+	// a lock written on one platform (optional native packages of other platforms), which `npm ci` refuses.
+	await run('npm', ['install', '--ignore-scripts', '--loglevel=error', ...(hasLock ? ['--no-save'] : [])], options);
 	// The only native addons n8n needs to start: the SQLite driver and the sandbox of the Code node's runner.
 	// Others (optional extras) fetch prebuilt binaries from hosts CI cannot reach; n8n starts without them.
 	await run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'], options);
