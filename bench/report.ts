@@ -44,6 +44,17 @@ export function jobsOf(name: string, file: BenchFile): BenchJob[] {
 	const jobs: BenchJob[] = [];
 	if (file.ours) jobs.push({ job: file.scenario ? `${name}: ${file.scenario}` : name, ours: file.ours, naive: file.naive });
 	if (file.secondRun) jobs.push({ job: `${name}: second run (no changes)`, ours: file.secondRun });
+	// Scenario objects: { <scenario>: { ours, naive | httpRequestNode, note? } }
+	for (const [key, value] of Object.entries(file as Record<string, unknown>)) {
+		const scenario = value as { ours?: BenchSide & { delivered?: number }; naive?: BenchSide; httpRequestNode?: BenchSide & { delivered?: number }; note?: string };
+		if (!scenario || typeof scenario !== 'object' || !scenario.ours || key === 'ours') continue;
+		const naive = scenario.naive ?? scenario.httpRequestNode;
+		const delivered =
+			scenario.ours.delivered !== undefined
+				? `delivered: ours ${scenario.ours.delivered}${scenario.httpRequestNode?.delivered !== undefined ? `, naive ${scenario.httpRequestNode.delivered}` : ''}`
+				: undefined;
+		jobs.push({ job: `${name}: ${key}`, ours: scenario.ours, naive, note: [delivered, scenario.note].filter(Boolean).join('; ') || undefined });
+	}
 	return jobs;
 }
 
