@@ -6,6 +6,7 @@ import * as path from 'path';
 import {
 	connectOAuth2InBrowser,
 	createCredential,
+	createEmulatorCredentials,
 	createWorkflow,
 	ensureN8n,
 	executeWorkflow,
@@ -135,5 +136,24 @@ describeEmulatorOnly(['signInPage', 'state'], "the integration account connected
 		expect((await waitForExecutions(client, workflowId, 2)).map((run) => run.mode).sort()).toEqual(['cli', 'manual']);
 		const me = nodeOutput(execution, 'Me') as Array<{ userPrincipalName: string }>;
 		expect(me).toEqual([expect.objectContaining({ userPrincipalName: SEED_USERS.integration.upn })]);
+	}, 120_000);
+
+	it("connects without a browser too, the demo's way (createEmulatorCredentials with connectAs)", async () => {
+		const credentials = await createEmulatorCredentials(
+			client,
+			{
+				tenantId: emulator.tenantId,
+				clientId: SEED_APPS.main.appId,
+				clientSecret: SEED_APPS.main.secret,
+				loginHost: emulator.loginHost,
+				graphHost: emulator.graphHost,
+			},
+			{
+				connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password },
+				names: { tenantApp: 'Tenant app (HTTP)', integrationAccount: 'Integration account (HTTP)' },
+			},
+		);
+		expect(await isOAuth2Connected(client, credentials.integrationAccount.id)).toBe(true);
+		expect(await isOAuth2Connected(client, credentials.tenantApp.id)).toBe(false);
 	}, 120_000);
 });
