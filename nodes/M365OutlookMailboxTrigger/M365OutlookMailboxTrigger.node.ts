@@ -8,7 +8,7 @@ import { mailboxCredentials, triggerProperties } from './properties';
 
 export class M365OutlookMailboxTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'M365 Outlook Mailbox Trigger',
+		displayName: 'Microsoft 365 Outlook Mailbox Trigger',
 		name: 'm365OutlookMailboxTrigger',
 		icon: { light: 'file:m365OutlookMailboxTrigger.svg', dark: 'file:m365OutlookMailboxTrigger.dark.svg' },
 		group: ['trigger'],
@@ -16,7 +16,7 @@ export class M365OutlookMailboxTrigger implements INodeType {
 		subtitle: '={{$parameter["mailboxScope"] === "all" ? "All mailboxes" : "Listed mailboxes"}}',
 		description:
 			'Starts the workflow when mail arrives in one or many user and shared mailboxes, with backfill and exactly-once delivery',
-		defaults: { name: 'M365 Outlook Mailbox Trigger' },
+		defaults: { name: 'Microsoft 365 Outlook Mailbox Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
