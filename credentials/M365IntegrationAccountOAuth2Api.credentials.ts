@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { CLOUD_OPTIONS } from '../nodes/shared/auth/clouds';
+import { cloudAndHostProperties } from '../nodes/shared/auth/hostFields';
 import { INTEGRATION_ACCOUNT_SCOPES } from '../nodes/shared/auth/scopes';
 
 /**
@@ -51,37 +51,9 @@ export class M365IntegrationAccountOAuth2Api implements ICredentialType {
 			placeholder: 'e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47',
 			description: "The tenant of the integration account, from the app registration's Overview page",
 		},
-		{
-			displayName: 'National Cloud',
-			name: 'cloud',
-			type: 'options',
-			options: CLOUD_OPTIONS,
-			default: 'global',
-		},
-		{
-			displayName: 'Use Custom Hosts (Advanced)',
-			name: 'useCustomHosts',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to sign in and call Graph on other hosts, such as the built-in tenant emulator. Only loopback hosts are used for sign-in; a custom Graph host must be loopback or listed by the n8n administrator in M365_ALLOWED_CUSTOM_HOSTS.',
-		},
-		{
-			displayName: 'Login Host',
-			name: 'loginHost',
-			type: 'string',
-			default: '',
-			placeholder: '127.0.0.1:8443',
-			displayOptions: { show: { useCustomHosts: [true] } },
-		},
-		{
-			displayName: 'Graph Host',
-			name: 'graphHost',
-			type: 'string',
-			default: '',
-			placeholder: '127.0.0.1:8444',
-			displayOptions: { show: { useCustomHosts: [true] } },
-		},
+		...cloudAndHostProperties(
+			'Whether to sign in and call Graph on other hosts, such as the built-in tenant emulator. Only loopback hosts are used for sign-in; a custom Graph host must be loopback or listed by the n8n administrator in M365_ALLOWED_CUSTOM_HOSTS.',
+		),
 		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',

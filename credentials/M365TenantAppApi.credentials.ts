@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CLOUD_OPTIONS } from '../nodes/shared/auth/clouds';
+import { cloudAndHostProperties } from '../nodes/shared/auth/hostFields';
 import { readTenantAppSettings } from '../nodes/shared/auth/tenantAppCredentials';
 import { getTenantAppToken } from '../nodes/shared/auth/tenantAppToken';
 import { assertRequestToGraphHost } from '../nodes/shared/auth/requestHost';
@@ -89,37 +89,9 @@ export class M365TenantAppApi implements ICredentialType {
 			description: 'Thumbprint shown next to the certificate in Certificates & secrets (SHA-1, or SHA-256)',
 			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
-		{
-			displayName: 'National Cloud',
-			name: 'cloud',
-			type: 'options',
-			options: CLOUD_OPTIONS,
-			default: 'global',
-		},
-		{
-			displayName: 'Use Custom Hosts (Advanced)',
-			name: 'useCustomHosts',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send sign-in and Graph requests to other hosts, such as the built-in tenant emulator. Only loopback hosts, or hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS, are accepted.',
-		},
-		{
-			displayName: 'Login Host',
-			name: 'loginHost',
-			type: 'string',
-			default: '',
-			placeholder: '127.0.0.1:8443',
-			displayOptions: { show: { useCustomHosts: [true] } },
-		},
-		{
-			displayName: 'Graph Host',
-			name: 'graphHost',
-			type: 'string',
-			default: '',
-			placeholder: '127.0.0.1:8444',
-			displayOptions: { show: { useCustomHosts: [true] } },
-		},
+		...cloudAndHostProperties(
+			'Whether to send sign-in and Graph requests to other hosts, such as the built-in tenant emulator. Only loopback hosts, or hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS, are accepted.',
+		),
 	];
 
 	/** Lets n8n's HTTP Request node use this credential too ("predefined credential type"). */
