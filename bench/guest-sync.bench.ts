@@ -9,10 +9,10 @@
  * Writes bench/results/guest-sync.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 
 import { runNode } from '../test/harness';
+import { closeRawClient, measure, naiveAppToken, rawCall, tenantAppCredentialData } from './support';
 import { defaultTenant, SEED_APPS, startEmulator, type Emulator, type TenantSeed } from '../test/emulator';
 import { buildUser } from '../test/emulator/state/builders';
 import { extensionName, registerExtensionProperty } from '../test/emulator/graph/extensionProperties';
@@ -75,21 +75,6 @@ function counts(emulator: Emulator): Counts {
 	};
 }
 
-/** Peak resident set size while `work` runs, sampled every 50 ms. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; startRssMb: number }> {
-	global.gc?.();
-	let peak = process.memoryUsage().rss;
-	const startRssMb = Math.round(peak / 1024 / 1024);
-	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-	const started = performance.now();
-	try {
-		const result = await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { result, ms: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024), startRssMb };
-	} finally {
-		clearInterval(timer);
-	}
-}
 
 async function runOurSync(emulator: Emulator, users: SourceUser[]) {
 	const result = await runNode({
@@ -101,18 +86,7 @@ async function runOurSync(emulator: Emulator, users: SourceUser[]) {
 			email: '={{ $json.email }}',
 			displayName: '={{ $json.displayName }}',
 		},
-		credentials: {
-			m365TenantAppApi: {
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				authMethod: 'secret',
-				clientSecret: SEED_APPS.main.secret,
-				cloud: 'global',
-				useCustomHosts: true,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			},
-		},
+		credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) },
 		inputItems: users as never,
 	});
 	if (result.error) throw result.error;
@@ -122,37 +96,17 @@ async function runOurSync(emulator: Emulator, users: SourceUser[]) {
 
 // ----- the naive workflow: one lookup per user, one invitation per missing user, in sequence -----
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
 
 async function naiveSync(emulator: Emulator, users: SourceUser[]): Promise<void> {
-	const form = new URLSearchParams({
-		grant_type: 'client_credentials',
-		client_id: SEED_APPS.main.appId,
-		client_secret: SEED_APPS.main.secret,
-		scope: 'https://graph.microsoft.com/.default',
-	}).toString();
-	const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
-	const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
+	const accessToken = await naiveAppToken(emulator);
 	const auth = { Authorization: `Bearer ${accessToken}` };
 	for (const user of users) {
 		const filter = encodeURIComponent(`mail eq '${user.email}'`);
-		const found = await call('GET', `${emulator.graphUrl}/v1.0/users?$filter=${filter}&$select=id`, auth);
+		const found = await rawCall('GET', `${emulator.graphUrl}/v1.0/users?$filter=${filter}&$select=id`, auth);
 		const existing = (JSON.parse(found.body) as { value?: unknown[] }).value ?? [];
 		if (existing.length > 0) continue;
-		await call(
+		await rawCall(
 			'POST',
 			`${emulator.graphUrl}/v1.0/invitations`,
 			{ ...auth, 'Content-Type': 'application/json' },
@@ -213,7 +167,7 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	} finally {
-		agent.destroy();
+		closeRawClient();
 		await emulator.close();
 	}
 }

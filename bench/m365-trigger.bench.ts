@@ -9,15 +9,14 @@
  * Env: TRIGGER_BENCH_LATENCY_MS (default 5). Writes bench/results/m365-trigger.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData, INodeParameters, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { activateWebhookTrigger, runPoll } from '../test/harness';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
+import { SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
 import { deliverMail } from '../test/emulator/graph/mail';
 import { idleDeliveries } from '../test/emulator/graph/subscriptions';
-import { tenantAppCredentialData } from '../test/support/emulatorCredentials';
+import { closeRawClient, graphCounts, measure, naiveAppToken, rawCall, tenantAppCredentialData } from './support';
 
 // tsx resolves 'X.node' to the codex file X.node.json, so the classes are required by their full names.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,24 +47,7 @@ function parameters(): INodeParameters {
 	};
 }
 
-/** HTTP requests to Graph ($batch sub-requests are counted apart, as in the other benchmarks). */
-function graphRequests(emulator: Emulator): { graphRequests: number; subRequests: number } {
-	const graph = emulator.requests.entries().filter((e) => e.host === 'graph');
-	return { graphRequests: graph.filter((e) => !e.batch).length, subRequests: graph.filter((e) => e.batch).length };
-}
 
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
-	let peak = process.memoryUsage().rss;
-	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-	const started = performance.now();
-	try {
-		const result = await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { result, ms: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
-	} finally {
-		clearInterval(timer);
-	}
-}
 
 function deliverHour(emulator: Emulator, hour: number): void {
 	for (const mailbox of MAILBOXES) {
@@ -135,34 +117,14 @@ async function pollingRun(emulator: Emulator): Promise<number> {
 
 // ----- the naive way: one list request per mailbox every minute (n8n's Outlook trigger pattern) -----
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
 
 async function naiveRun(emulator: Emulator): Promise<number> {
-	const form = new URLSearchParams({
-		grant_type: 'client_credentials',
-		client_id: SEED_APPS.main.appId,
-		client_secret: SEED_APPS.main.secret,
-		scope: 'https://graph.microsoft.com/.default',
-	}).toString();
 	let accessToken = '';
 	let tokenUntil = 0;
 	const auth = async () => {
 		if (emulator.clock.nowMs() > tokenUntil) {
-			const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
-			accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
+			accessToken = await naiveAppToken(emulator);
 			tokenUntil = emulator.clock.nowMs() + 50 * 60_000;
 		}
 		return { Authorization: `Bearer ${accessToken}` };
@@ -176,7 +138,7 @@ async function naiveRun(emulator: Emulator): Promise<number> {
 			const until = emulator.clock.now().toISOString();
 			for (const mailbox of MAILBOXES) {
 				const filter = encodeURIComponent(`receivedDateTime ge ${since} and receivedDateTime lt ${until}`);
-				const answer = await call('GET', `${emulator.graphUrl}/v1.0/users/${mailbox}/mailFolders/inbox/messages?$filter=${filter}&$top=100`, await auth());
+				const answer = await rawCall('GET', `${emulator.graphUrl}/v1.0/users/${mailbox}/mailFolders/inbox/messages?$filter=${filter}&$top=100`, await auth());
 				for (const message of (JSON.parse(answer.body) as { value?: Array<{ id: string }> }).value ?? []) seen.add(message.id);
 			}
 			since = until;
@@ -190,7 +152,7 @@ async function main(): Promise<void> {
 	const side = async (run: (e: Emulator) => Promise<number>): Promise<Side> => {
 		emulator.reset();
 		const measured = await measure(() => run(emulator));
-		return { ...graphRequests(emulator), wallMs: measured.ms, peakRssMb: measured.peakRssMb, mailsSeen: measured.result };
+		return { ...graphCounts(emulator), wallMs: measured.ms, peakRssMb: measured.peakRssMb, mailsSeen: measured.result };
 	};
 	try {
 		const webhook = await side(webhookRun);
@@ -229,7 +191,7 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	} finally {
-		agent.destroy();
+		closeRawClient();
 		await emulator.close();
 	}
 }

@@ -10,13 +10,13 @@
  * Writes bench/results/mailbox-poll.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
 import { runPoll } from '../test/harness';
-import { generateLargeTenant, SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
+import { closeRawClient, measureSide, naiveAppToken, rawCall, tenantAppCredentialData, type BenchSide } from './support';
+import { generateLargeTenant, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
 import { deliverMail } from '../test/emulator/graph/mail';
 
 // tsx resolves '.node' to the codex file .node.json, so the class is required by its full name.
@@ -27,47 +27,9 @@ const LATENCY_MS = Number(process.env.MAILBOX_BENCH_LATENCY_MS ?? 10);
 const MAILBOXES = Number(process.env.MAILBOX_BENCH_MAILBOXES ?? 50);
 const MESSAGES = Number(process.env.MAILBOX_BENCH_MESSAGES ?? 1000);
 
-interface Side {
-	graphRequests: number;
-	subRequests: number;
-	wallMs: number;
-	peakRssMb: number;
-}
 
-function graphCounts(emulator: Emulator): { graphRequests: number; subRequests: number } {
-	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph');
-	return { graphRequests: graph.filter((entry) => !entry.batch).length, subRequests: graph.filter((entry) => entry.batch).length };
-}
 
-/** Peak resident set size while `work` runs, sampled every 50 ms. */
-async function measure(emulator: Emulator, work: () => Promise<unknown>): Promise<Side> {
-	emulator.requests.reset();
-	let peak = process.memoryUsage().rss;
-	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-	const started = performance.now();
-	try {
-		await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { ...graphCounts(emulator), wallMs: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
-	} finally {
-		clearInterval(timer);
-	}
-}
 
-function credentials(emulator: Emulator) {
-	return {
-		m365TenantAppApi: {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			authMethod: 'secret',
-			clientSecret: SEED_APPS.main.secret,
-			cloud: 'global',
-			useCustomHosts: true,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		},
-	};
-}
 
 async function ourPoll(emulator: Emulator, mailboxes: string[], staticData: IDataObject): Promise<{ staticData: IDataObject; items: number }> {
 	const result = await runPoll({
@@ -78,7 +40,7 @@ async function ourPoll(emulator: Emulator, mailboxes: string[], staticData: IDat
 			mailboxes: { mailbox: mailboxes.map((value) => ({ mailbox: { __rl: true, mode: 'address', value } })) },
 			maxItemsPerPoll: MESSAGES + 100,
 		},
-		credentials: credentials(emulator),
+		credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) },
 		staticData,
 	});
 	if (result.error) throw result.error;
@@ -87,40 +49,17 @@ async function ourPoll(emulator: Emulator, mailboxes: string[], staticData: IDat
 
 // ----- n8n-style time-window polling: one request (plus pages) per mailbox and folder, in sequence -----
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
 
-async function naiveToken(emulator: Emulator): Promise<Record<string, string>> {
-	const form = new URLSearchParams({
-		grant_type: 'client_credentials',
-		client_id: SEED_APPS.main.appId,
-		client_secret: SEED_APPS.main.secret,
-		scope: 'https://graph.microsoft.com/.default',
-	}).toString();
-	const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
-	return { Authorization: `Bearer ${(JSON.parse(token.body) as { access_token: string }).access_token}` };
-}
 
 async function naiveWindowPoll(emulator: Emulator, mailboxes: string[], from: string, until: string): Promise<number> {
-	const auth = await naiveToken(emulator);
+	const auth = { Authorization: `Bearer ${await naiveAppToken(emulator)}` };
 	let items = 0;
 	for (const mailbox of mailboxes) {
 		const filter = encodeURIComponent(`receivedDateTime ge ${from} and receivedDateTime lt ${until}`);
 		let url: string | undefined = `${emulator.graphUrl}/v1.0/users/${mailbox}/mailFolders/inbox/messages?$filter=${filter}&$top=100`;
 		while (url) {
-			const response = await call('GET', url, auth);
+			const response = await rawCall('GET', url, auth);
 			if (response.status !== 200) throw new Error(`naive poll: HTTP ${response.status} ${response.body}`);
 			const page = JSON.parse(response.body) as { value: unknown[]; '@odata.nextLink'?: string };
 			items += page.value.length;
@@ -149,10 +88,10 @@ async function main(): Promise<void> {
 		await naiveWindowPoll(emulator, mailboxes.slice(0, 1), graphTime(emulator.clock.nowMs() - 60_000), graphTime(emulator.clock.nowMs()));
 
 		let idleItems = -1;
-		const oursIdle = await measure(emulator, async () => ({ staticData: state, items: idleItems } = await ourPoll(emulator, mailboxes, state)));
+		const oursIdle = await measureSide(emulator, async () => ({ staticData: state, items: idleItems } = await ourPoll(emulator, mailboxes, state)));
 		const windowStart = emulator.clock.nowMs() - 60_000;
 		let naiveIdleItems = -1;
-		const naiveIdle = await measure(emulator, async () => (naiveIdleItems = await naiveWindowPoll(emulator, mailboxes, graphTime(windowStart), graphTime(emulator.clock.nowMs()))));
+		const naiveIdle = await measureSide(emulator, async () => (naiveIdleItems = await naiveWindowPoll(emulator, mailboxes, graphTime(windowStart), graphTime(emulator.clock.nowMs()))));
 
 		emulator.clock.advance(60);
 		const perMailbox = Math.ceil(MESSAGES / mailboxes.length);
@@ -163,9 +102,9 @@ async function main(): Promise<void> {
 		}
 		emulator.clock.advance(1);
 		let burstItems = -1;
-		const oursBurst = await measure(emulator, async () => ({ staticData: state, items: burstItems } = await ourPoll(emulator, mailboxes, state)));
+		const oursBurst = await measureSide(emulator, async () => ({ staticData: state, items: burstItems } = await ourPoll(emulator, mailboxes, state)));
 		let naiveBurstItems = -1;
-		const naiveBurst = await measure(emulator, async () => (naiveBurstItems = await naiveWindowPoll(emulator, mailboxes, graphTime(windowStart), graphTime(emulator.clock.nowMs()))));
+		const naiveBurst = await measureSide(emulator, async () => (naiveBurstItems = await naiveWindowPoll(emulator, mailboxes, graphTime(windowStart), graphTime(emulator.clock.nowMs()))));
 
 		const ratio = (naive: number, ours: number) => Math.round((naive / Math.max(1, ours)) * 10) / 10;
 		const report = {
@@ -178,7 +117,7 @@ async function main(): Promise<void> {
 		};
 		mkdirSync(join(__dirname, 'results'), { recursive: true });
 		writeFileSync(join(__dirname, 'results', 'mailbox-poll.json'), `${JSON.stringify(report, null, 2)}\n`);
-		const line = (job: string, ours: Side, naive: Side) =>
+		const line = (job: string, ours: BenchSide, naive: BenchSide) =>
 			`${job.padEnd(36)} ours ${String(ours.graphRequests).padStart(5)} req ${String(ours.wallMs).padStart(7)} ms ${String(ours.peakRssMb).padStart(5)} MB` +
 			` | time-window ${String(naive.graphRequests).padStart(5)} req ${String(naive.wallMs).padStart(7)} ms ${String(naive.peakRssMb).padStart(5)} MB | ${ratio(naive.graphRequests, ours.graphRequests)}× requests, ${ratio(naive.wallMs, ours.wallMs)}× time`;
 		process.stdout.write(
@@ -190,6 +129,7 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	} finally {
+		closeRawClient();
 		await emulator.close();
 	}
 }

@@ -10,12 +10,12 @@
  * Writes bench/results/presence.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../test/harness';
+import { closeRawClient, measureSide, naiveAppToken, rawCall, tenantAppCredentialData, type BenchSide } from './support';
 import { generateLargeTenant, SEED_APPS, startEmulator, type Emulator } from '../test/emulator';
 
 // tsx resolves 'M365TeamsPresence.node' to the codex file M365TeamsPresence.node.json, so the class is required by its full name.
@@ -26,53 +26,15 @@ const LATENCY_MS = Number(process.env.PRESENCE_BENCH_LATENCY_MS ?? 10);
 const USERS = Number(process.env.PRESENCE_BENCH_USERS ?? 5000);
 const STATUSES = ['Ready', 'On a call', 'Do not disturb', 'Away'];
 
-interface Side {
-	graphRequests: number;
-	subRequests: number;
-	wallMs: number;
-	peakRssMb: number;
-}
 
-function graphCounts(emulator: Emulator): { graphRequests: number; subRequests: number } {
-	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph');
-	return { graphRequests: graph.filter((entry) => !entry.batch).length, subRequests: graph.filter((entry) => entry.batch).length };
-}
 
-/** Peak resident set size while `work` runs, sampled every 50 ms. */
-async function measure(emulator: Emulator, work: () => Promise<unknown>): Promise<Side> {
-	emulator.requests.reset();
-	let peak = process.memoryUsage().rss;
-	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-	const started = performance.now();
-	try {
-		await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { ...graphCounts(emulator), wallMs: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
-	} finally {
-		clearInterval(timer);
-	}
-}
 
-function credentials(emulator: Emulator) {
-	return {
-		m365TenantAppApi: {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			authMethod: 'secret',
-			clientSecret: SEED_APPS.main.secret,
-			cloud: 'global',
-			useCustomHosts: true,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		},
-	};
-}
 
 async function ourPresenceRead(emulator: Emulator, ids: string[]): Promise<number> {
 	const result = await runNode({
 		nodeType: new M365TeamsPresence(),
 		parameters: { authentication: 'm365TenantAppApi', resource: 'presence', operation: 'get', users: '={{ $json.ids }}' },
-		credentials: credentials(emulator),
+		credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) },
 		inputItems: [{ ids }],
 	});
 	if (result.error) throw result.error;
@@ -90,7 +52,7 @@ async function ourSync(emulator: Emulator, agents: IDataObject[], staticData?: I
 			user: '={{ $json.userId }}',
 			externalStatus: '={{ $json.status }}',
 		},
-		credentials: credentials(emulator),
+		credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) },
 		inputItems: agents,
 		staticData,
 	});
@@ -100,36 +62,13 @@ async function ourSync(emulator: Emulator, agents: IDataObject[], staticData?: I
 
 // ----- the naive workflow: one HTTP request per user, in sequence -----
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
-	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
 
-async function naiveToken(emulator: Emulator): Promise<Record<string, string>> {
-	const form = new URLSearchParams({
-		grant_type: 'client_credentials',
-		client_id: SEED_APPS.main.appId,
-		client_secret: SEED_APPS.main.secret,
-		scope: 'https://graph.microsoft.com/.default',
-	}).toString();
-	const token = await call('POST', `${emulator.loginUrl}/${emulator.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
-	return { Authorization: `Bearer ${(JSON.parse(token.body) as { access_token: string }).access_token}` };
-}
 
 async function naivePresenceRead(emulator: Emulator, ids: string[]): Promise<void> {
-	const auth = await naiveToken(emulator);
+	const auth = { Authorization: `Bearer ${await naiveAppToken(emulator)}` };
 	for (const id of ids) {
-		const response = await call('GET', `${emulator.graphUrl}/v1.0/users/${id}/presence`, auth);
+		const response = await rawCall('GET', `${emulator.graphUrl}/v1.0/users/${id}/presence`, auth);
 		if (response.status !== 200) throw new Error(`naive read: HTTP ${response.status}`);
 	}
 }
@@ -142,10 +81,10 @@ const PAIRS: Record<string, [string, string]> = {
 };
 
 async function naiveSync(emulator: Emulator, agents: Array<{ userId: string; status: string }>): Promise<void> {
-	const auth = { ...(await naiveToken(emulator)), 'Content-Type': 'application/json' };
+	const auth = { Authorization: `Bearer ${await naiveAppToken(emulator)}`, 'Content-Type': 'application/json' };
 	for (const { userId, status } of agents) {
 		const [availability, activity] = PAIRS[status];
-		await call('POST', `${emulator.graphUrl}/v1.0/users/${userId}/presence/setPresence`, auth, JSON.stringify({ sessionId: SEED_APPS.main.appId, availability, activity, expirationDuration: 'PT2H' }));
+		await rawCall('POST', `${emulator.graphUrl}/v1.0/users/${userId}/presence/setPresence`, auth, JSON.stringify({ sessionId: SEED_APPS.main.appId, availability, activity, expirationDuration: 'PT2H' }));
 	}
 }
 
@@ -163,19 +102,19 @@ async function main(): Promise<void> {
 
 		// Ours is quick and a shared machine is noisy: the median of three runs (each makes the same 8 requests).
 		let rows = 0;
-		const reads: Side[] = [];
-		for (let run = 0; run < 3; run++) reads.push(await measure(emulator, async () => (rows = await ourPresenceRead(emulator, generated))));
+		const reads: BenchSide[] = [];
+		for (let run = 0; run < 3; run++) reads.push(await measureSide(emulator, async () => (rows = await ourPresenceRead(emulator, generated))));
 		const oursRead = [...reads].sort((a, b) => a.wallMs - b.wallMs)[1];
-		const naiveRead = await measure(emulator, () => naivePresenceRead(emulator, generated));
+		const naiveRead = await measureSide(emulator, () => naivePresenceRead(emulator, generated));
 
 		emulator.reset(tenant);
 		let state: IDataObject = {};
 		let changed = 0;
-		const oursSync = await measure(emulator, async () => ({ staticData: state, changed } = await ourSync(emulator, agents)));
+		const oursSync = await measureSide(emulator, async () => ({ staticData: state, changed } = await ourSync(emulator, agents)));
 		let changedAgain = 0;
-		const oursAgain = await measure(emulator, async () => (changedAgain = (await ourSync(emulator, agents, state)).changed));
+		const oursAgain = await measureSide(emulator, async () => (changedAgain = (await ourSync(emulator, agents, state)).changed));
 		emulator.reset(tenant);
-		const naiveSyncSide = await measure(emulator, () => naiveSync(emulator, agents));
+		const naiveSyncSide = await measureSide(emulator, () => naiveSync(emulator, agents));
 
 		const ratio = (naive: number, ours: number) => Math.round((naive / Math.max(1, ours)) * 10) / 10;
 		const report = {
@@ -189,7 +128,7 @@ async function main(): Promise<void> {
 		};
 		mkdirSync(join(__dirname, 'results'), { recursive: true });
 		writeFileSync(join(__dirname, 'results', 'presence.json'), `${JSON.stringify(report, null, 2)}\n`);
-		const line = (job: string, ours: Side, naive?: Side) =>
+		const line = (job: string, ours: BenchSide, naive?: BenchSide) =>
 			`${job.padEnd(42)} ours ${String(ours.graphRequests).padStart(5)} req ${String(ours.wallMs).padStart(7)} ms ${String(ours.peakRssMb).padStart(5)} MB` +
 			(naive ? ` | naive ${String(naive.graphRequests).padStart(5)} req ${String(naive.wallMs).padStart(7)} ms ${String(naive.peakRssMb).padStart(5)} MB | ${ratio(naive.graphRequests, ours.graphRequests)}× requests, ${ratio(naive.wallMs, ours.wallMs)}× time` : '');
 		process.stdout.write(
@@ -202,6 +141,7 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	} finally {
+		closeRawClient();
 		await emulator.close();
 	}
 }

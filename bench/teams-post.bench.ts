@@ -15,7 +15,6 @@
  * Writes bench/results/teams-post.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
@@ -23,6 +22,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { runNode } from '../test/harness';
 import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
 import { integrationAccountCredentialData } from '../test/support/emulatorCredentials';
+import { closeRawClient, measure, rawCall } from './support';
 
 // tsx resolves 'M365TeamsMessage.node' to the codex file M365TeamsMessage.node.json, so the class is required by its full name.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,24 +43,13 @@ interface Outcome {
 	peakRssMb: number;
 }
 
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
-	let peak = process.memoryUsage().rss;
-	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-	const started = performance.now();
-	try {
-		const result = await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { result, ms: Math.round(performance.now() - started), peakRssMb: Math.round(peak / 1024 / 1024) };
-	} finally {
-		clearInterval(timer);
-	}
-}
 
 function delivered(emulator: Emulator, before: number): number {
 	return (emulator.state.chat(CHAT_ID)?.messages.length ?? 0) - before;
 }
 
-function graphCounts(emulator: Emulator): { graphRequests: number; throttled: number } {
+/** Top-level Graph requests and how many of them were throttled. */
+function throttleCounts(emulator: Emulator): { graphRequests: number; throttled: number } {
 	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph' && !entry.batch);
 	return { graphRequests: graph.length, throttled: graph.filter((entry) => entry.status === 429).length };
 }
@@ -85,7 +74,7 @@ async function ours(emulator: Emulator): Promise<Outcome> {
 		}),
 	);
 	const failed = (run.result.items[0] ?? []).filter((item) => item.json.error).length;
-	return { ...graphCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
+	return { ...throttleCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
 }
 
 /** What n8n's HTTP Request node does with a predefined OAuth2 credential: one request per item through n8n's helper. */
@@ -136,22 +125,10 @@ async function httpRequestNode(emulator: Emulator): Promise<Outcome> {
 		}),
 	);
 	const failed = (run.result.items[0] ?? []).filter((item) => item.json.error).length;
-	return { ...graphCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
+	return { ...throttleCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: string): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
 
 /** A bare keep-alive HTTPS client: one POST per item, a 429 fails the item. */
 async function rawClient(emulator: Emulator): Promise<Outcome> {
@@ -161,7 +138,7 @@ async function rawClient(emulator: Emulator): Promise<Outcome> {
 	let failed = 0;
 	const run = await measure(async () => {
 		for (let n = 0; n < POSTS; n++) {
-			const status = await call(
+			const { status } = await rawCall(
 				'POST',
 				`${emulator.graphUrl}/v1.0/chats/${encodeURIComponent(CHAT_ID)}/messages`,
 				{ Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -170,7 +147,7 @@ async function rawClient(emulator: Emulator): Promise<Outcome> {
 			if (status !== 201) failed++;
 		}
 	});
-	return { ...graphCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
+	return { ...throttleCounts(emulator), delivered: delivered(emulator, before), failed, wallMs: run.ms, peakRssMb: run.peakRssMb };
 }
 
 function line(name: string, outcome: Outcome): string {
@@ -228,7 +205,7 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	} finally {
-		agent.destroy();
+		closeRawClient();
 		await emulator.close();
 	}
 }
