@@ -17,10 +17,10 @@ import {
 	type SubscriptionTarget,
 	type TriggerEvent,
 } from './targets';
+import { GUID } from '../shared/identifiers';
 
 export type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function readCredentialType(ctx: TriggerContext): CredentialType {
 	return ctx.getNodeParameter('authentication', 'm365TenantAppApi') as CredentialType;

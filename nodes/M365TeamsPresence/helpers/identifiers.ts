@@ -1,8 +1,7 @@
 // Users as a workflow names them: object ids, user principal names or email addresses, one or many per item.
 // Pure: splitting, classifying and chunking, so the bulk Graph calls can be planned and tested without I/O.
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { ADDRESS, GUID } from '../../shared/identifiers';
 
 export type UserIdentifier = { kind: 'id'; value: string } | { kind: 'address'; value: string } | { kind: 'invalid'; value: string };
 

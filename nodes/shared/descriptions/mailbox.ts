@@ -5,9 +5,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const GUID = new RegExp(`^${GUID_SOURCE}$`);
-const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { ADDRESS, GUID, GUID_SOURCE } from '../identifiers';
+
 
 export const mailboxRlc: INodeProperties = {
 	displayName: 'Mailbox',

@@ -10,8 +10,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+import { GUID, GUID_SOURCE } from '../identifiers';
+
 /** Thread ids: channels 19:…@thread.tacv2 (older @thread.skype), group chats 19:…@thread.v2, 1:1 chats 19:a_b@unq.gbl.spaces. */
 const CHANNEL_ID = /^19:[^\s/?#]+@thread\.(tacv2|skype)$/i;
 const CHAT_ID = /^(19:[^\s/?#]+@(thread\.v2|unq\.gbl\.spaces|thread\.skype)|48:notes)$/i;
