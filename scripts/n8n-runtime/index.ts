@@ -72,3 +72,4 @@ export { startRedis, ensureRedis, type RedisServer } from './redis';
 export { spawnManaged, type ManagedProcess } from './process';
 export { callProductionWebhook } from './webhooks';
 export { createEmulatorCredentials, type EmulatorCredentials, type CredentialReference } from './emulatorSetup';
+export { startTlsFront, type TlsFront } from './tlsFront';

@@ -1,11 +1,7 @@
 // The Microsoft 365 Trigger inside a real n8n 2.40.7: n8n's own activation (checkExists / create), its webhook
-// server behind HTTPS (Graph delivers only to HTTPS: a small TLS front in this test forwards to n8n), executions
+// server behind HTTPS (Graph delivers only to HTTPS: the runtime's startTlsFront forwards to n8n), executions
 // started by emulator notifications, a restart on the same URL (n8n 2.40 keeps webhooks registered without
 // calling checkExists), after which Graph's reauthorizationRequired still renews the same subscription.
-import { createServer, type Server } from 'node:https';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import {
 	activateWorkflow,
 	createCredential,
@@ -16,47 +12,20 @@ import {
 	restartN8n,
 	signInAsOwner,
 	startN8n,
+	startTlsFront,
 	tenantAppCredentialData,
 	waitForExecutions,
 	type N8nInstance,
 	type N8nRestClient,
+	type TlsFront,
 } from '../../scripts/n8n-runtime';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, sendLifecycle } from '../emulator/graph/subscriptions';
-import { loopbackTlsOptions } from '../harness/tls';
 import { describeEmulatorOnly } from '../support/target';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const WEBHOOK_ID = '3c6f0e4a-8b1d-4e7a-9c2f-5d8e7a6b4c31';
-
-/** HTTPS in front of n8n's plain HTTP listener, on a port that stays the same across n8n restarts. */
-async function startTlsFront(): Promise<{ url: string; setTarget(port: number): void; close(): Promise<void> }> {
-	let targetPort = 0;
-	const server: Server = createServer(loopbackTlsOptions(), (req: IncomingMessage, res: ServerResponse) => {
-		const upstream = httpRequest(
-			{ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
-			(answer) => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			},
-		);
-		upstream.on('error', () => {
-			if (!res.headersSent) res.writeHead(502);
-			res.end();
-		});
-		req.pipe(upstream);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-		setTarget: (port) => (targetPort = port),
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
 
 /** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
 async function eventually(condition: () => boolean, deadlineMs = 60_000): Promise<void> {
@@ -67,7 +36,7 @@ async function eventually(condition: () => boolean, deadlineMs = 60_000): Promis
 // Graph must reach n8n's webhook URL: the emulator delivers the notifications (and the test reads its subscriptions).
 describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger in a real n8n', () => {
 	let emulator: Emulator;
-	let front: Awaited<ReturnType<typeof startTlsFront>>;
+	let front: TlsFront;
 	let instance: N8nInstance | undefined;
 	let client: N8nRestClient;
 	let workflowId: string;
