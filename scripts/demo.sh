@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	npm ci
+	# Not `npm ci`: it rejects the lock file this registry mirror produces (see .ci/run).
+	npm install --no-audit --no-fund
 fi
-exec node scripts/with-emulator-ca.js tsx scripts/demo.ts "$@"
+exec node scripts/with-emulator-ca.js tsx scripts/demo/main.ts "$@"

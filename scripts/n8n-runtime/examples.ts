@@ -55,15 +55,23 @@ function withCredentials(
 	});
 }
 
+export interface ImportExamplesOptions {
+	/** false: import only. A function decides per example: true, or why it stays inactive. */
+	activate?: boolean | ((file: string, workflow: WorkflowImport) => true | string);
+	/** rewrites an example before it is imported (the demo binds placeholders to its tenant) */
+	transform?: (workflow: WorkflowImport, file: string) => WorkflowImport;
+}
+
 /** `credentials` maps a credential type to the instance's credential to use wherever an example needs that type. */
 export async function importExamples(
 	client: N8nRestClient,
 	credentials: Record<string, { id: string; name: string }>,
-	options: { activate?: boolean } = {},
+	options: ImportExamplesOptions = {},
 ): Promise<ImportedExample[]> {
 	const imported: ImportedExample[] = [];
 	for (const file of exampleFiles()) {
-		const { pinData: _pinData, ...workflow } = JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowImport;
+		const { pinData: _pinData, ...original } = JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowImport;
+		const workflow = options.transform ? options.transform(original, file) : original;
 		const nodes = workflow.nodes as ExampleNode[];
 		const stored = await createWorkflow(client, { ...workflow, nodes: withCredentials(nodes, credentials) });
 		const isTriggered = nodes.some((node) => isAutomaticTrigger(node.type));
@@ -74,7 +82,9 @@ export async function importExamples(
 			isTriggered,
 			active: false,
 		};
-		if (isTriggered && options.activate !== false) {
+		const decision = typeof options.activate === 'function' ? options.activate(file, workflow) : options.activate !== false;
+		if (isTriggered && typeof decision === 'string') result.activationError = decision;
+		else if (isTriggered && decision) {
 			try {
 				await activateWorkflow(client, stored.id);
 				result.active = true;

@@ -67,7 +67,7 @@ export {
 	type EmulatorInfo,
 	type EmulatorProcess,
 } from './emulatorProcess';
-export { importExamples, exampleFiles, isAutomaticTrigger, EXAMPLES_DIR, type ImportedExample } from './examples';
+export { importExamples, exampleFiles, isAutomaticTrigger, EXAMPLES_DIR, type ImportedExample, type ImportExamplesOptions } from './examples';
 export { startRedis, ensureRedis, type RedisServer } from './redis';
 export { spawnManaged, type ManagedProcess } from './process';
 export { callProductionWebhook } from './webhooks';

@@ -96,6 +96,16 @@ export function registerExtensionProperties(graph: GraphRouter): void {
 		},
 	});
 
+	// The admin's one-time set-up without an admin token (the demo, child-process emulators).
+	graph.control('POST', '/extensionProperties', (ctx) => {
+		const body = (ctx.body ?? {}) as { appId?: unknown; name?: unknown; targetObjects?: unknown };
+		if (typeof body.appId !== 'string' || typeof body.name !== 'string' || !ctx.state.app(body.appId)) {
+			return { status: 400, body: { error: 'POST /_emulator/extensionProperties with { appId (of an app in the tenant), name, targetObjects? }' } };
+		}
+		const targets = Array.isArray(body.targetObjects) ? body.targetObjects.map(String) : undefined;
+		return { status: 201, body: publicShape(registerExtensionProperty(ctx.state, body.appId, body.name, targets)) };
+	});
+
 	graph.route('GET', '/applications/:objectId/extensionProperties', {
 		directory: true,
 		permissions: {

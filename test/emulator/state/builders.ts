@@ -59,6 +59,14 @@ export interface UserSpec {
 	createdDateTime?: string;
 }
 
+/** The service Graph names in assignedPlans for each service plan of the seed's licences. */
+const SERVICE_BY_PLAN: Record<string, string> = {
+	TEAMS1: 'TeamspaceAPI',
+	EXCHANGE_S_ENTERPRISE: 'exchange',
+	EXCHANGE_S_STANDARD: 'exchange',
+	SHAREPOINTENTERPRISE: 'SharePoint',
+};
+
 export function buildUser(spec: UserSpec): UserRecord {
 	const licences = spec.licences ?? [];
 	const guest = spec.kind === 'guest';
@@ -83,6 +91,15 @@ export function buildUser(spec: UserSpec): UserRecord {
 			externalUserState: guest ? (spec.externalUserState ?? 'Accepted') : null,
 			externalUserStateChangeDateTime: guest ? (spec.createdDateTime ?? '2024-03-01T09:00:00Z') : null,
 			assignedLicenses: licences.map((name) => ({ skuId: SKUS[name].skuId, disabledPlans: [] })),
+			// What Entra derives when a licence is assigned; the licensed-Teams filter ($filter on assignedPlans) reads it.
+			assignedPlans: licences.flatMap((name) =>
+				SKUS[name].servicePlans.map((plan) => ({
+					assignedDateTime: spec.createdDateTime ?? '2024-03-01T09:00:00Z',
+					capabilityStatus: 'Enabled',
+					service: SERVICE_BY_PLAN[plan.servicePlanName ?? ''] ?? plan.servicePlanName ?? null,
+					servicePlanId: plan.servicePlanId ?? null,
+				})),
+			),
 			usageLocation: guest ? null : 'US',
 		},
 		licenseDetails: licences.map((name) => ({

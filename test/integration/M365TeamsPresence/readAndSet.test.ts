@@ -1,6 +1,6 @@
 import { defaultTenant, SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { buildPresence, buildUser } from '../../emulator/state/builders';
-import { outputJson, presenceOf, runPresence, withAssignedPlans } from './setup';
+import { outputJson, presenceOf, runPresence } from './setup';
 
 const UNKNOWN_ID = '0f0f0f0f-1111-4222-8333-444455556666';
 
@@ -8,14 +8,14 @@ describe('Teams presence: reads', () => {
 	let emulator: Emulator;
 
 	beforeAll(async () => {
-		const tenant = withAssignedPlans(defaultTenant());
+		const tenant = defaultTenant();
 		// 700 more licensed Teams users: listing must page past Graph's page size and the seed's 300-user habit.
 		for (let i = 0; i < 700; i++) {
 			const id = `a0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 			tenant.users[id] = buildUser({ id, displayName: `Agent ${i}`, upn: `agent${i}@contoso.onmicrosoft.com`, kind: 'member', licences: ['SPE_E3'] });
 			tenant.presence[id] = buildPresence(id, 'Available', 'Available');
 		}
-		emulator = await startEmulator({ seed: withAssignedPlans(tenant) });
+		emulator = await startEmulator({ seed: tenant });
 	});
 	afterAll(async () => {
 		await emulator.close();

@@ -3,7 +3,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runNode, type RunNodeResult } from '../../harness';
-import { SEED_APPS, type Emulator, type TenantData } from '../../emulator';
+import { SEED_APPS, type Emulator } from '../../emulator';
 import { aggregatePresence } from '../../emulator/graph/presence';
 import { M365TeamsPresence } from '../../../nodes/M365TeamsPresence/M365TeamsPresence.node';
 
@@ -19,31 +19,6 @@ export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' 
 		loginHost: emulator.loginHost,
 		graphHost: emulator.graphHost,
 	};
-}
-
-const SERVICE_BY_PLAN: Record<string, string> = {
-	TEAMS1: 'TeamspaceAPI',
-	EXCHANGE_S_ENTERPRISE: 'exchange',
-	EXCHANGE_S_STANDARD: 'exchange',
-	SHAREPOINTENTERPRISE: 'SharePoint',
-};
-
-/**
- * Graph lists a user's service plans in `assignedPlans` (what the licensed-Teams filter reads). The emulator's
- * seed keeps them only in licenseDetails, so the tests derive them, as Entra does when a licence is assigned.
- */
-export function withAssignedPlans(tenant: TenantData): TenantData {
-	for (const record of Object.values(tenant.users)) {
-		record.user.assignedPlans = record.licenseDetails.flatMap((licence) =>
-			(licence.servicePlans ?? []).map((plan) => ({
-				assignedDateTime: '2024-03-01T09:00:00Z',
-				capabilityStatus: 'Enabled',
-				service: SERVICE_BY_PLAN[plan.servicePlanName ?? ''] ?? plan.servicePlanName ?? null,
-				servicePlanId: plan.servicePlanId ?? null,
-			})),
-		);
-	}
-	return tenant;
 }
 
 export async function runPresence(
