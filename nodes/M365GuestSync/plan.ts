@@ -77,6 +77,8 @@ export interface RejectedRow {
 export interface PreparedSource {
 	users: SourceUser[];
 	rejected: RejectedRow[];
+	/** The same users by email: every address the input holds, for matching guests and planning removals. */
+	byEmail: Map<string, SourceUser>;
 }
 
 function present(value: string | undefined): string | undefined {
@@ -85,28 +87,30 @@ function present(value: string | undefined): string | undefined {
 	return trimmed === '' ? undefined : trimmed;
 }
 
-/** Validates emails and drops duplicates (the first occurrence wins; later ones are reported, naming the first). */
-export function prepareSource(rows: SourceRow[]): PreparedSource {
+/**
+ * Validates emails and drops duplicates (the first occurrence wins; later ones are reported, naming the first).
+ * Rows may come one at a time (a generator), so the raw rows of a large input are never all held at once.
+ */
+export function prepareSource(rows: Iterable<SourceRow>): PreparedSource {
 	const users: SourceUser[] = [];
 	const rejected: RejectedRow[] = [];
-	const firstItemByEmail = new Map<string, number>();
+	const byEmail = new Map<string, SourceUser>();
 	for (const row of rows) {
 		const check = checkEmail(row.email);
 		if (!check.ok) {
 			rejected.push({ itemIndex: row.itemIndex, reason: check.reason });
 			continue;
 		}
-		const first = firstItemByEmail.get(check.email);
+		const first = byEmail.get(check.email);
 		if (first !== undefined) {
 			rejected.push({
 				itemIndex: row.itemIndex,
 				email: check.email,
-				reason: `Duplicate: ${check.email} already appears in input item ${first}, which is the one synced`,
+				reason: `Duplicate: ${check.email} already appears in input item ${first.itemIndex}, which is the one synced`,
 			});
 			continue;
 		}
-		firstItemByEmail.set(check.email, row.itemIndex);
-		users.push({
+		const user: SourceUser = {
 			itemIndex: row.itemIndex,
 			email: check.email,
 			displayName: present(row.displayName),
@@ -114,9 +118,11 @@ export function prepareSource(rows: SourceRow[]): PreparedSource {
 			jobTitle: present(row.jobTitle),
 			sourcePlatform: present(row.sourcePlatform),
 			externalId: present(row.externalId),
-		});
+		};
+		byEmail.set(check.email, user);
+		users.push(user);
 	}
-	return { users, rejected };
+	return { users, rejected, byEmail };
 }
 
 /** Every address a directory user answers to, lower-cased. */
@@ -257,29 +263,55 @@ export interface RemovalPlan {
 }
 
 /**
- * Guests this sync manages that are no longer in the input. Disabling skips guests already disabled, so a second
- * run writes nothing. Above `maxRemovals` the whole removal phase is refused.
+ * Guests this sync manages that are no longer in the input, planned one guest at a time as the pages of this source's
+ * guests are read. Disabling skips guests already disabled, so a second run writes nothing. Above `maxRemovals` the
+ * whole removal phase is refused; from then on only the count is kept, so a source that lost most of its users (an
+ * incomplete input) costs a number, not a list of every guest.
  */
+export class RemovalPlanner {
+	private readonly targets: DirectoryUser[] = [];
+	private candidates = 0;
+
+	constructor(
+		private readonly mode: RemovalMode,
+		private readonly maxRemovals: number,
+		private readonly inputEmails: Pick<ReadonlySet<string>, 'has'>,
+	) {}
+
+	consider(guest: DirectoryUser): void {
+		if (this.mode === 'none') return;
+		if (!isGuest(guest) || addressesOf(guest).some((address) => this.inputEmails.has(address))) return;
+		if (this.mode === 'disable' && guest.accountEnabled === false) return;
+		this.candidates += 1;
+		if (this.candidates <= this.maxRemovals) this.targets.push(guest);
+		else this.targets.length = 0;
+	}
+
+	plan(): RemovalPlan {
+		const { mode, maxRemovals, candidates } = this;
+		if (mode === 'none') return { mode, targets: [], candidates: 0 };
+		if (candidates > maxRemovals) {
+			return {
+				mode,
+				targets: [],
+				candidates,
+				abortedReason: `${candidates} guests left the source, more than the maximum of ${maxRemovals} removals per run: nothing was ${mode === 'delete' ? 'removed' : 'disabled'}. Check the input is complete, then raise Max Removals Per Run if the removals are intended`,
+			};
+		}
+		return { mode, targets: [...this.targets], candidates };
+	}
+}
+
+/** The removal plan for a list of this source's guests read in full (see RemovalPlanner). */
 export function planRemovals(
-	managedGuests: DirectoryUser[],
-	inputEmails: ReadonlySet<string>,
+	managedGuests: Iterable<DirectoryUser>,
+	inputEmails: Pick<ReadonlySet<string>, 'has'>,
 	mode: RemovalMode,
 	maxRemovals: number,
 ): RemovalPlan {
-	if (mode === 'none') return { mode, targets: [], candidates: 0 };
-	const gone = managedGuests.filter(
-		(guest) => isGuest(guest) && !addressesOf(guest).some((address) => inputEmails.has(address)),
-	);
-	const targets = mode === 'disable' ? gone.filter((guest) => guest.accountEnabled !== false) : gone;
-	if (targets.length > maxRemovals) {
-		return {
-			mode,
-			targets: [],
-			candidates: targets.length,
-			abortedReason: `${targets.length} guests left the source, more than the maximum of ${maxRemovals} removals per run: nothing was ${mode === 'delete' ? 'removed' : 'disabled'}. Check the input is complete, then raise Max Removals Per Run if the removals are intended`,
-		};
-	}
-	return { mode, targets, candidates: targets.length };
+	const planner = new RemovalPlanner(mode, maxRemovals, inputEmails);
+	for (const guest of managedGuests) planner.consider(guest);
+	return planner.plan();
 }
 
 export type SyncSummary = Record<SyncAction, number> & { total: number; dryRun: boolean };

@@ -3,11 +3,17 @@
  *
  * Order of work, chosen so a crash or a failure leaves nothing half-done:
  * 1. read and check every setting and every email (bad ones become per-item results);
- * 2. read this source's guests (also proves the marker attribute is registered before anything is written);
+ * 2. read this source's guests page by page (also proves the marker attribute is registered before anything is
+ *    written): each guest is planned against the input user it answers for, or weighed for removal;
  * 3. in windows of users: look up the rest by email (batched), plan, invite and mark each batch of 20 right away,
  *    update what changed, add to teams;
  * 4. removals last, planned as a whole and refused above the cap before the first one.
  * Dry run stops before every write and reports the same actions.
+ *
+ * Memory: what the node keeps for the whole run is the input users' validated fields and emails, the plans of the
+ * users this source's guests answered for (a guest's id, not its record), the output items, and at most Max Removals
+ * Per Run removal targets. Pages of guests, lookups and writes are held one window at a time, and each window's
+ * results become output items when the window is done.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
@@ -36,15 +42,16 @@ import { inviteFailure, isPermissionDenied, userWriteFailure } from '../../failu
 import {
 	chunk,
 	matchDirectoryUser,
-	planRemovals,
 	planSourceUser,
 	prepareSource,
 	summarize,
 	addressesOf,
+	RemovalPlanner,
 	type DirectoryUser,
 	type PlanOptions,
 	type RemovalMode,
 	type RemovalPlan,
+	type SourceRow,
 	type SourceUser,
 	type SyncAction,
 	type UserChanges,
@@ -183,15 +190,26 @@ async function readSettings(this: IExecuteFunctions, itemIndex: number): Promise
 }
 
 /**
- * Reads every guest of this source, or just proves the marker query works when they are not needed. The first page
- * goes through `$batch`, which returns Graph's answer instead of throwing: Graph answers 400 for an unregistered
- * extension attribute, and that stops the sync before any write.
+ * The guests of this source, page by page, or none when they are not needed (the marker query is still made, to prove
+ * it works). The first page goes through `$batch`, which returns Graph's answer instead of throwing: Graph answers 400
+ * for an unregistered extension attribute, and that stops the sync before any write.
  */
-async function readManagedGuests(
+async function* managedGuestPages(
 	this: IExecuteFunctions,
 	settings: SyncSettings,
 	needAll: boolean,
-): Promise<DirectoryUser[]> {
+): AsyncGenerator<DirectoryUser[]> {
+	const first = await readFirstManagedPage.call(this, settings, needAll);
+	if (!needAll) return;
+	yield first.guests;
+	if (first.nextLink) yield* managedGuests.call(this, settings.markerAttribute, settings.sourceName, first.nextLink);
+}
+
+async function readFirstManagedPage(
+	this: IExecuteFunctions,
+	settings: SyncSettings,
+	needAll: boolean,
+): Promise<{ guests: DirectoryUser[]; nextLink?: string }> {
 	const filter = `${settings.markerAttribute} eq ${odataString(settings.sourceName)}`;
 	const [firstPage] = await runBatched.call(this, [
 		{
@@ -214,23 +232,46 @@ async function readManagedGuests(
 					: undefined,
 		});
 	}
-	if (!needAll) return [];
+	if (!needAll) return { guests: [] };
 	const body = firstPage.body as { value?: GraphUserWithMarker[]; '@odata.nextLink'?: string };
-	const guests = (body.value ?? []).map((user) => toDirectoryUser(user, settings.markerAttribute));
-	const nextLink = body['@odata.nextLink'];
-	if (nextLink) {
-		for await (const page of managedGuests.call(this, settings.markerAttribute, settings.sourceName, nextLink)) {
-			guests.push(...page);
-		}
-	}
-	return guests;
+	return {
+		guests: (body.value ?? []).map((user) => toDirectoryUser(user, settings.markerAttribute)),
+		nextLink: body['@odata.nextLink'],
+	};
 }
 
-/** Emails → this source's guests, by every address they answer to. */
-function indexByAddress(guests: DirectoryUser[]): Map<string, DirectoryUser> {
-	const byAddress = new Map<string, DirectoryUser>();
-	for (const guest of guests) for (const address of addressesOf(guest)) byAddress.set(address, guest);
-	return byAddress;
+/**
+ * Plans the input users a guest of this source answers for (it needs no lookup then), or weighs it for removal when
+ * it answers for none. An address two guests share is planned with the one read last.
+ */
+function matchManagedGuest(
+	guest: DirectoryUser,
+	byEmail: ReadonlyMap<string, SourceUser>,
+	settings: SyncSettings,
+	managedPlans: Map<number, UserPlan>,
+	removals: RemovalPlanner,
+): void {
+	let answersForInput = false;
+	for (const address of addressesOf(guest)) {
+		const source = byEmail.get(address);
+		if (!source) continue;
+		answersForInput = true;
+		const plan = planSourceUser(source, matchDirectoryUser(source.email, [guest], settings.sourceName), settings.planOptions);
+		managedPlans.set(source.itemIndex, withUserIdOnly(plan));
+	}
+	if (!answersForInput) removals.consider(guest);
+}
+
+/** Once planned, only the user's id is used: the rest of the record is not kept until the user's window. */
+function withUserIdOnly(plan: UserPlan): UserPlan {
+	switch (plan.kind) {
+		case 'invite':
+			return plan;
+		case 'skip':
+			return plan.user ? { ...plan, user: { id: plan.user.id } } : plan;
+		default:
+			return { ...plan, user: { id: plan.user.id } };
+	}
 }
 
 function baseResult(source: SourceUser, dryRun: boolean): Omit<UserResult, 'action'> {
@@ -349,16 +390,34 @@ function recordWithoutWrites(plans: UserPlan[], settings: SyncSettings, results:
 	}
 }
 
+/** One window of users, written and turned into output items (`output[itemIndex]`). */
 async function syncWindow(
 	this: IExecuteFunctions,
 	window: SourceUser[],
 	settings: SyncSettings,
-	managedByAddress: Map<string, DirectoryUser>,
+	managedPlans: Map<number, UserPlan>,
+	teams: TeamMembership[],
+	state: WriteState,
+	output: Array<INodeExecutionData | undefined>,
+): Promise<void> {
+	const results = new Map<number, UserResult>();
+	await planAndWriteWindow.call(this, window, settings, managedPlans, teams, state, results);
+	for (const source of window) {
+		const result = results.get(source.itemIndex);
+		if (result) output[source.itemIndex] = outputItem(result);
+	}
+}
+
+async function planAndWriteWindow(
+	this: IExecuteFunctions,
+	window: SourceUser[],
+	settings: SyncSettings,
+	managedPlans: Map<number, UserPlan>,
 	teams: TeamMembership[],
 	state: WriteState,
 	results: Map<number, UserResult>,
 ): Promise<void> {
-	const toLookUp = window.filter((source) => !managedByAddress.has(source.email)).map((source) => source.email);
+	const toLookUp = window.filter((source) => !managedPlans.has(source.itemIndex)).map((source) => source.email);
 	const lookup =
 		toLookUp.length > 0
 			? await lookupUsersByEmail.call(this, toLookUp, settings.markerAttribute)
@@ -366,13 +425,18 @@ async function syncWindow(
 
 	const plans: UserPlan[] = [];
 	for (const source of window) {
+		const managed = managedPlans.get(source.itemIndex);
+		if (managed) {
+			managedPlans.delete(source.itemIndex);
+			plans.push(managed);
+			continue;
+		}
 		const lookupFailure = lookup.failed.get(source.email);
 		if (lookupFailure) {
 			results.set(source.itemIndex, { ...baseResult(source, settings.dryRun), action: 'failed', reason: lookupFailure });
 			continue;
 		}
-		const managed = managedByAddress.get(source.email);
-		const candidates = [...(managed ? [managed] : []), ...(lookup.found.get(source.email) ?? [])];
+		const candidates = lookup.found.get(source.email) ?? [];
 		plans.push(planSourceUser(source, matchDirectoryUser(source.email, candidates, settings.sourceName), settings.planOptions));
 	}
 
@@ -469,56 +533,59 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	}
 }
 
+function* sourceRows(this: IExecuteFunctions, itemIndexes: number[]): Generator<SourceRow> {
+	for (const itemIndex of itemIndexes) yield readSourceRow.call(this, itemIndex);
+}
+
 async function sync(this: IExecuteFunctions, itemIndexes: number[], first: number): Promise<INodeExecutionData[]> {
 	const settings = await readSettings.call(this, first);
-	const prepared = prepareSource(itemIndexes.map((itemIndex) => readSourceRow.call(this, itemIndex)));
+	const { users, rejected, byEmail } = prepareSource(sourceRows.call(this, itemIndexes));
 
-	const results = new Map<number, UserResult>();
-	for (const rejected of prepared.rejected) {
-		results.set(rejected.itemIndex, {
+	// By item index; a window's items are set when the window is done.
+	const output = new Array<INodeExecutionData | undefined>(itemIndexes.length > 0 ? itemIndexes[itemIndexes.length - 1] + 1 : 0);
+	for (const row of rejected) {
+		output[row.itemIndex] = outputItem({
 			type: 'user',
-			itemIndex: rejected.itemIndex,
-			email: rejected.email,
-			action: rejected.email ? 'skipped' : 'failed',
-			reason: rejected.reason,
+			itemIndex: row.itemIndex,
+			email: row.email,
+			action: row.email ? 'skipped' : 'failed',
+			reason: row.reason,
 			dryRun: settings.dryRun,
 		});
 	}
 
-	const needAllManaged = settings.removalMode !== 'none' || prepared.users.length > LIST_MANAGED_ABOVE;
-	const managed = await readManagedGuests.call(this, settings, needAllManaged);
-	const managedByAddress = indexByAddress(managed);
+	const needAllManaged = settings.removalMode !== 'none' || users.length > LIST_MANAGED_ABOVE;
+	const managedPlans = new Map<number, UserPlan>();
+	const removals = new RemovalPlanner(settings.removalMode, settings.maxRemovals, byEmail);
+	for await (const page of managedGuestPages.call(this, settings, needAllManaged)) {
+		for (const guest of page) matchManagedGuest(guest, byEmail, settings, managedPlans, removals);
+	}
+	const removalPlan = removals.plan();
+	// Every guest is matched and weighed: the input's emails are not needed any more.
+	byEmail.clear();
+
 	const teams: TeamMembership[] = [];
 	for (const teamId of settings.teamIds) teams.push(await readTeamMembers.call(this, teamId));
 
 	const state: WriteState = {};
-	for (const window of chunk(prepared.users, WINDOW)) {
-		await syncWindow.call(this, window, settings, managedByAddress, teams, state, results);
+	// Taken off the front, so the source fields of the users already synced are not kept to the end.
+	while (users.length > 0) {
+		await syncWindow.call(this, users.splice(0, WINDOW), settings, managedPlans, teams, state, output);
 	}
 
-	const inputEmails = new Set(prepared.users.map((source) => source.email));
-	const removalPlan = planRemovals(managed, inputEmails, settings.removalMode, settings.maxRemovals);
-	const removals = await removeGuests.call(this, removalPlan, settings.dryRun);
+	const removalResults = await removeGuests.call(this, removalPlan, settings.dryRun);
 
-	const output: INodeExecutionData[] = [];
-	const actions: SyncAction[] = [];
+	const items: INodeExecutionData[] = [];
 	for (const itemIndex of itemIndexes) {
-		const result = results.get(itemIndex);
-		if (!result) continue;
-		actions.push(result.action);
-		const json: Partial<UserResult> = { ...result };
-		delete json.itemIndex;
-		output.push({ json: compact(json), pairedItem: { item: itemIndex } });
+		const item = output[itemIndex];
+		if (item) items.push(item);
 	}
-	for (const removal of removals) {
-		actions.push(removal.action);
-		output.push({ json: compact({ ...removal }), pairedItem: { item: first } });
-	}
-	output.push({
+	for (const removal of removalResults) items.push({ json: compact({ ...removal }), pairedItem: { item: first } });
+	items.push({
 		json: compact({
 			type: 'summary',
 			sourceName: settings.sourceName,
-			...summarize(actions, settings.dryRun),
+			...summarize(actionsOf(items), settings.dryRun),
 			removal: {
 				mode: settings.removalMode,
 				candidates: removalPlan.candidates,
@@ -529,7 +596,16 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 		}),
 		pairedItem: { item: first },
 	});
-	return output;
+	return items;
+}
+
+function* actionsOf(items: INodeExecutionData[]): Generator<SyncAction> {
+	for (const item of items) yield item.json.action as SyncAction;
+}
+
+function outputItem(result: UserResult): INodeExecutionData {
+	const { itemIndex, ...json } = result;
+	return { json: compact(json), pairedItem: { item: itemIndex } };
 }
 
 /** Drops undefined fields so the output shows only what applies. */
