@@ -70,9 +70,10 @@ async function stopAll(exitCode: number): Promise<never> {
 		await running.front?.close().catch(() => undefined);
 		await running.standIns?.close().catch(() => undefined);
 		await running.emulator?.stop().catch(() => undefined);
-		say('Stopped.');
 	}
-	process.exit(exitCode);
+	// Exit once the last line is out: a piped stdout is written asynchronously.
+	process.stdout.write('Stopped.\n', () => process.exit(exitCode));
+	return await new Promise<never>(() => undefined);
 }
 
 function initialAgents(tenant: DemoTenantFacts, emulator: EmulatorProcess) {
