@@ -1,0 +1,143 @@
+// Helpers of the queue-mode e2e tests: which worker ran an execution, the items a workflow's executions output,
+// the workflow's static data as n8n stored it, and an HTTPS front to n8n that can answer late (Graph then
+// delivers the notification again, as it does when an answer does not come within 3 seconds).
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import {
+	getExecution,
+	getWorkflow,
+	listExecutions,
+	nodeOutput,
+	parseLogEntries,
+	type Execution,
+	type N8nInstance,
+	type N8nRestClient,
+} from '../../scripts/n8n-runtime';
+import { loopbackTlsOptions } from '../harness/tls';
+
+/** The indexes of the workers whose log says they finished this execution (n8n: "Worker finished execution <id> ..."). */
+export function workersThatRan(instance: N8nInstance, executionId: string): number[] {
+	return instance.workers
+		.map((worker, index) => ({ index, entries: parseLogEntries(fs.readFileSync(worker.logFile, 'utf8')) }))
+		.filter(({ entries }) => entries.some((entry) => entry.message.startsWith(`Worker finished execution ${executionId} `)))
+		.map(({ index }) => index);
+}
+
+/** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
+export async function eventually(condition: () => boolean | Promise<boolean>, deadlineMs = 60_000): Promise<void> {
+	const deadline = Date.now() + deadlineMs;
+	while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+
+export interface WorkflowRuns {
+	executions: Execution[];
+	/** every item the node output, over all executions, oldest execution first */
+	items: Array<Record<string, unknown>>;
+	/** executions not finished yet */
+	unfinished: number;
+}
+
+/** Every finished execution of the workflow (fetched once each) and the items the node output in them. */
+export function executionCollector(client: N8nRestClient, workflowId: string, nodeName: string) {
+	const fetched = new Map<string, Execution>();
+	return async (): Promise<WorkflowRuns> => {
+		const summaries = await listExecutions(client, workflowId);
+		for (const summary of summaries) {
+			if (!FINISHED.has(summary.status) || fetched.has(summary.id)) continue;
+			fetched.set(summary.id, await getExecution(client, summary.id));
+		}
+		const executions = [...fetched.values()].sort((a, b) => Number(a.id) - Number(b.id));
+		return {
+			executions,
+			items: executions.flatMap((execution) => nodeOutput(execution, nodeName) as Array<Record<string, unknown>>),
+			unfinished: summaries.filter((summary) => !FINISHED.has(summary.status)).length,
+		};
+	};
+}
+
+/** The workflow's static data as stored in n8n's database (what a newly started poller or webhook call reads). */
+export async function storedStaticData(client: N8nRestClient, workflowId: string): Promise<Record<string, unknown>> {
+	const workflow = (await getWorkflow(client, workflowId)) as unknown as { staticData?: Record<string, unknown> | string | null };
+	const data = workflow.staticData;
+	if (typeof data === 'string') return JSON.parse(data) as Record<string, unknown>;
+	return data ?? {};
+}
+
+export interface HttpsFront {
+	url: string;
+	setTarget(port: number): void;
+	/**
+	 * While on, the first POST of each distinct body is forwarded at once but answered only after `ms`: a sender
+	 * that gives up earlier (Graph: 3 s) sends it again, and n8n sees the same notification twice.
+	 */
+	answerFirstCopyLate(ms: number | undefined): void;
+	/** Bodies of the POSTs received so far. */
+	posts(): string[];
+	close(): Promise<void>;
+}
+
+/** HTTPS in front of n8n's plain HTTP listener (Graph delivers only to HTTPS). */
+export async function startHttpsFront(): Promise<HttpsFront> {
+	let targetPort = 0;
+	let lateMs: number | undefined;
+	const seen = new Set<string>();
+	const posts: string[] = [];
+	const server: Server = createServer(loopbackTlsOptions(), (req: IncomingMessage, res: ServerResponse) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const text = body.toString('utf8');
+			let holdMs = 0;
+			if (req.method === 'POST') {
+				posts.push(text);
+				if (lateMs !== undefined && !seen.has(text)) holdMs = lateMs;
+				seen.add(text);
+			}
+			const upstream = httpRequest(
+				{ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+				(answer) => {
+					const answerChunks: Buffer[] = [];
+					answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
+					answer.on('end', () => {
+						const reply = () => {
+							if (res.destroyed) return;
+							res.writeHead(answer.statusCode ?? 502, answer.headers);
+							res.end(Buffer.concat(answerChunks));
+						};
+						if (holdMs > 0) setTimeout(reply, holdMs).unref();
+						else reply();
+					});
+				},
+			);
+			upstream.on('error', () => {
+				if (!res.headersSent && !res.destroyed) res.writeHead(502);
+				res.end();
+			});
+			upstream.end(body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+		setTarget: (port) => (targetPort = port),
+		answerFirstCopyLate: (ms) => (lateMs = ms),
+		posts: () => [...posts],
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+/** How many times each value occurs, for "exactly once" checks with readable failures. */
+export function occurrences(values: string[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
+}
