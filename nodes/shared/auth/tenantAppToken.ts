@@ -38,8 +38,12 @@ export interface AppToken {
 
 interface CacheEntry {
 	app: ConfidentialClientApplication;
-	/** msal's network client calls whichever sender the latest caller supplied. */
-	sender: TokenHttpSender;
+	/**
+	 * Senders of the token calls in progress; msal's network client uses the latest. Each is dropped when its call
+	 * ends: a sender closes over its execution's context, which reaches every item of that execution, and a cached
+	 * application would otherwise keep the last execution in memory for the life of the process.
+	 */
+	senders: TokenHttpSender[];
 }
 
 const applications = new Map<string, CacheEntry>();
@@ -64,6 +68,10 @@ function fingerprint(settings: TenantAppSettings): string {
 }
 
 const plainSender: TokenHttpSender = async (request) => await plainHttpsRequest(request);
+
+function currentSender(entry: Partial<CacheEntry>): TokenHttpSender {
+	return entry.senders?.[entry.senders.length - 1] ?? plainSender;
+}
 
 function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntry>): ConfidentialClientApplication {
 	const certificate =
@@ -97,9 +105,9 @@ function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntr
 			loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined },
 			networkClient: {
 				sendGetRequestAsync: async (url, options) =>
-					(await (entry.sender ?? plainSender)({ method: 'GET', url, headers: options?.headers })) as never,
+					(await currentSender(entry)({ method: 'GET', url, headers: options?.headers })) as never,
 				sendPostRequestAsync: async (url, options) =>
-					(await (entry.sender ?? plainSender)({
+					(await currentSender(entry)({
 						method: 'POST',
 						url,
 						headers: options?.headers,
@@ -111,17 +119,16 @@ function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntr
 	return new ConfidentialClientApplication(config);
 }
 
-function entryFor(settings: TenantAppSettings, sender: TokenHttpSender | undefined): CacheEntry {
+function entryFor(settings: TenantAppSettings): CacheEntry {
 	const key = fingerprint(settings);
 	let entry = applications.get(key);
 	if (!entry) {
 		if (applications.size >= MAX_APPLICATIONS) applications.delete(applications.keys().next().value as string);
-		const partial: Partial<CacheEntry> = { sender: sender ?? plainSender };
+		const partial: Partial<CacheEntry> = { senders: [] };
 		partial.app = createApplication(settings, partial);
 		entry = partial as CacheEntry;
 		applications.set(key, entry);
 	}
-	if (sender) entry.sender = sender;
 	return entry;
 }
 
@@ -152,10 +159,15 @@ export async function getTenantAppToken(
 	settings: TenantAppSettings,
 	options: { forceRefresh?: boolean; sender?: TokenHttpSender } = {},
 ): Promise<AppToken> {
-	const { app } = entryFor(settings, options.sender);
-	const result = await app
+	const entry = entryFor(settings);
+	const { sender } = options;
+	if (sender) entry.senders.push(sender);
+	const result = await entry.app
 		.acquireTokenByClientCredential({ scopes: [graphScope(settings.graphResourceHost)], skipCache: options.forceRefresh === true })
-		.catch((error: unknown) => ({ failure: error }));
+		.catch((error: unknown) => ({ failure: error }))
+		.finally(() => {
+			if (sender) entry.senders.splice(entry.senders.lastIndexOf(sender), 1);
+		});
 	if (result && 'failure' in result) throw tokenRequestError(result.failure, settings);
 	// msal resolves with an empty token when the endpoint answers 404 with an empty body: treat that as a failure.
 	if (!result?.accessToken) {
