@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
 import { fetchUrlFor, type ChangedResource } from './resourcePaths';
+import { emissionLedger } from './emissionLedger';
 import { rememberEmitted, wasEmitted, type TriggerStaticData } from './staticData';
 import type { SubscriptionTarget, TriggerEvent } from './targets';
 
@@ -86,22 +87,47 @@ export async function emitChanges(
 	state: TriggerStaticData,
 	onFailure: (message: string) => void,
 ): Promise<INodeExecutionData[]> {
+	const ledger = emissionLedger(state.instanceId);
 	const fresh: Array<{ changed: ChangedResource; changeType: string; requestId: string }> = [];
 	const seen = new Set<string>();
 	for (const { changed, changeType } of changes) {
 		const id = emittedIdOf(changed);
 		const dedupeKey = id ?? `presence:${(changed as { userId: string }).userId}`;
-		if (seen.has(dedupeKey) || (id !== undefined && wasEmitted(state, target.key, id))) continue;
+		if (seen.has(dedupeKey)) continue;
+		// Claimed here, before any await: an overlapping call of this process then drops the same id.
+		if (id !== undefined && (wasEmitted(state, target.key, id) || !ledger.claim(target.key, id))) continue;
 		seen.add(dedupeKey);
 		fresh.push({ changed, changeType, requestId: String(fresh.length + 1) });
 	}
-	if (fresh.length === 0) return [];
+	const topUp = () => {
+		// What overlapping calls emitted, so that this copy of the static data holds it whichever is saved last.
+		rememberEmitted(state, target.key, ledger.emitted(target.key).filter((id) => !wasEmitted(state, target.key, id)));
+		const lastSeen = ledger.lastPresence(target.key);
+		if (Object.keys(lastSeen).length > 0) {
+			const cursor = (state.cursors[target.key] ??= {});
+			cursor.lastSeen = { ...cursor.lastSeen, ...lastSeen };
+		}
+	};
+	if (fresh.length === 0) {
+		topUp();
+		return [];
+	}
 
 	const requests: BatchRequestItem[] = fresh.map((f) => ({ id: f.requestId, method: 'GET', url: fetchUrlFor(f.changed) }));
-	const responses =
-		requests.length === 1
-			? [await fetchOne(ctx, credentialType, requests[0])]
-			: await graphFor(ctx).batch<FetchedResource>(credentialType, requests);
+	const release = (changed: ChangedResource) => {
+		const id = emittedIdOf(changed);
+		if (id !== undefined) ledger.release(target.key, id);
+	};
+	let responses: Awaited<ReturnType<typeof fetchOne>>[] | undefined;
+	try {
+		responses =
+			requests.length === 1
+				? [await fetchOne(ctx, credentialType, requests[0])]
+				: await graphFor(ctx).batch<FetchedResource>(credentialType, requests);
+	} finally {
+		// Nothing read, nothing emitted: the claims go back so a retry or a catch-up can emit these.
+		if (responses === undefined) for (const f of fresh) release(f.changed);
+	}
 	const byId = new Map(responses.map((r) => [r.id, r]));
 
 	const items: INodeExecutionData[] = [];
@@ -111,6 +137,8 @@ export async function emitChanges(
 		const response = byId.get(f.requestId);
 		if (!response || response.status === 404) continue;
 		if (response.status < 200 || response.status >= 300) {
+			// Not emitted: Graph's retry of this notification, or the next catch-up, must be able to.
+			release(f.changed);
 			onFailure(
 				`Could not read ${fetchUrlFor(f.changed)}: ${response.status} ${response.error?.code ?? ''} ${response.error?.message ?? ''}`.trim(),
 			);
@@ -120,8 +148,9 @@ export async function emitChanges(
 		if (f.changed.kind === 'presence') {
 			const lastSeen = (cursor.lastSeen ??= {});
 			const current = presenceState(resource as Presence);
-			if (lastSeen[f.changed.userId] === current) continue;
+			const changedNow = ledger.presenceChanged(target.key, f.changed.userId, current, lastSeen[f.changed.userId]);
 			lastSeen[f.changed.userId] = current;
+			if (!changedNow) continue;
 		}
 		if (!wanted(filter, f.changed, resource)) continue;
 		const id = emittedIdOf(f.changed);
@@ -130,7 +159,9 @@ export async function emitChanges(
 			json: { ...(resource as IDataObject), trigger: triggerInfo(filter, f.changeType, target, f.changed) },
 		});
 	}
+	ledger.markEmitted(target.key, emittedIds);
 	rememberEmitted(state, target.key, emittedIds);
+	topUp();
 	return items;
 }
 

@@ -1,6 +1,8 @@
 // What the trigger keeps in the workflow's static data (node scope), typed. n8n persists it after activation,
 // after each webhook call and after each poll, so it survives restarts and is shared by main, webhook and worker
 // processes in queue mode.
+import { randomUUID } from 'crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { SubscriptionTarget } from './targets';
@@ -34,6 +36,8 @@ export interface TriggerStaticData {
 	cursors: Record<string, TargetCursor>;
 	/** Ids already emitted per target, newest last, so catch-up and polling never emit an item twice. */
 	emitted: Record<string, string[]>;
+	/** Names this activation's state, for the process-wide emission ledger (emissionLedger.ts). */
+	instanceId: string;
 }
 
 /** How many emitted ids to remember per target: well above what arrives between two catch-ups or polls. */
@@ -50,6 +54,7 @@ export function triggerState(staticData: IDataObject, testRun: boolean): Trigger
 	state.subscriptions ??= {};
 	state.cursors ??= {};
 	state.emitted ??= {};
+	state.instanceId ??= randomUUID();
 	return state as TriggerStaticData;
 }
 

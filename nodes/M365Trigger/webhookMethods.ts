@@ -2,10 +2,13 @@
 // still use the legacy activation path, at every start), create when checkExists says no, delete on deactivation.
 // checkExists renews every subscription to its full lifetime; the lifecycle events handled in webhook.ts keep
 // them alive in between (n8n 2.40 does not call checkExists at start: it keeps webhooks registered).
+import { randomUUID } from 'crypto';
+
 import { NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions } from 'n8n-workflow';
 
 import { KINDS_WITHOUT_READER, startCursor } from './changeReaders';
+import { forgetEmissionLedger } from './emissionLedger';
 import { readCredentialType, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 import { notificationUrlProblem } from './subscriptionPolicy';
@@ -94,5 +97,8 @@ export async function deleteSubscriptions(this: IHookFunctions): Promise<boolean
 	}
 	state.cursors = {};
 	state.emitted = {};
+	// The next activation starts a new ledger, as it starts with no emitted ids.
+	forgetEmissionLedger(state.instanceId);
+	state.instanceId = randomUUID();
 	return true;
 }
