@@ -248,7 +248,7 @@ function matchManagedGuest(
 	guest: DirectoryUser,
 	byEmail: ReadonlyMap<string, SourceUser>,
 	settings: SyncSettings,
-	managedPlans: Map<number, UserPlan>,
+	managedPlans: ManagedPlans,
 	removals: RemovalPlanner,
 ): void {
 	let answersForInput = false;
@@ -257,12 +257,39 @@ function matchManagedGuest(
 		if (!source) continue;
 		answersForInput = true;
 		const plan = planSourceUser(source, matchDirectoryUser(source.email, [guest], settings.sourceName), settings.planOptions);
-		managedPlans.set(source.itemIndex, withUserIdOnly(plan));
+		managedPlans.set(plan);
 	}
 	if (!answersForInput) removals.consider(guest);
 }
 
-/** Once planned, only the user's id is used: the rest of the record is not kept until the user's window. */
+/**
+ * Plans made from this source's guests, by item index, until their user's window. Once planned, only the directory
+ * user's id is used, so the rest of its record is not kept; and nearly every plan is "unchanged", kept as that id alone
+ * rather than as one plan object per user.
+ */
+class ManagedPlans {
+	private readonly plans: Array<UserPlan | string | undefined>;
+
+	constructor(itemCount: number) {
+		this.plans = new Array<UserPlan | string | undefined>(itemCount);
+	}
+
+	set(plan: UserPlan): void {
+		this.plans[plan.source.itemIndex] = plan.kind === 'unchanged' ? plan.user.id : withUserIdOnly(plan);
+	}
+
+	has(itemIndex: number): boolean {
+		return this.plans[itemIndex] !== undefined;
+	}
+
+	/** The user's plan, forgotten as it is handed out. */
+	take(source: SourceUser): UserPlan | undefined {
+		const plan = this.plans[source.itemIndex];
+		this.plans[source.itemIndex] = undefined;
+		return typeof plan === 'string' ? { kind: 'unchanged', source, user: { id: plan } } : plan;
+	}
+}
+
 function withUserIdOnly(plan: UserPlan): UserPlan {
 	switch (plan.kind) {
 		case 'invite':
@@ -395,7 +422,7 @@ async function syncWindow(
 	this: IExecuteFunctions,
 	window: SourceUser[],
 	settings: SyncSettings,
-	managedPlans: Map<number, UserPlan>,
+	managedPlans: ManagedPlans,
 	teams: TeamMembership[],
 	state: WriteState,
 	output: Array<INodeExecutionData | undefined>,
@@ -412,7 +439,7 @@ async function planAndWriteWindow(
 	this: IExecuteFunctions,
 	window: SourceUser[],
 	settings: SyncSettings,
-	managedPlans: Map<number, UserPlan>,
+	managedPlans: ManagedPlans,
 	teams: TeamMembership[],
 	state: WriteState,
 	results: Map<number, UserResult>,
@@ -425,9 +452,8 @@ async function planAndWriteWindow(
 
 	const plans: UserPlan[] = [];
 	for (const source of window) {
-		const managed = managedPlans.get(source.itemIndex);
+		const managed = managedPlans.take(source);
 		if (managed) {
-			managedPlans.delete(source.itemIndex);
 			plans.push(managed);
 			continue;
 		}
@@ -541,8 +567,9 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 	const settings = await readSettings.call(this, first);
 	const { users, rejected, byEmail } = prepareSource(sourceRows.call(this, itemIndexes));
 
+	const itemCount = itemIndexes.length > 0 ? itemIndexes[itemIndexes.length - 1] + 1 : 0;
 	// By item index; a window's items are set when the window is done.
-	const output = new Array<INodeExecutionData | undefined>(itemIndexes.length > 0 ? itemIndexes[itemIndexes.length - 1] + 1 : 0);
+	const output = new Array<INodeExecutionData | undefined>(itemCount);
 	for (const row of rejected) {
 		output[row.itemIndex] = outputItem({
 			type: 'user',
@@ -555,7 +582,7 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 	}
 
 	const needAllManaged = settings.removalMode !== 'none' || users.length > LIST_MANAGED_ABOVE;
-	const managedPlans = new Map<number, UserPlan>();
+	const managedPlans = new ManagedPlans(itemCount);
 	const removals = new RemovalPlanner(settings.removalMode, settings.maxRemovals, byEmail);
 	for await (const page of managedGuestPages.call(this, settings, needAllManaged)) {
 		for (const guest of page) matchManagedGuest(guest, byEmail, settings, managedPlans, removals);
