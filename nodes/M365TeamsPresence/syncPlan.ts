@@ -17,7 +17,7 @@ export type SkipReason =
 	| 'echo'
 	/** No row of the map matches and the fallback is to skip. */
 	| 'unmapped'
-	/** Both sides changed; the more recent change wins. */
+	/** Both sides changed; the more recent change wins (also while it has not lasted the threshold yet). */
 	| 'superseded';
 
 export type SideDecision<Target> =
@@ -185,6 +185,18 @@ export function planUserSync(input: UserSyncInput): UserSyncPlan {
 			plan.toTeams = { action: 'skip', reason: 'superseded' };
 		} else {
 			plan.fromTeams = { action: 'skip', reason: 'superseded' };
+		}
+	}
+	// One side changed more recently but has not lasted the threshold yet: the other side's older status must not
+	// overwrite it meanwhile (an agent who just went "On a call" is not set back to "Ready" from Teams); the new
+	// status goes across once it has lasted, or never if it was short.
+	if (externalSide && teamsSide) {
+		const pending = (decision: SideDecision<unknown> | undefined) => decision?.action === 'skip' && decision.reason === 'shortLived';
+		if (plan.fromTeams?.action === 'write' && pending(plan.toTeams) && externalSide.observed.since > teamsSide.observed.since) {
+			plan.fromTeams = { action: 'skip', reason: 'superseded' };
+		}
+		if (plan.toTeams?.action === 'write' && pending(plan.fromTeams) && teamsSide.observed.since > externalSide.observed.since) {
+			plan.toTeams = { action: 'skip', reason: 'superseded' };
 		}
 	}
 	// Keep an Available application session alive: re-send it before Graph fades it.

@@ -214,6 +214,28 @@ describe('both directions', () => {
 		expect(settled.toTeams).toEqual({ action: 'skip', reason: 'superseded' });
 	});
 
+	it("does not overwrite an external change that has not lasted the threshold yet with Teams' older status", () => {
+		// The first run: Teams shows Available (seen for the first time, so settled); the agent went on a call 5 s ago.
+		const first = plan(undefined, T0, 'both', { external: 'On a call', externalChangedAt: T0 - 5_000, teams: available });
+		expect(first.toTeams).toEqual({ action: 'skip', reason: 'shortLived' });
+		expect(first.fromTeams).toEqual({ action: 'skip', reason: 'superseded' });
+		// Once it has lasted, it goes to Teams, and Teams' Available never went to the external system.
+		const lasted = plan(first.record, T0 + 30_000, 'both', { external: 'On a call', externalChangedAt: T0 - 5_000, teams: available });
+		expect(lasted.toTeams).toEqual({ action: 'write', target: expect.objectContaining({ availability: 'Busy', activity: 'InACall' }), forced: false });
+		expect(lasted.fromTeams).toEqual({ action: 'skip', reason: 'superseded' });
+	});
+
+	it('does not overwrite a Teams change that has not lasted the threshold yet with the older external status', () => {
+		const record: UserSyncRecord = {
+			external: { value: 'ready', since: T0 - 600_000 },
+			teams: { value: 'Available/Available', since: T0 - 600_000 },
+		};
+		const change = plan(record, T0, 'both', { external: 'Ready', teams: dnd }, true);
+		expect(change.fromTeams).toEqual({ action: 'skip', reason: 'shortLived' });
+		// A forced resync would re-send Ready to Teams over the user's fresh Do not disturb: it waits.
+		expect(change.toTeams).toEqual({ action: 'skip', reason: 'superseded' });
+	});
+
 	it('on a forced resync re-sends each status in the direction it came from, never echoes', () => {
 		const record: UserSyncRecord = {
 			external: { value: 'on a call', since: T0 - 600_000 },
