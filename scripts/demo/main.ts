@@ -60,9 +60,14 @@ const running: {
 	stoppers: Array<{ stop(): void }>;
 } = { stoppers: [] };
 let stopping = false;
+let stopped: Promise<never> | undefined;
 
+/**
+ * Stops everything once, however many signals arrive (Ctrl-C reaches both tsx and this process, and impatient
+ * users press it twice): a second call waits for the first instead of exiting under it.
+ */
 async function stopAll(exitCode: number): Promise<never> {
-	if (!stopping) {
+	stopped ??= (async () => {
 		stopping = true;
 		say('\nStopping n8n and the emulator...');
 		for (const stopper of running.stoppers) stopper.stop();
@@ -70,10 +75,11 @@ async function stopAll(exitCode: number): Promise<never> {
 		await running.front?.close().catch(() => undefined);
 		await running.standIns?.close().catch(() => undefined);
 		await running.emulator?.stop().catch(() => undefined);
-	}
-	// Exit once the last line is out: a piped stdout is written asynchronously.
-	process.stdout.write('Stopped.\n', () => process.exit(exitCode));
-	return await new Promise<never>(() => undefined);
+		// Exit once the last line is out: a piped stdout is written asynchronously.
+		process.stdout.write('Stopped.\n', () => process.exit(exitCode));
+		return await new Promise<never>(() => undefined);
+	})();
+	return await stopped;
 }
 
 function initialAgents(tenant: DemoTenantFacts, emulator: EmulatorProcess) {

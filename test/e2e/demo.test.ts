@@ -19,7 +19,7 @@ interface TenantSnapshot {
 	presence: Record<string, { sessions: Array<{ id: string; availability: string }> }>;
 }
 
-async function portIsClosed(port: number): Promise<boolean> {
+async function portRefuses(port: number): Promise<boolean> {
 	return await new Promise((resolve) => {
 		const socket = net.connect(port, '127.0.0.1');
 		socket.once('connect', () => {
@@ -28,6 +28,16 @@ async function portIsClosed(port: number): Promise<boolean> {
 		});
 		socket.once('error', () => resolve(true));
 	});
+}
+
+/** A killed process's sockets close a moment after it is gone: waits that moment (the deadline stops a hang). */
+async function portIsClosed(port: number): Promise<boolean> {
+	const deadline = Date.now() + 15_000;
+	while (!(await portRefuses(port))) {
+		if (Date.now() > deadline) return false;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return true;
 }
 
 describeEmulatorOnly(['state'], 'the demo (npm run demo)', () => {
