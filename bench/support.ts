@@ -32,6 +32,37 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 	}
 }
 
+/**
+ * The highest V8 heap in use right after a full garbage collection, sampled from now until `stop()` (which samples
+ * once more): the live working set, without the garbage RSS and plain heap readings include. Needs `--expose-gc`.
+ * Each sample stops the process for a full collection, so the pause between samples grows with its cost (at most a
+ * fifth of the time goes to sampling); timings and RSS of a sampled run are not comparable with an unsampled one.
+ */
+export function sampleLiveHeap(): { stop(): number } {
+	const gc = global.gc;
+	if (!gc) throw new Error('sampleLiveHeap needs node --expose-gc');
+	let peak = 0;
+	let timer: NodeJS.Timeout | undefined;
+	let stopped = false;
+	const sample = () => {
+		const started = performance.now();
+		gc();
+		peak = Math.max(peak, process.memoryUsage().heapUsed);
+		if (!stopped) timer = setTimeout(sample, Math.max(100, (performance.now() - started) * 4));
+	};
+	sample();
+	return {
+		stop() {
+			stopped = true;
+			clearTimeout(timer);
+			sample();
+			return peak;
+		},
+	};
+}
+
+export const toMb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
 /** Top-level HTTP requests to Graph, and $batch sub-requests counted apart. */
 export function graphCounts(emulator: Emulator): { graphRequests: number; subRequests: number } {
 	const graph = emulator.requests.entries().filter((entry) => entry.host === 'graph');
@@ -69,7 +100,7 @@ export async function rawCall(method: string, url: string, headers: Record<strin
 }
 
 /** An app-only token for the naive side, from the emulator's token endpoint (client credentials, main app). */
-export async function naiveAppToken(emulator: Emulator): Promise<string> {
+export async function naiveAppToken(emulator: Pick<Emulator, 'loginUrl' | 'tenantId'>): Promise<string> {
 	const form = new URLSearchParams({
 		grant_type: 'client_credentials',
 		client_id: SEED_APPS.main.appId,
