@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	npm install --no-audit --no-fund
+	npm ci --no-audit --no-fund
 fi
 npm run build
 npm run typecheck
