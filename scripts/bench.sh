@@ -3,7 +3,7 @@
 # other's timings, then writes bench/results/latest.md and latest.png.
 set -u
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm install --no-audit --no-fund
+[ -d node_modules ] || npm ci --no-audit --no-fund
 failed=""
 for bench in bench/*.bench.ts; do
 	echo "== $bench"

@@ -5,7 +5,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	# Not `npm ci`: it rejects the lock file this registry mirror produces (see .ci/run).
-	npm install --no-audit --no-fund
+	npm ci --no-audit --no-fund
 fi
 exec node scripts/with-emulator-ca.js tsx scripts/demo/main.ts "$@"
