@@ -10,6 +10,7 @@ import { adaptiveCardAttachment, parseAdaptiveCard } from './adaptiveCard';
 import { plainTextToHtml } from './html';
 import { markdownToTeamsHtml } from './markdown';
 import { applyMentions, mentionPlaceholders, type MentionedUser } from './mentions';
+import { rawContentSizeProblem } from './messageSize';
 import type { MessageDraft } from './postMessage';
 import { sanitizeHtml } from './sanitizeHtml';
 import { resolveUser } from './users';
@@ -50,6 +51,9 @@ export async function buildDraft(context: IExecuteFunctions, itemIndex: number, 
 			description: "Fill in 'Message', or add an Adaptive Card in the options.",
 		});
 	}
+	// Size before work: content far over the limit is refused before any conversion.
+	const tooLarge = rawContentSizeProblem(input.contentType, input.content);
+	if (tooLarge) throw new NodeOperationError(context.getNode(), tooLarge, { itemIndex });
 	let html = input.content.trim() === '' ? '' : contentToHtml(input.contentType, input.content);
 	const references = [...mentionPlaceholders(html)];
 	for (const reference of input.mentions) {
