@@ -1,12 +1,16 @@
 /**
  * App-only tokens for the tenant-app credential, from @azure/msal-node's ConfidentialClientApplication.
  *
- * One msal application per distinct credential (keyed by a hash of its fields, never by the secret itself in
- * clear), so msal's in-memory token cache is reused across executions and the token is re-minted by msal before
- * it expires (n8n's own app-only credential keeps a token until Graph refuses it, and breaks after an hour).
- * This cache is an optimisation only: a new process or queue-mode worker simply mints its own token.
+ * Each token call gets an msal application of its own, whose network client is that call's sender alone: a
+ * sender closes over its execution (n8n's request helpers, proxy settings, lifetime), so one execution's token
+ * request must never go out through another's, and no application outlives the call that made it (it would keep
+ * the execution, and all its items, in memory). What is shared is msal's token cache: one serialized cache per
+ * distinct credential (keyed by a hash of its fields, never by the secret in clear), read and written through
+ * msal's own cache plugin interface, so a token is reused across calls and executions and re-minted by msal
+ * before it expires (n8n's own app-only credential keeps a token until Graph refuses it, and breaks after an
+ * hour). This cache is an optimisation only: a new process or queue-mode worker simply mints its own token.
  */
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { ConfidentialClientApplication, type Configuration, type ICachePlugin } from '@azure/msal-node';
 import { createHash } from 'node:crypto';
 
 import { describeTokenFailure, readAadError } from './aadErrors';
@@ -36,18 +40,9 @@ export interface AppToken {
 	expiresOn: Date | null;
 }
 
-interface CacheEntry {
-	app: ConfidentialClientApplication;
-	/**
-	 * Senders of the token calls in progress; msal's network client uses the latest. Each is dropped when its call
-	 * ends: a sender closes over its execution's context, which reaches every item of that execution, and a cached
-	 * application would otherwise keep the last execution in memory for the life of the process.
-	 */
-	senders: TokenHttpSender[];
-}
-
-const applications = new Map<string, CacheEntry>();
-const MAX_APPLICATIONS = 200;
+/** msal's serialized token cache of each credential, by fingerprint; the oldest is forgotten past the bound. */
+const tokenCaches = new Map<string, string>();
+const MAX_CACHED_CREDENTIALS = 200;
 
 function fingerprint(settings: TenantAppSettings): string {
 	return createHash('sha256')
@@ -67,13 +62,63 @@ function fingerprint(settings: TenantAppSettings): string {
 		.digest('hex');
 }
 
-const plainSender: TokenHttpSender = async (request) => await plainHttpsRequest(request);
-
-function currentSender(entry: Partial<CacheEntry>): TokenHttpSender {
-	return entry.senders?.[entry.senders.length - 1] ?? plainSender;
+/** msal's cache plugin over the shared map: each call's application starts from, and writes back to, one entry. */
+function sharedCachePlugin(key: string): ICachePlugin {
+	return {
+		beforeCacheAccess: async (context) => {
+			const serialized = tokenCaches.get(key);
+			if (serialized !== undefined) context.tokenCache.deserialize(serialized);
+		},
+		afterCacheAccess: async (context) => {
+			if (!context.cacheHasChanged) return;
+			tokenCaches.delete(key);
+			if (tokenCaches.size >= MAX_CACHED_CREDENTIALS) tokenCaches.delete(tokenCaches.keys().next().value as string);
+			tokenCaches.set(key, context.tokenCache.serialize());
+		},
+	};
 }
 
-function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntry>): ConfidentialClientApplication {
+const plainSender: TokenHttpSender = async (request) => await plainHttpsRequest(request);
+
+/**
+ * Failures of the connection itself that a new connection usually cures: above all a kept-alive socket the
+ * server closed as it was being reused (Node's agents and servers both drop idle sockets after 5 s, so a
+ * request that picks one up at that moment meets ECONNRESET or "socket hang up"). A client-credentials token
+ * request may be sent again: it has no effect but a new token.
+ */
+function isStaleConnection(error: unknown): boolean {
+	const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+	const text = error instanceof Error ? error.message : '';
+	return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|ECONNRESET|EPIPE/i.test(text);
+}
+
+/** The network client msal uses for one call: that call's sender, one resend on a stale connection, the cause kept. */
+class CallNetwork {
+	/** the last failure of the connection, which msal replaces by its own generic network_error */
+	failure: unknown;
+
+	constructor(private readonly sender: TokenHttpSender) {}
+
+	async send(request: Parameters<TokenHttpSender>[0]): Promise<PlainResponse> {
+		try {
+			return await this.sender(request);
+		} catch (error) {
+			if (!isStaleConnection(error)) return this.fail(error);
+			try {
+				return await this.sender(request);
+			} catch (again) {
+				return this.fail(again);
+			}
+		}
+	}
+
+	private fail(error: unknown): never {
+		this.failure = error;
+		throw error;
+	}
+}
+
+function createApplication(settings: TenantAppSettings, network: CallNetwork): ConfidentialClientApplication {
 	const certificate =
 		settings.authMethod === 'certificate'
 			? settings.thumbprint.length === 64
@@ -101,35 +146,18 @@ function createApplication(settings: TenantAppSettings, entry: Partial<CacheEntr
 			// which would otherwise go to login.microsoftonline.com.
 			...(settings.customHosts ? { knownAuthorities: [settings.loginHost] } : {}),
 		},
+		cache: { cachePlugin: sharedCachePlugin(fingerprint(settings)) },
 		system: {
 			loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined },
 			networkClient: {
 				sendGetRequestAsync: async (url, options) =>
-					(await currentSender(entry)({ method: 'GET', url, headers: options?.headers })) as never,
+					(await network.send({ method: 'GET', url, headers: options?.headers })) as never,
 				sendPostRequestAsync: async (url, options) =>
-					(await currentSender(entry)({
-						method: 'POST',
-						url,
-						headers: options?.headers,
-						body: options?.body,
-					})) as never,
+					(await network.send({ method: 'POST', url, headers: options?.headers, body: options?.body })) as never,
 			},
 		},
 	};
 	return new ConfidentialClientApplication(config);
-}
-
-function entryFor(settings: TenantAppSettings): CacheEntry {
-	const key = fingerprint(settings);
-	let entry = applications.get(key);
-	if (!entry) {
-		if (applications.size >= MAX_APPLICATIONS) applications.delete(applications.keys().next().value as string);
-		const partial: Partial<CacheEntry> = { senders: [] };
-		partial.app = createApplication(settings, partial);
-		entry = partial as CacheEntry;
-		applications.set(key, entry);
-	}
-	return entry;
 }
 
 /** Graph's resource in the chosen cloud: the token's audience, whichever host serves the calls. */
@@ -137,12 +165,17 @@ export function graphScope(graphResourceHost: string): string {
 	return `https://${graphResourceHost}/.default`;
 }
 
-function tokenRequestError(error: unknown, settings: TenantAppSettings): TokenRequestError {
+function tokenRequestError(error: unknown, settings: TenantAppSettings, connectionFailure: unknown): TokenRequestError {
 	const info = readAadError(error);
-	const text = error instanceof Error ? error.message : '';
-	if (!info.code && !info.status && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|timed out|ECONNRESET|certificate/i.test(text)) {
+	if (connectionFailure !== undefined && !info.status) {
+		// msal reports any failure of its network client as a bare network_error: name the real cause instead.
+		const text = connectionFailure instanceof Error ? connectionFailure.message : String(connectionFailure);
+		const code = (connectionFailure as { code?: unknown })?.code;
+		const cause = [text.split('\n')[0], typeof code === 'string' && !text.includes(code) ? code : '']
+			.filter(Boolean)
+			.join(', ');
 		return new TokenRequestError(
-			`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${text.split('\n')[0]}). Check the National Cloud setting, the network and any proxy.`,
+			`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${cause}). Check the National Cloud setting, the network and any proxy.`,
 		);
 	}
 	return new TokenRequestError(
@@ -159,16 +192,11 @@ export async function getTenantAppToken(
 	settings: TenantAppSettings,
 	options: { forceRefresh?: boolean; sender?: TokenHttpSender } = {},
 ): Promise<AppToken> {
-	const entry = entryFor(settings);
-	const { sender } = options;
-	if (sender) entry.senders.push(sender);
-	const result = await entry.app
+	const network = new CallNetwork(options.sender ?? plainSender);
+	const result = await createApplication(settings, network)
 		.acquireTokenByClientCredential({ scopes: [graphScope(settings.graphResourceHost)], skipCache: options.forceRefresh === true })
-		.catch((error: unknown) => ({ failure: error }))
-		.finally(() => {
-			if (sender) entry.senders.splice(entry.senders.lastIndexOf(sender), 1);
-		});
-	if (result && 'failure' in result) throw tokenRequestError(result.failure, settings);
+		.catch((error: unknown) => ({ failure: error }));
+	if (result && 'failure' in result) throw tokenRequestError(result.failure, settings, network.failure);
 	// msal resolves with an empty token when the endpoint answers 404 with an empty body: treat that as a failure.
 	if (!result?.accessToken) {
 		throw new TokenRequestError(
@@ -178,7 +206,7 @@ export async function getTenantAppToken(
 	return { accessToken: result.accessToken, expiresOn: result.expiresOn ?? null };
 }
 
-/** Forgets every cached application (tests use it to simulate a fresh process). */
+/** Forgets every cached token (tests use it to simulate a fresh process). */
 export function clearTenantAppTokenCache(): void {
-	applications.clear();
+	tokenCaches.clear();
 }
