@@ -56,7 +56,7 @@ function isInvitableAddress(address: string): boolean {
 	return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domain);
 }
 
-/** Whether the user answers to this (lower-cased) address; no allocation, as it runs over the whole tenant. */
+/** Whether the user answers to this (lower-cased) address (the index's candidates, checked). */
 function answersTo(record: UserRecord, address: string): boolean {
 	const user = record.user;
 	if (user.mail?.toLowerCase() === address || user.userPrincipalName.toLowerCase() === address) return true;
@@ -87,7 +87,7 @@ function createInvitation(ctx: GraphContext) {
 	const address = email.toLowerCase();
 	const area = invitationsArea(ctx);
 
-	const existing = Object.values(ctx.state.data.users).find((record) => answersTo(record, address));
+	const existing = ctx.state.userIndex().byAddress(address).find((record) => answersTo(record, address));
 	if (existing && existing.user.userType !== 'Guest') {
 		graphError(400, 'BadRequest', `The invited user already exists in the directory as object ID: ${existing.user.id}.`);
 	}

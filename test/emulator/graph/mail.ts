@@ -31,7 +31,7 @@ import { createHash } from 'crypto';
 import type { Attachment, FileAttachment, Message } from '@microsoft/microsoft-graph-types';
 
 import type { Clock } from '../clock';
-import { applyFilter, FilterSyntaxError, filterProperties, parseFilter } from '../odata/filter';
+import { applyFilter, FilterSyntaxError, filterProperties, parseFilter, type FilterNode } from '../odata/filter';
 import { collectionResponse, odataContext, pageItems, selectProperties } from '../odata/query';
 import type { TenantState } from '../state/tenantState';
 import type { GraphMessage, MailFolderRecord, UserRecord } from '../state/types';
@@ -108,7 +108,7 @@ export function mailArea(state: TenantState): MailAreaState {
 
 function resolveMailboxUser(state: TenantState, reference: string): UserRecord | undefined {
 	const lower = reference.toLowerCase();
-	return state.user(reference) ?? state.users().find((record) => (record.user.mail ?? '').toLowerCase() === lower);
+	return state.user(reference) ?? state.userIndex().byAddress(lower).find((record) => (record.user.mail ?? '').toLowerCase() === lower);
 }
 
 function hasDelegateAccess(state: TenantState, mailboxUser: UserRecord, userId: string): boolean {
@@ -243,15 +243,45 @@ function checkFilterAndOrder(filter: string | null, orderBy: string | null): voi
 	}
 }
 
+/** The lower time bound of a filter (`receivedDateTime ge|gt <date>` as a top-level conjunct), if it has one. */
+function receivedLowerBound(node: FilterNode): { from: number; exclusive: boolean } | undefined {
+	if (node.kind === 'and') return receivedLowerBound(node.left) ?? receivedLowerBound(node.right);
+	if (node.kind !== 'compare' || (node.op !== 'ge' && node.op !== 'gt')) return undefined;
+	const { left, right } = node;
+	if (left.kind !== 'path' || left.segments.length !== 1 || left.segments[0].toLowerCase() !== 'receiveddatetime') return undefined;
+	if (right.kind !== 'literal' || right.value === null || typeof right.value !== 'object') return undefined;
+	return Number.isNaN(right.value.date) ? undefined : { from: right.value.date, exclusive: node.op === 'gt' };
+}
+
+/**
+ * The messages a listing considers before its filter: the folder's (from the folder index), and only those from
+ * the filter's time bound on when the listing is ordered by receivedDateTime (the order, ties included, is then
+ * the one a full scan gives). The whole filter is applied afterwards either way.
+ */
+function messagesInScope(state: TenantState, owner: UserRecord, folder: MailFolderRecord | undefined, filter: string | null, orderBy: string | null): GraphMessage[] {
+	const mailbox = state.mailbox(owner.user.id);
+	if (!mailbox) return [];
+	if (!folder) return mailbox.messages;
+	const byReceived = /^\s*receivedDateTime(\s|,|$)/i.test(orderBy ?? 'receivedDateTime desc');
+	let bound: ReturnType<typeof receivedLowerBound>;
+	try {
+		bound = filter && byReceived ? receivedLowerBound(parseFilter(filter)) : undefined;
+	} catch {
+		bound = undefined; // applyFilter reports the syntax error
+	}
+	return bound
+		? state.mailIndex.receivedFrom(mailbox, folder.folder.id, bound.from, bound.exclusive)
+		: state.mailIndex.inFolder(mailbox, folder.folder.id);
+}
+
 function listMessages(ctx: GraphContext): GraphResult {
 	const owner = mailboxFor(ctx);
 	const folder = ctx.params.folderId ? folderFor(ctx, owner) : undefined;
 	const area = mailArea(ctx.state);
-	const all = ctx.state.mailbox(owner.user.id)?.messages ?? [];
-	const inScope = folder ? all.filter((m) => m.parentFolderId === folder.folder.id) : all;
 	const filter = ctx.query.get('$filter');
 	const orderBy = ctx.query.get('$orderby');
 	checkFilterAndOrder(filter, orderBy);
+	const inScope = messagesInScope(ctx.state, owner, folder, filter, orderBy);
 	let matching: GraphMessage[];
 	try {
 		matching = applyFilter(inScope, filter);
@@ -380,7 +410,10 @@ function messageDelta(ctx: GraphContext): GraphResult {
 		const area = mailArea(ctx.state);
 		const skipToken = ctx.query.get('$skiptoken');
 		const deltaToken = ctx.query.get('$deltatoken');
-		const messages = () => (ctx.state.mailbox(owner.user.id)?.messages ?? []).filter((m) => m.parentFolderId === folder.folder.id);
+		const messages = () => {
+			const mailbox = ctx.state.mailbox(owner.user.id);
+			return mailbox ? ctx.state.mailIndex.inFolder(mailbox, folder.folder.id) : [];
+		};
 
 		let base: Omit<SyncToken, 'generation' | 'known' | 'pending' | 'syncTime' | 'createdMs'>;
 		let known: Record<string, string>;

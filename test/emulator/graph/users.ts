@@ -1,7 +1,7 @@
 // /users, /users/{id | userPrincipalName}, /me (through the router's alias) and licenseDetails.
 import type { User } from '@microsoft/microsoft-graph-types';
 
-import { applyFilter, filterProperties, FilterSyntaxError, parseFilter } from '../odata/filter';
+import { filterProperties, FilterSyntaxError, matchesFilter, parseFilter } from '../odata/filter';
 import { collectionResponse, odataContext, pageItems, selectProperties } from '../odata/query';
 import type { UserRecord } from '../state/types';
 import { directoryNotFound, graphError } from './errors';
@@ -56,13 +56,17 @@ function listUsers(ctx: GraphContext) {
 	if (filter && !advanced && /\b(ne|not)\b|endswith\(/i.test(filter.replace(/'([^']|'')*'/g, "''"))) {
 		graphError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property \'userPrincipalName\' of resource \'User\'.');
 	}
-	let users: User[] = ctx.state.users().map((r) => r.user);
+	let users: User[];
 	try {
-		for (const property of filter ? filterProperties(parseFilter(filter)) : []) {
+		const parsed = filter ? parseFilter(filter) : undefined;
+		for (const property of parsed ? filterProperties(parsed) : []) {
 			const refused = extensionPropertyError(ctx.state, property);
 			if (refused) graphError(refused.status, refused.code, refused.message);
 		}
-		users = applyFilter(users, filter);
+		// Indexed properties narrow the candidates first (the whole filter still decides), as the directory does.
+		const candidates = (parsed && ctx.state.userIndex().candidates(parsed)) ?? ctx.state.users();
+		users = candidates.map((r) => r.user);
+		if (parsed) users = users.filter((user) => matchesFilter(parsed, user));
 	} catch (error) {
 		if (error instanceof FilterSyntaxError) graphError(400, 'BadRequest', `Invalid filter clause: ${error.message}`);
 		throw error;

@@ -225,27 +225,29 @@ export function parseFilter(filter: string): FilterNode {
 	return new Parser(tokenize(filter), filter).parse();
 }
 
-type Scope = { root: unknown; variables: Map<string, unknown> };
+// Evaluation allocates nothing per item: a lambda binds its variable in one reused binding, not a copied map, and
+// property names are matched without building key lists (this runs once per user of the tenant on a scan).
+type Binding = { name: string; value: unknown; next?: Binding };
+type Scope = { root: unknown; bindings?: Binding };
 
 function getProperty(target: unknown, name: string): unknown {
 	if (target === null || typeof target !== 'object') return undefined;
 	const record = target as Record<string, unknown>;
 	if (name in record) return record[name];
 	const lower = name.toLowerCase();
-	const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
-	return key === undefined ? undefined : record[key];
+	for (const key in record) if (key.length === name.length && key.toLowerCase() === lower) return record[key];
+	return undefined;
+}
+
+function binding(scope: Scope, name: string): Binding | undefined {
+	for (let b = scope.bindings; b; b = b.next) if (b.name === name) return b;
+	return undefined;
 }
 
 function resolvePath(segments: string[], scope: Scope): unknown {
-	let [first, ...rest] = segments;
-	let current: unknown;
-	if (scope.variables.has(first)) current = scope.variables.get(first);
-	else {
-		current = scope.root;
-		rest = segments;
-		first = '';
-	}
-	for (const segment of rest) current = getProperty(current, segment);
+	const bound = binding(scope, segments[0]);
+	let current = bound ? bound.value : scope.root;
+	for (let i = bound ? 1 : 0; i < segments.length; i++) current = getProperty(current, segments[i]);
 	return current;
 }
 
@@ -256,7 +258,8 @@ function value(node: FilterNode, scope: Scope): unknown {
 		case 'path':
 			return resolvePath(node.segments, scope);
 		case 'call': {
-			const [a, b] = node.args.map((arg) => value(arg, scope));
+			const a = value(node.args[0], scope);
+			const b = node.args[1] === undefined ? undefined : value(node.args[1], scope);
 			if (typeof a !== 'string' || typeof b !== 'string') return false;
 			const [x, y] = [a.toLowerCase(), b.toLowerCase()];
 			if (node.name === 'startswith') return x.startsWith(y);
@@ -318,14 +321,21 @@ function test(node: FilterNode, scope: Scope): boolean {
 			return compare(node.op, value(node.left, scope), value(node.right, scope));
 		case 'in': {
 			const left = value(node.left, scope);
-			return node.list.some((item) => compare('eq', left, value(item, scope)));
+			for (const item of node.list) if (compare('eq', left, value(item, scope))) return true;
+			return false;
 		}
 		case 'lambda': {
 			const collection = value(node.collection, scope);
-			const items = Array.isArray(collection) ? collection : [];
+			const items: unknown[] = Array.isArray(collection) ? collection : [];
 			if (!node.body || !node.variable) return node.quantifier === 'any' ? items.length > 0 : true;
-			const check = (item: unknown) => test(node.body as FilterNode, { root: scope.root, variables: new Map(scope.variables).set(node.variable as string, item) });
-			return node.quantifier === 'any' ? items.some(check) : items.every(check);
+			const bound: Binding = { name: node.variable, value: undefined, next: scope.bindings };
+			const inner: Scope = { root: scope.root, bindings: bound };
+			const any = node.quantifier === 'any';
+			for (const item of items) {
+				bound.value = item;
+				if (test(node.body, inner) === any) return any;
+			}
+			return !any;
 		}
 		default:
 			return value(node, scope) === true;
@@ -334,14 +344,20 @@ function test(node: FilterNode, scope: Scope): boolean {
 
 /** True when `item` satisfies the filter. */
 export function matchesFilter(node: FilterNode, item: unknown): boolean {
-	return test(node, { root: item, variables: new Map() });
+	return test(node, { root: item });
 }
 
 /** Parses once and filters a list. Throws FilterSyntaxError for a filter Graph would reject as malformed. */
 export function applyFilter<T>(items: T[], filter: string | null | undefined): T[] {
 	if (!filter) return items;
 	const node = parseFilter(filter);
-	return items.filter((item) => matchesFilter(node, item));
+	const scope: Scope = { root: undefined };
+	const matching: T[] = [];
+	for (const item of items) {
+		scope.root = item;
+		if (test(node, scope)) matching.push(item);
+	}
+	return matching;
 }
 
 /** The property paths a filter reads (handlers use it to refuse properties Graph cannot filter on). */

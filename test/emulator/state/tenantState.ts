@@ -18,9 +18,13 @@ import type {
 	TenantData,
 	UserRecord,
 } from './types';
+import { MailIndex } from './mailIndex';
+import { UserIndex } from './userIndex';
 
 export class TenantState {
-	private upnIndex?: Map<string, string>;
+	private index?: UserIndex;
+	/** Mail by folder and by time (see mailIndex.ts); keyed by mailbox record, so a replaced tenant starts afresh. */
+	readonly mailIndex = new MailIndex();
 
 	constructor(
 		public data: TenantData,
@@ -35,7 +39,7 @@ export class TenantState {
 	/** Replaces the whole tenant (control API: POST /_emulator/state). */
 	replace(data: TenantData): void {
 		this.data = data;
-		this.upnIndex = undefined;
+		this.index = undefined;
 	}
 
 	/** A deep copy, safe to serialise or mutate. */
@@ -69,21 +73,24 @@ export class TenantState {
 	user(idOrUpn: string): UserRecord | undefined {
 		const byId = this.data.users[idOrUpn] ?? this.data.users[idOrUpn.toLowerCase()];
 		if (byId) return byId;
-		if (!this.upnIndex) {
-			this.upnIndex = new Map();
-			for (const record of Object.values(this.data.users)) this.upnIndex.set(record.user.userPrincipalName.toLowerCase(), record.user.id);
-		}
-		const id = this.upnIndex.get(idOrUpn.toLowerCase());
+		const [id] = this.userIndex().idsWhere('userPrincipalName', idOrUpn);
 		return id ? this.data.users[id] : undefined;
 	}
 
+	/** Every user, in directory order (a full scan: prefer userIndex() lookups where Graph has an index). */
 	users(): UserRecord[] {
 		return Object.values(this.data.users);
 	}
 
+	/** The directory's indexes over users (built on first use, then kept current by the mutations below). */
+	userIndex(): UserIndex {
+		if (!this.index) this.index = new UserIndex(this.data.users);
+		return this.index;
+	}
+
 	addUser(record: UserRecord): UserRecord {
 		this.data.users[record.user.id] = record;
-		this.upnIndex = undefined;
+		this.index?.add(record);
 		this.emitChange('created', `Users/${record.user.id}`, ['/users', `/users/${record.user.id}`], {
 			'@odata.type': '#Microsoft.Graph.User',
 			'@odata.id': `Users/${record.user.id}`,
@@ -96,7 +103,7 @@ export class TenantState {
 		const record = this.user(id);
 		if (!record) return undefined;
 		Object.assign(record.user, patch, { id: record.user.id });
-		this.upnIndex = undefined;
+		this.index?.reindex(record);
 		this.emitChange('updated', `Users/${record.user.id}`, ['/users', `/users/${record.user.id}`], {
 			'@odata.type': '#Microsoft.Graph.User',
 			'@odata.id': `Users/${record.user.id}`,
@@ -109,7 +116,7 @@ export class TenantState {
 		const record = this.user(id);
 		if (!record) return undefined;
 		delete this.data.users[record.user.id];
-		this.upnIndex = undefined;
+		this.index?.remove(record.user.id);
 		this.emitChange('deleted', `Users/${record.user.id}`, ['/users', `/users/${record.user.id}`], {
 			'@odata.type': '#Microsoft.Graph.User',
 			'@odata.id': `Users/${record.user.id}`,
@@ -256,15 +263,18 @@ export class TenantState {
 		const mailbox = this.mailbox(userId);
 		if (!mailbox) throw new Error(`no mailbox for ${userId}`);
 		mailbox.messages.push(message);
+		this.mailIndex.added(mailbox, message);
 		this.emitMail('created', userId, message);
 		return message;
 	}
 
 	updateMailMessage(userId: string, messageId: string, patch: Partial<GraphMessage>): GraphMessage | undefined {
-		const message = this.mailbox(userId)?.messages.find((m) => m.id === messageId);
-		if (!message) return undefined;
+		const mailbox = this.mailbox(userId);
+		const message = mailbox?.messages.find((m) => m.id === messageId);
+		if (!mailbox || !message) return undefined;
 		const movedFrom = patch.parentFolderId && patch.parentFolderId !== message.parentFolderId ? message.parentFolderId : undefined;
 		if (movedFrom) this.emitMail('deleted', userId, message);
+		if (movedFrom || ('receivedDateTime' in patch && patch.receivedDateTime !== message.receivedDateTime)) this.mailIndex.changed(mailbox);
 		Object.assign(message, patch, { id: message.id, lastModifiedDateTime: this.nowIso() });
 		this.emitMail(movedFrom ? 'created' : 'updated', userId, message);
 		return message;
@@ -275,6 +285,7 @@ export class TenantState {
 		const index = mailbox?.messages.findIndex((m) => m.id === messageId) ?? -1;
 		if (!mailbox || index < 0) return undefined;
 		const [message] = mailbox.messages.splice(index, 1);
+		this.mailIndex.changed(mailbox);
 		this.emitMail('deleted', userId, message);
 		return message;
 	}

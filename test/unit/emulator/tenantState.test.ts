@@ -96,3 +96,35 @@ describe('normalizeResourcePath', () => {
 		expect(normalizeResourcePath('/teams/T/channels/19:abc@thread.tacv2/messages/')).toBe('/teams/t/channels/19:abc@thread.tacv2/messages');
 	});
 });
+
+describe('TenantState mail index', () => {
+	it('lists a folder by time from its index, following adds, moves, time changes and deletes', () => {
+		const { state } = setup();
+		const userId = SEED_USERS.support.id;
+		const mailbox = state.mailbox(userId)!;
+		const owner = state.user(userId)!;
+		const inbox = state.mailFolder(userId, 'inbox')!.folder.id;
+		const archive = state.mailFolder(userId, 'archive')!.folder.id;
+		const scan = (folderId: string, from: number) =>
+			mailbox.messages
+				.filter((m) => m.parentFolderId === folderId && Date.parse(m.receivedDateTime!) >= from)
+				.sort((a, b) => Date.parse(a.receivedDateTime!) - Date.parse(b.receivedDateTime!))
+				.map((m) => m.id);
+		const from = Date.parse('2026-11-23T09:00:00Z');
+		const add = (minute: number, subject: string) =>
+			state.addMailMessage(userId, buildMailMessage({ mailbox, owner, folder: 'inbox', subject, from: { name: 'X', address: 'x@y.z' }, receivedDateTime: `2026-11-23T09:${String(minute).padStart(2, '0')}:00Z`, bodyText: 'b' }));
+		expect(state.mailIndex.receivedFrom(mailbox, inbox, from, false).map((m) => m.id)).toEqual(scan(inbox, from));
+		const late = add(30, 'late');
+		const early = add(5, 'early');
+		const same = add(30, 'same second, arrived later');
+		expect(state.mailIndex.receivedFrom(mailbox, inbox, from, false).map((m) => m.id)).toEqual(scan(inbox, from));
+		expect(state.mailIndex.receivedFrom(mailbox, inbox, Date.parse('2026-11-23T09:30:00Z'), false).map((m) => m.id)).toEqual([late.id, same.id]);
+		expect(state.mailIndex.receivedFrom(mailbox, inbox, Date.parse('2026-11-23T09:30:00Z'), true)).toEqual([]);
+		state.updateMailMessage(userId, late.id, { parentFolderId: archive });
+		state.updateMailMessage(userId, early.id, { receivedDateTime: '2026-11-23T09:45:00Z' });
+		state.deleteMailMessage(userId, same.id);
+		expect(state.mailIndex.receivedFrom(mailbox, inbox, from, false).map((m) => m.id)).toEqual(scan(inbox, from));
+		expect(state.mailIndex.inFolder(mailbox, archive).map((m) => m.id)).toContain(late.id);
+		expect(state.mailIndex.inFolder(mailbox, inbox).map((m) => m.id)).not.toContain(late.id);
+	});
+});
