@@ -2,6 +2,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseMailboxReference } from '../shared/descriptions/mailbox';
+import { readTimeField } from '../shared/time';
 import { INTEGRATION_ACCOUNT_CREDENTIAL, TENANT_APP_CREDENTIAL } from '../shared/transport/types';
 import type { StartPolicy } from './cursor';
 import { parseAddressList, type MessageFilters } from './filters';
@@ -38,6 +39,10 @@ function locatorValue(entry: MailboxEntry): string {
 }
 
 /** Reads and checks the node's parameters; bad input fails with the field's name and the fix. */
+/** Backfill From: at most 20 years back (Backfill Days allows 10), and not in the future (a day's grace). */
+const BACKFILL_MAX_PAST_MS = 20 * 366 * 86_400_000;
+const BACKFILL_MAX_FUTURE_MS = 86_400_000;
+
 export function readConfig(context: IPollFunctions): TriggerConfig {
 	const node = context.getNode();
 	const credentialType =
@@ -91,13 +96,20 @@ export function readConfig(context: IPollFunctions): TriggerConfig {
 	const startFrom = context.getNodeParameter('startFrom', 'now') as string;
 	let start: StartPolicy = { kind: 'now' };
 	if (startFrom === 'date') {
-		const from = String(context.getNodeParameter('backfillDate', '') ?? '');
-		if (!from || Number.isNaN(Date.parse(from))) {
+		// n8n's date picker gives a time without an offset: it is in the workflow's time zone, not the server's.
+		const from = readTimeField(node, context.getNodeParameter('backfillDate', ''), "'Backfill From'", {
+			timezone: context.getTimezone(),
+			now: Date.now(),
+			maxPastMs: BACKFILL_MAX_PAST_MS,
+			maxFutureMs: BACKFILL_MAX_FUTURE_MS,
+			hint: 'Pick the date from which existing mail should be delivered, e.g. 2026-01-01.',
+		});
+		if (from === undefined) {
 			throw new NodeOperationError(node, "'Backfill From' is not a date", {
 				description: 'Pick the date from which existing mail should be delivered, e.g. 2026-01-01.',
 			});
 		}
-		start = { kind: 'date', from };
+		start = { kind: 'date', from: new Date(from).toISOString() };
 	} else if (startFrom === 'days') {
 		const days = Number(context.getNodeParameter('backfillDays', 7));
 		if (!Number.isFinite(days) || days < 1) {

@@ -40,6 +40,10 @@ export interface RunNodeOptions {
 	staticData?: IDataObject;
 	/** n8n's execution mode; a user clicking "Execute workflow" is 'manual', an activated workflow 'trigger'. */
 	mode?: WorkflowExecuteMode;
+	/** The workflow's id: give the same one to runs of the same workflow (a fresh one when absent). */
+	workflowId?: string;
+	/** The workflow's time zone setting (Workflow settings > Timezone). */
+	timezone?: string;
 }
 
 export interface RunNodeResult {
@@ -91,6 +95,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		credentials: store.addAll(options.credentials),
 		staticData: options.staticData,
 		withStartNode: true,
+		workflowId: options.workflowId,
+		timezone: options.timezone,
 		onError: options.onError ?? (options.continueOnFail ? 'continueRegularOutput' : undefined),
 	});
 	const additionalData = createAdditionalData({

@@ -26,6 +26,10 @@ export interface HarnessWorkflowOptions {
 	withStartNode?: boolean;
 	onError?: OnError;
 	errorTrap?: ThrownErrorTrap;
+	/** The workflow's id (a fresh one when absent): runs of one workflow share it, as n8n's do. */
+	workflowId?: string;
+	/** The workflow's time zone setting (n8n's default, America/New_York, when absent). */
+	timezone?: string;
 }
 
 export interface HarnessWorkflow {
@@ -69,7 +73,7 @@ export function buildWorkflow(options: HarnessWorkflowOptions): HarnessWorkflow 
 
 	const nodeTypes = new HarnessNodeTypes([options.nodeType], options.errorTrap);
 	const workflow = new Workflow({
-		id: `harness-workflow-${randomUUID()}`,
+		id: options.workflowId ?? `harness-workflow-${randomUUID()}`,
 		name: 'Harness workflow',
 		nodes,
 		connections: startNode
@@ -78,7 +82,7 @@ export function buildWorkflow(options: HarnessWorkflowOptions): HarnessWorkflow 
 		active: false,
 		nodeTypes,
 		staticData: deepCopy(options.staticData ?? {}),
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
 	});
 	// The Workflow constructor fills in parameter defaults; hand back the node object the engine will use.
 	return { workflow, node: workflow.getNode(node.name) as INode, startNode, nodeTypes };

@@ -24,7 +24,15 @@ export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' 
 export async function runPresence(
 	emulator: Emulator,
 	parameters: INodeParameters,
-	options: { appKey?: 'main' | 'partial'; continueOnFail?: boolean; inputItems?: IDataObject[]; staticData?: IDataObject } = {},
+	options: {
+		appKey?: 'main' | 'partial';
+		continueOnFail?: boolean;
+		inputItems?: IDataObject[];
+		staticData?: IDataObject;
+		timezone?: string;
+		workflowId?: string;
+		mode?: 'manual' | 'trigger' | 'webhook';
+	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
 		nodeType: new M365TeamsPresence(),
@@ -33,6 +41,9 @@ export async function runPresence(
 		inputItems: options.inputItems,
 		continueOnFail: options.continueOnFail,
 		staticData: options.staticData,
+		timezone: options.timezone,
+		workflowId: options.workflowId,
+		mode: options.mode,
 	});
 }
 

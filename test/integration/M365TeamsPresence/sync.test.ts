@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { DateTime } from 'luxon';
 
 import { SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { outputJson, presenceOf, runPresence } from './setup';
@@ -230,5 +231,56 @@ describe('Status sync both ways', () => {
 		expect(rows[0]).toMatchObject({ result: 'changed', externalStatus: 'Talking' });
 		expect(rows[1]).toMatchObject({ result: 'changed', externalStatus: 'Unavailable' });
 		expect(rows[0].toTeams).toBeUndefined();
+	});
+});
+
+describe('Status sync: Status Changed At', () => {
+	let emulator: Emulator;
+	// West of every server's zone: a time read in the server's zone instead of this one lands hours too early.
+	const timezone = 'Pacific/Pago_Pago';
+
+	beforeAll(async () => {
+		emulator = await startEmulator();
+		offsetMs = 0;
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	const run = async (changedAt: unknown, email: string = SEED_USERS.adele.mail, staticData?: IDataObject) =>
+		await runPresence(emulator, syncParameters('toTeams', { options: { statusChangedAt: '={{ $json.changedAt }}' } }), {
+			inputItems: [{ email, status: 'On a call', changedAt }],
+			timezone,
+			staticData,
+			continueOnFail: true,
+		});
+
+	// A first run records the user's status, so that the next status is a change whose age matters.
+	async function settledRecord(email: string): Promise<IDataObject> {
+		const first = await runPresence(emulator, syncParameters('toTeams'), { inputItems: [{ email, status: 'Ready' }] });
+		expect(outputJson(first)[0]).toMatchObject({ result: 'changed' });
+		return first.staticData;
+	}
+
+	it('reads epoch seconds as seconds: a status 5 seconds old is not yet propagated', async () => {
+		const staticData = await settledRecord(SEED_USERS.adele.mail);
+		const result = await run(Math.floor(Date.now() / 1000) - 5, SEED_USERS.adele.mail, staticData);
+		expect(outputJson(result)[0]).toMatchObject({ result: 'skipped', reason: 'shortLived' });
+		const older = await run(Math.floor(Date.now() / 1000) - 60, SEED_USERS.adele.mail, staticData);
+		expect(outputJson(older)[0]).toMatchObject({ result: 'changed', toTeams: { availability: 'Busy' } });
+	});
+
+	it("reads a time without an offset in the workflow's time zone", async () => {
+		const staticData = await settledRecord(SEED_USERS.diego.mail);
+		const local = DateTime.fromMillis(Date.now() - 5 * SECOND, { zone: timezone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+		const result = await run(local, SEED_USERS.diego.mail, staticData);
+		expect(outputJson(result)[0]).toMatchObject({ result: 'skipped', reason: 'shortLived' });
+	});
+
+	it('fails the item for a time far in the past or the future, naming the field and the item', async () => {
+		const past = outputJson(await run(0))[0];
+		expect(past.error).toMatch(/^Status Changed At \(item 0\) is 1970-01-01T00:00:00.000Z, more than 366 days in the past/);
+		const future = outputJson(await run(new Date(Date.now() + 2 * 3_600_000).toISOString()))[0];
+		expect(future.error).toMatch(/^Status Changed At \(item 0\) is .* more than 5 minutes in the future/);
 	});
 });

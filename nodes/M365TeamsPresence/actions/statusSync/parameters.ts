@@ -193,7 +193,7 @@ export const syncProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. {{ $json.changedAt }}',
-				description: 'When the external status took effect (ISO date or epoch milliseconds), if the other system says; otherwise the sync measures from when it first saw it',
+				description: "When the external status took effect, if the other system says: ISO 8601 (without an offset: in the workflow's time zone) or epoch seconds or milliseconds. Otherwise the sync measures from when it first saw it.",
 			},
 		],
 	},

@@ -5,6 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/router';
+import { readTimeField } from '../../../shared/time';
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
 import { graphFor } from '../../../shared/transport';
 import type { BatchRequestItem } from '../../../shared/transport';
@@ -40,13 +41,8 @@ interface UserWork {
 	toTeamsError?: string;
 }
 
-function parseChangedAt(value: unknown): number | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const trimmed = value.trim();
-	const ms = /^\d+$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
-	return Number.isNaN(ms) ? undefined : ms;
-}
+/** How far "Status Changed At" may lie from now: older is a wrong unit or a placeholder, newer a wrong zone. */
+export const STATUS_TIME_BOUNDS = { maxPastMs: 366 * 24 * 3_600_000, maxFutureMs: 5 * 60_000 };
 
 function mappers(settings: SyncSettings) {
 	const mapToTeams = (status: string): MappingResult<TeamsTarget> => {
@@ -129,7 +125,13 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 					description: "Map the other system's status of this user into External Status, e.g. {{ $json.status }}.",
 				});
 			}
-			const changedAt = parseChangedAt(this.getNodeParameter('options.statusChangedAt', itemIndex, ''));
+			const changedAt = readTimeField(this.getNode(), this.getNodeParameter('options.statusChangedAt', itemIndex, ''), 'Status Changed At', {
+				itemIndex,
+				timezone: this.getTimezone(),
+				now,
+				...STATUS_TIME_BOUNDS,
+				hint: 'Leave it empty when the other system does not say when the status changed.',
+			});
 			raw.push({ itemIndex, user, externalStatus: status === '' ? undefined : status, changedAt });
 		} catch (error) {
 			fail(itemIndex, error);
