@@ -247,7 +247,7 @@ describe('Status sync: Status Changed At', () => {
 		await emulator.close();
 	});
 
-	const run = async (changedAt: unknown, email: string = SEED_USERS.adele.mail, staticData?: IDataObject) =>
+	const run = async (changedAt: IDataObject[string], email: string = SEED_USERS.adele.mail, staticData?: IDataObject) =>
 		await runPresence(emulator, syncParameters('toTeams', { options: { statusChangedAt: '={{ $json.changedAt }}' } }), {
 			inputItems: [{ email, status: 'On a call', changedAt }],
 			timezone,
