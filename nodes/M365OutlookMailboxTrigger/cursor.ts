@@ -10,10 +10,21 @@ import { createHash } from 'crypto';
  *    last completed round; without it the next poll starts a round filtered from `deltaFrom`.
  * Both parts are disjoint by receivedDateTime, so nothing is emitted twice in normal operation; `recent` (hashed
  * ids of messages emitted lately) absorbs the replays of a resync after Graph dropped the delta sync state.
+ *
+ * Exchange stamps receivedDateTime on receipt, but transport delay and inbox rules make a message appear in a
+ * folder later, with a time already in the past. Delta reports every message created in the folder, whatever its
+ * time, as long as it matches the round's filter, so `deltaFrom` lies {@link DELIVERY_DELAY_SECONDS} before the
+ * activation: mail received shortly before activation that shows up after it is still caught. What was already in
+ * the folder when the trigger started is recorded as seen during the first round (`preexistingBefore`), not emitted.
  */
 export interface FolderCursor {
 	/** ISO time: the boundary between backfill and delta (inclusive lower bound of the delta round filter). */
 	deltaFrom: string;
+	/**
+	 * ISO time, during the first delta round only: messages in that round received before it were in the folder
+	 * before the trigger started (or before the backfill start), so they are recorded as seen and not emitted.
+	 */
+	preexistingBefore?: string;
 	/** Whether the delta round filter is `gt` (exclusive) instead of `ge`. Set by a resync above a trimmed window. */
 	deltaFromExclusive?: boolean;
 	/** Absolute @odata.nextLink or @odata.deltaLink to follow next. */
@@ -28,10 +39,19 @@ export interface FolderCursor {
 }
 
 export interface BackfillCursor {
-	/** ISO time: list from here (inclusive). */
+	/** ISO time: list from here (inclusive, or exclusive with `pastNextFrom`). */
 	nextFrom: string;
-	/** Hashed ids of messages already emitted whose receivedDateTime equals `nextFrom`. */
+	/** Every message of the second `nextFrom` was seen: list from after it. */
+	pastNextFrom?: boolean;
+	/** Hashed ids of messages already seen whose receivedDateTime equals `nextFrom`. */
 	boundaryIds: string[];
+	/**
+	 * Paging within the second `nextFrom`, which holds more messages than one page can carry (Graph lists at most
+	 * 1,000 a page): `skip` is the offset of the next page of the pass over that second. A pass that found a message
+	 * not seen before is followed by another one, so a message that an offset shift hid from one pass (mail moved
+	 * out of the folder meanwhile) is found by the next; the second is left only after a pass finds nothing new.
+	 */
+	sweep?: { skip: number; foundNew: boolean };
 }
 
 export interface MailboxTriggerState {
@@ -61,6 +81,12 @@ export interface MessageRef {
 	receivedDateTime?: string | null;
 }
 
+/**
+ * How long mail may take to become visible in a folder after its receivedDateTime (Exchange transport delay, inbox
+ * rules moving it, a journaling or archiving hop) and still be caught across the trigger's activation. Microsoft
+ * documents no upper bound; delivery normally takes seconds to a few minutes.
+ */
+export const DELIVERY_DELAY_SECONDS = 15 * 60;
 /** How long before the watermark emitted ids stay in the dedupe window, and where a resync restarts. */
 export const RESYNC_OVERLAP_SECONDS = 15 * 60;
 /** Most entries kept in one folder's dedupe window. */
@@ -97,11 +123,16 @@ export function backfillStart(policy: StartPolicy, now: Date): string | undefine
 	return toGraphTime(new Date(now.getTime() - policy.days * 24 * 60 * 60 * 1000));
 }
 
-/** The cursor of a folder seen for the first time. */
+/**
+ * The cursor of a folder seen for the first time. Delta starts {@link DELIVERY_DELAY_SECONDS} before now; what the
+ * first round finds there from before the start (now, or a backfill start inside that window) is not emitted.
+ */
 export function initialCursor(policy: StartPolicy, now: Date): FolderCursor {
-	const deltaFrom = toGraphTime(now);
+	const activation = toGraphTime(now);
+	const deltaFrom = toGraphTime(new Date(now.getTime() - DELIVERY_DELAY_SECONDS * 1000));
 	const from = backfillStart(policy, now);
-	if (from === undefined || from >= deltaFrom) return { deltaFrom, recent: [] };
+	if (from === undefined || from >= activation) return { deltaFrom, preexistingBefore: activation, recent: [] };
+	if (from >= deltaFrom) return { deltaFrom, preexistingBefore: from, recent: [] };
 	return { deltaFrom, backfill: { nextFrom: from, boundaryIds: [] }, recent: [] };
 }
 
@@ -119,18 +150,29 @@ function epochSeconds(iso: string | null | undefined): number {
 
 /** What the next request for a folder is. */
 export type FolderStep =
-	| { kind: 'backfill'; filter: string; orderBy: string; top: number }
+	| { kind: 'backfill'; filter: string; orderBy: string; top: number; skip?: number }
 	| { kind: 'deltaStart'; filter: string }
 	| { kind: 'deltaFollow'; url: string };
 
 export function nextStep(cursor: FolderCursor, batchSize: number): FolderStep {
-	if (cursor.backfill) {
-		const top = Math.min(MAX_LIST_TOP, Math.max(1, batchSize) + cursor.backfill.boundaryIds.length);
-		// A full page of one second's messages that were all emitted already: step past that second.
-		const operator = cursor.backfill.boundaryIds.length >= MAX_LIST_TOP ? 'gt' : 'ge';
+	const backfill = cursor.backfill;
+	if (backfill?.sweep) {
+		// One crowded second, page by page: [second, second + 1 s) holds exactly the messages stamped with it.
+		const secondEnd = toGraphTime(new Date(Date.parse(backfill.nextFrom) + 1000));
+		const until = secondEnd < cursor.deltaFrom ? secondEnd : cursor.deltaFrom;
 		return {
 			kind: 'backfill',
-			filter: `receivedDateTime ${operator} ${cursor.backfill.nextFrom} and receivedDateTime lt ${cursor.deltaFrom}`,
+			filter: `receivedDateTime ge ${backfill.nextFrom} and receivedDateTime lt ${until}`,
+			orderBy: 'receivedDateTime asc',
+			top: Math.min(MAX_LIST_TOP, Math.max(1, batchSize)),
+			skip: backfill.sweep.skip,
+		};
+	}
+	if (backfill) {
+		const top = Math.min(MAX_LIST_TOP, Math.max(1, batchSize) + backfill.boundaryIds.length);
+		return {
+			kind: 'backfill',
+			filter: `receivedDateTime ${backfill.pastNextFrom ? 'gt' : 'ge'} ${backfill.nextFrom} and receivedDateTime lt ${cursor.deltaFrom}`,
 			orderBy: 'receivedDateTime asc',
 			top,
 		};
@@ -156,12 +198,24 @@ export function applyBackfillPage<T extends MessageRef>(
 	page: T[],
 	requestedTop: number,
 ): StepResult<T> {
-	if (!cursor.backfill) throw new Error('applyBackfillPage called on a cursor without backfill');
-	const boundary = new Set(cursor.backfill.boundaryIds);
+	const backfill = cursor.backfill;
+	if (!backfill) throw new Error('applyBackfillPage called on a cursor without backfill');
+	const boundary = new Set(backfill.boundaryIds);
 	const fresh = page.filter((message) => !boundary.has(hashMessageId(message.id)));
 	const emit = withoutRecent(cursor, sortOldestFirst(fresh));
-	let next = recordEmitted(cursor, emit);
-	if (page.length < requestedTop) {
+	const next = recordEmitted(cursor, emit);
+	const full = page.length >= requestedTop;
+	if (backfill.sweep) {
+		const seen = [...backfill.boundaryIds, ...fresh.map((message) => hashMessageId(message.id))];
+		const foundNew = backfill.sweep.foundNew || fresh.length > 0;
+		let sweep: BackfillCursor;
+		if (full) sweep = { ...backfill, boundaryIds: seen, sweep: { skip: backfill.sweep.skip + page.length, foundNew } };
+		else if (foundNew) sweep = { ...backfill, boundaryIds: seen, sweep: { skip: 0, foundNew: false } };
+		// A whole pass over the second found nothing new: every message of it was seen.
+		else sweep = { nextFrom: backfill.nextFrom, pastNextFrom: true, boundaryIds: [] };
+		return { emit, cursor: { ...next, backfill: sweep }, more: true };
+	}
+	if (!full) {
 		// The listing is exhausted up to deltaFrom: the delta part takes over.
 		const handedOver = { ...next };
 		delete handedOver.backfill;
@@ -169,17 +223,17 @@ export function applyBackfillPage<T extends MessageRef>(
 	}
 	const newest = page.reduce(
 		(max, message) => ((message.receivedDateTime ?? '') > max ? (message.receivedDateTime ?? '') : max),
-		cursor.backfill.nextFrom,
+		backfill.nextFrom,
 	);
-	const carried = newest === cursor.backfill.nextFrom ? cursor.backfill.boundaryIds : [];
 	const atNewest = page
 		.filter((message) => message.receivedDateTime === newest)
 		.map((message) => hashMessageId(message.id));
-	next = {
-		...next,
-		backfill: { nextFrom: newest, boundaryIds: [...new Set([...carried, ...atNewest])] },
-	};
-	return { emit, cursor: next, more: true };
+	if (newest === backfill.nextFrom && !backfill.pastNextFrom) {
+		// A full page without progress in time: the second holds more than a page. Page within it.
+		const seen = [...new Set([...backfill.boundaryIds, ...atNewest])];
+		return { emit, cursor: { ...next, backfill: { nextFrom: newest, boundaryIds: seen, sweep: { skip: 0, foundNew: false } } }, more: true };
+	}
+	return { emit, cursor: { ...next, backfill: { nextFrom: newest, boundaryIds: atNewest } }, more: true };
 }
 
 /** Applies one page of a delta round. Removed entries and messages emitted before are skipped. */
@@ -190,8 +244,11 @@ export function applyDeltaPage<T extends MessageRef & { '@removed'?: unknown }>(
 	const link = page.nextLink ?? page.deltaLink;
 	if (!link) throw new Error('A delta page carries neither @odata.nextLink nor @odata.deltaLink');
 	const present = page.value.filter((message) => message['@removed'] === undefined);
-	const emit = withoutRecent(cursor, sortOldestFirst(dedupeById(present)));
-	const next = { ...recordEmitted(cursor, emit), deltaUrl: link };
+	const fresh = withoutRecent(cursor, sortOldestFirst(dedupeById(present)));
+	const before = cursor.preexistingBefore;
+	const emit = before === undefined ? fresh : fresh.filter((message) => (message.receivedDateTime ?? '') >= before);
+	const next: FolderCursor = { ...recordEmitted(cursor, fresh), deltaUrl: link };
+	if (page.deltaLink !== undefined && page.nextLink === undefined) delete next.preexistingBefore;
 	return { emit, cursor: next, more: page.nextLink !== undefined };
 }
 

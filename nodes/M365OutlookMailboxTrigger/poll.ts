@@ -81,7 +81,7 @@ function stepRequest(
 		return {
 			id,
 			method: 'GET',
-			url: `${folderPath}?$filter=${encodeURIComponent(step.filter)}&$orderby=${encodeURIComponent(step.orderBy)}&$top=${step.top}${select}`,
+			url: `${folderPath}?$filter=${encodeURIComponent(step.filter)}&$orderby=${encodeURIComponent(step.orderBy)}&$top=${step.top}${step.skip ? `&$skip=${step.skip}` : ''}${select}`,
 		};
 	}
 	const headers = { Prefer: `odata.maxpagesize=${pageSize}` };

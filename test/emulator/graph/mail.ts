@@ -22,6 +22,9 @@
 // shared mailboxes are granted with a control (integration accounts hold Full Access to every shared mailbox).
 // Controls (under /_emulator on the Graph port):
 //   POST   /mail/deliver                       { mailbox, folder?, messages: [...] | count } -> 201 { value: [{ id, receivedDateTime }] }
+//                                               a message's receivedDateTime may lie in the past: mail that becomes visible late
+//   PUT    /mail/settings                      { deliveryDelaySeconds } transport delay: delivered mail appears that long after
+//                                               its receivedDateTime (default 0; Microsoft documents no fixed delay)
 //   POST   /mail/deltaTokens/invalidate        { mailbox? } -> every sync state (of that mailbox) is gone: 410 on use
 //   PUT    /mail/applicationAccessPolicy/{appId}  { mode: 'RestrictAccess' | 'DenyAccess', mailboxes: [id | address] }
 //   DELETE /mail/applicationAccessPolicy/{appId}
@@ -90,6 +93,8 @@ export interface MailAreaState {
 	/** Arrival order of messages (delta's initial round lists them in this order). */
 	arrival: Record<string, number>;
 	sequence: number;
+	/** Transport delay: delivered mail appears this many seconds after its receivedDateTime (0: at once). */
+	deliveryDelaySeconds?: number;
 }
 
 export function mailArea(state: TenantState): MailAreaState {
@@ -547,12 +552,16 @@ export function deliverMail(state: TenantState, spec: DeliverySpec): GraphMessag
 		spec.messages ??
 		Array.from({ length: spec.count ?? 1 }, (_, i) => ({ subject: `${spec.subjectPrefix ?? 'Message'} ${i + 1}` }));
 	const now = state.nowIso().replace(/\.\d{3}Z$/, 'Z');
+	// Exchange stamps receivedDateTime on receipt; with transport delay the message shows up in the folder later,
+	// with that time already in the past.
+	const delay = area.deliveryDelaySeconds ?? 0;
+	const receivedNow = delay > 0 ? new Date(Date.parse(now) - delay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : now;
 	const delivered: GraphMessage[] = [];
 	for (const item of specs) {
 		area.sequence += 1;
 		const id = `AAMkAD${createHash('sha256').update(`delivered:${owner.user.id}:${area.sequence}:${now}`).digest('base64url')}AAA=`;
 		const from = typeof item.from === 'string' ? { name: item.from, address: item.from } : (item.from ?? { name: 'Customer', address: 'customer@fabrikam.com' });
-		const receivedDateTime = item.receivedDateTime ?? now;
+		const receivedDateTime = item.receivedDateTime ?? receivedNow;
 		const attachments = (item.attachments ?? []).map((a, index): GraphFileAttachment => {
 			const bytes = a.contentBase64 !== undefined ? Buffer.from(a.contentBase64, 'base64') : Buffer.from(a.text ?? '', 'utf8');
 			return {
@@ -602,6 +611,12 @@ export function deliverMail(state: TenantState, spec: DeliverySpec): GraphMessag
 		delivered.push(state.addMailMessage(owner.user.id, message));
 	}
 	return delivered;
+}
+
+/** The transport delay switch: mail delivered from now on appears `seconds` after its receivedDateTime. */
+export function setMailDeliveryDelay(state: TenantState, seconds: number): void {
+	if (!Number.isFinite(seconds) || seconds < 0) throw new Error('deliveryDelaySeconds must be a number >= 0');
+	mailArea(state).deliveryDelaySeconds = seconds;
 }
 
 /** Every sync state (of one mailbox, or all) is gone: the next delta call with an old link answers 410. */
@@ -661,6 +676,15 @@ export function registerMailArea(graph: GraphRouter): void {
 		try {
 			const delivered = deliverMail(ctx.state, controlBody(ctx) as unknown as DeliverySpec);
 			return { status: 201, body: { value: delivered.map((m) => ({ id: m.id, receivedDateTime: m.receivedDateTime })) } };
+		} catch (error) {
+			return controlError(error);
+		}
+	});
+	graph.control('PUT', '/mail/settings', (ctx) => {
+		try {
+			const seconds = controlBody(ctx).deliveryDelaySeconds;
+			if (seconds !== undefined) setMailDeliveryDelay(ctx.state, Number(seconds));
+			return { status: 200, body: { deliveryDelaySeconds: mailArea(ctx.state).deliveryDelaySeconds ?? 0 } };
 		} catch (error) {
 			return controlError(error);
 		}

@@ -167,3 +167,34 @@ describe('attachments, permissions, access policies, delivery events', () => {
 		expect(response.json.value).toHaveLength(1);
 	});
 });
+
+describe('mail that becomes visible after it was received', () => {
+	it('delivers with a past receivedDateTime, and with the transport delay switch stamps delivered mail that long ago', async () => {
+		const past = new Date(emulator.clock.nowMs() - 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const explicit = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/deliver`, {
+			method: 'POST',
+			json: { mailbox: SUPPORT, messages: [{ subject: 'moved by a rule', receivedDateTime: past }] },
+		});
+		expect(explicit.json.value[0].receivedDateTime).toBe(past);
+
+		const settings = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, {
+			method: 'PUT',
+			json: { deliveryDelaySeconds: 120 },
+		});
+		expect(settings.json).toEqual({ deliveryDelaySeconds: 120 });
+		const before = emulator.clock.nowMs();
+		const delayed = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/deliver`, {
+			method: 'POST',
+			json: { mailbox: SUPPORT, messages: [{ subject: 'late' }] },
+		});
+		const received = Date.parse(delayed.json.value[0].receivedDateTime);
+		expect(received).toBeLessThanOrEqual(before - 119_000);
+		expect(received).toBeGreaterThanOrEqual(before - 121_000);
+		const bad = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, {
+			method: 'PUT',
+			json: { deliveryDelaySeconds: -1 },
+		});
+		expect(bad.status).toBe(400);
+		await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, { method: 'PUT', json: { deliveryDelaySeconds: 0 } });
+	});
+});

@@ -2,6 +2,7 @@ import {
 	applyBackfillPage,
 	applyDeltaPage,
 	cursorKey,
+	DELIVERY_DELAY_SECONDS,
 	hashMessageId,
 	initialCursor,
 	nextStep,
@@ -17,6 +18,8 @@ import {
 
 const now = new Date('2026-03-10T12:00:00.000Z');
 const message = (id: string, receivedDateTime: string): MessageRef => ({ id, receivedDateTime });
+/** The delta round's lower bound: the delivery-delay window before `now`. */
+const windowStart = toGraphTime(new Date(now.getTime() - DELIVERY_DELAY_SECONDS * 1000));
 
 describe('cursorKey and state', () => {
 	it('keys by mailbox and folder, case-insensitively', () => {
@@ -35,13 +38,35 @@ describe('cursorKey and state', () => {
 });
 
 describe('initialCursor', () => {
-	it('starting from now has no backfill and a delta round filtered from now', () => {
+	it('starting from now has no backfill and a delta round filtered from the delivery-delay window before now', () => {
 		const cursor = initialCursor({ kind: 'now' }, now);
 		expect(cursor.backfill).toBeUndefined();
+		expect(windowStart).toBe('2026-03-10T11:45:00Z');
 		expect(nextStep(cursor, 50)).toEqual({
 			kind: 'deltaStart',
-			filter: 'receivedDateTime ge 2026-03-10T12:00:00Z',
+			filter: `receivedDateTime ge ${windowStart}`,
 		});
+	});
+
+	it('the first round records what was already there before now as seen, and emits mail that appears later', () => {
+		const first = applyDeltaPage(initialCursor({ kind: 'now' }, now), {
+			value: [message('there', '2026-03-10T11:58:00Z'), message('at activation', '2026-03-10T12:00:00Z')],
+			deltaLink: 'https://graph/d1',
+		});
+		expect(first.emit.map((m) => m.id)).toEqual(['at activation']);
+		expect(first.cursor.preexistingBefore).toBeUndefined();
+		// Received before activation, visible only now (transport delay, an inbox rule): emitted.
+		const later = applyDeltaPage(first.cursor, {
+			value: [message('late', '2026-03-10T11:59:00Z'), message('there', '2026-03-10T11:58:00Z')],
+			deltaLink: 'https://graph/d2',
+		});
+		expect(later.emit.map((m) => m.id)).toEqual(['late']);
+	});
+
+	it('a backfill start inside the delivery-delay window needs no backfill listing', () => {
+		const cursor = initialCursor({ kind: 'date', from: '2026-03-10T11:50:00Z' }, now);
+		expect(cursor.backfill).toBeUndefined();
+		expect(cursor.preexistingBefore).toBe('2026-03-10T11:50:00Z');
 	});
 
 	it('a number of days backfills from that many days ago up to now', () => {
@@ -49,7 +74,7 @@ describe('initialCursor', () => {
 		expect(cursor.backfill?.nextFrom).toBe('2026-03-07T12:00:00Z');
 		expect(nextStep(cursor, 50)).toEqual({
 			kind: 'backfill',
-			filter: 'receivedDateTime ge 2026-03-07T12:00:00Z and receivedDateTime lt 2026-03-10T12:00:00Z',
+			filter: `receivedDateTime ge 2026-03-07T12:00:00Z and receivedDateTime lt ${windowStart}`,
 			orderBy: 'receivedDateTime asc',
 			top: 50,
 		});
@@ -92,10 +117,12 @@ describe('backfill pages', () => {
 		let cursor = start();
 		const sameSecond = Array.from({ length: 7 }, (_, i) => message(`m${i}`, '2026-03-05T10:00:00Z'));
 		const emitted: string[] = [];
-		for (let round = 0; round < 10 && cursor.backfill; round++) {
+		for (let round = 0; round < 20 && cursor.backfill; round++) {
 			const step = nextStep(cursor, 2);
 			if (step.kind !== 'backfill') throw new Error('expected backfill');
-			const page = sameSecond.slice(0, step.top);
+			const from = step.skip ?? 0;
+			const inWindow = step.filter.startsWith('receivedDateTime gt') ? [] : sameSecond;
+			const page = inWindow.slice(from, from + step.top);
 			const result = applyBackfillPage(cursor, page, step.top);
 			emitted.push(...result.emit.map((m) => m.id));
 			cursor = result.cursor;
@@ -104,12 +131,42 @@ describe('backfill pages', () => {
 		expect(cursor.backfill).toBeUndefined();
 	});
 
-	it('a short page ends the backfill and hands over to the delta round from the activation time', () => {
+	it('a full page of one second pages within that second and leaves it only after a pass finds nothing new', () => {
+		const second = '2026-03-05T10:00:00Z';
+		const reached = applyBackfillPage(start(), [message('a', second), message('b', second)], 2);
+		expect(reached.cursor.backfill).toEqual({ nextFrom: second, boundaryIds: [hashMessageId('a'), hashMessageId('b')] });
+		// The next page (ge that second, top 2 + 2 remembered) is full and still of that second.
+		const full = applyBackfillPage(reached.cursor, [message('a', second), message('b', second), message('c', second), message('d', second)], 4);
+		expect(full.emit.map((m) => m.id)).toEqual(['c', 'd']);
+		expect(full.cursor.backfill?.sweep).toEqual({ skip: 0, foundNew: false });
+		expect(nextStep(full.cursor, 2)).toEqual({
+			kind: 'backfill',
+			filter: `receivedDateTime ge ${second} and receivedDateTime lt 2026-03-05T10:00:01Z`,
+			orderBy: 'receivedDateTime asc',
+			top: 2,
+			skip: 0,
+		});
+		// Pass 1: a and b again (seen), then c, d (seen) and e; e is new, so another pass follows.
+		let cursor = applyBackfillPage(full.cursor, [message('a', second), message('b', second)], 2).cursor;
+		expect(cursor.backfill?.sweep).toEqual({ skip: 2, foundNew: false });
+		cursor = applyBackfillPage(cursor, [message('c', second), message('d', second)], 2).cursor;
+		const last = applyBackfillPage(cursor, [message('e', second)], 2);
+		expect(last.emit.map((m) => m.id)).toEqual(['e']);
+		expect(last.cursor.backfill?.sweep).toEqual({ skip: 0, foundNew: false });
+		// Pass 2 finds nothing new: the second is done, the listing continues after it.
+		cursor = applyBackfillPage(last.cursor, [message('a', second), message('c', second)], 2).cursor;
+		cursor = applyBackfillPage(cursor, [message('b', second), message('d', second)], 2).cursor;
+		cursor = applyBackfillPage(cursor, [message('e', second)], 2).cursor;
+		expect(cursor.backfill).toEqual({ nextFrom: second, pastNextFrom: true, boundaryIds: [] });
+		expect(nextStep(cursor, 2)).toMatchObject({ filter: `receivedDateTime gt ${second} and receivedDateTime lt ${windowStart}`, top: 2 });
+	});
+
+	it('a short page ends the backfill and hands over to the delta round from the delivery-delay window', () => {
 		const result = applyBackfillPage(start(), [message('a', '2026-03-09T08:00:00Z')], 50);
 		expect(result.cursor.backfill).toBeUndefined();
 		expect(nextStep(result.cursor, 50)).toEqual({
 			kind: 'deltaStart',
-			filter: 'receivedDateTime ge 2026-03-10T12:00:00Z',
+			filter: `receivedDateTime ge ${windowStart}`,
 		});
 		expect(result.cursor.watermark).toBe('2026-03-09T08:00:00Z');
 	});
@@ -175,11 +232,11 @@ describe('resync after Graph dropped the sync state', () => {
 		expect(replay.emit.map((m) => m.id)).toEqual(['z']);
 	});
 
-	it('never restarts before the activation boundary', () => {
-		const cursor = recordEmitted(initialCursor({ kind: 'now' }, now), [message('x', '2026-03-10T12:00:05Z')]);
+	it('never restarts before the delta boundary', () => {
+		const cursor = recordEmitted(initialCursor({ kind: 'now' }, now), [message('x', '2026-03-10T11:55:00Z')]);
 		expect(nextStep(resyncCursor(cursor), 10)).toEqual({
 			kind: 'deltaStart',
-			filter: 'receivedDateTime ge 2026-03-10T12:00:00Z',
+			filter: `receivedDateTime ge ${windowStart}`,
 		});
 	});
 
