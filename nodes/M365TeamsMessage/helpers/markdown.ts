@@ -1,160 +1,53 @@
 /**
- * Markdown to the HTML Teams renders. A small converter rather than a library: the subset chat users write
- * (headings, emphasis, strikethrough, code, links, lists, quotes, rules) is short to convert, and the package
- * avoids another runtime dependency. Single line breaks inside a paragraph become <br/>, as in chat clients.
- * All text is escaped, so raw HTML in Markdown input shows as text; links keep only http(s), mailto and tel.
+ * Markdown to the HTML Teams renders, through markdown-it (CommonMark 0.31, with GFM tables and strikethrough).
+ *
+ * Why markdown-it (compared in docs/nodes/M365TeamsMessage.md, "Markdown"): it passes the whole CommonMark spec,
+ * is maintained, ships CommonJS (n8n loads community nodes with require), escapes raw HTML when `html` is off, and
+ * lets us decide which link schemes are allowed. commonmark.js has no strikethrough or tables, micromark and marked
+ * are ES-module packages, and marked leaves sanitizing to the caller.
+ *
+ * Configured for Teams: raw HTML off (it shows as text), links only to http(s), mailto and tel (others stay as
+ * their Markdown text), images as links to the image (Teams shows only images hosted with the message), a single
+ * line break inside a paragraph becomes a line break as in chat clients, no typographic replacements, no automatic
+ * links (Teams' own clients link bare URLs), no newlines between blocks (only inside code). The result still goes
+ * through the sanitizer.
  */
-import { escapeHtml } from './html';
+import MarkdownIt from 'markdown-it';
 
-const SAFE_LINK = /^(https?:\/\/|mailto:|tel:)/i;
+const SAFE_LINK = /^(?:https?:\/\/|mailto:|tel:)/i;
 
-function renderInlineText(text: string): string {
-	let html = escapeHtml(text);
-	html = html.replace(/&lt;((?:https?:\/\/|mailto:)[^\s&]+)&gt;/gi, (_m, url: string) => `<a href="${url}">${url}</a>`);
-	html = html.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_match, label: string, url: string) =>
-		SAFE_LINK.test(url) ? `<a href="${url}">${label}</a>` : label,
-	);
-	html = html.replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>');
-	html = html.replace(/__(?=\S)([\s\S]*?\S)__/g, '<strong>$1</strong>');
-	html = html.replace(/~~(?=\S)([\s\S]*?\S)~~/g, '<s>$1</s>');
-	html = html.replace(/(^|[^*\w])\*(?=\S)([^*]*?\S)\*(?!\w)/g, '$1<em>$2</em>');
-	html = html.replace(/(^|[^_\w])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1<em>$2</em>');
-	return html;
-}
-
-/** Inline Markdown: code spans first, so nothing inside them is formatted. */
-export function renderInline(text: string): string {
-	const parts = text.split(/(`+)([\s\S]*?[^`])\1(?!`)/);
-	let html = '';
-	for (let index = 0; index < parts.length; index += 3) {
-		html += renderInlineText(parts[index]);
-		if (index + 2 < parts.length) html += `<code>${escapeHtml(parts[index + 2].trim())}</code>`;
-	}
-	return html;
-}
-
-const FENCE = /^\s*(```|~~~)(.*)$/;
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
-const QUOTE = /^\s{0,3}>\s?(.*)$/;
-const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
-
-function indentOf(line: string): number {
-	return line.length - line.trimStart().length;
-}
-
-function renderList(lines: string[], start: number): { html: string; next: number } {
-	const first = LIST_ITEM.exec(lines[start]);
-	if (!first) return { html: '', next: start + 1 };
-	const baseIndent = first[1].length;
-	const ordered = /\d/.test(first[2]);
-	const items: string[][] = [];
-	let index = start;
-	while (index < lines.length) {
-		const line = lines[index];
-		const item = LIST_ITEM.exec(line);
-		if (item && item[1].length === baseIndent && /\d/.test(item[2]) === ordered) {
-			items.push([item[3]]);
-			index += 1;
-			continue;
-		}
-		if (line.trim() === '') {
-			// A blank line ends the list unless the next line continues it.
-			const nextLine = lines[index + 1];
-			if (nextLine !== undefined && (indentOf(nextLine) > baseIndent || LIST_ITEM.test(nextLine))) {
-				const nextItem = LIST_ITEM.exec(nextLine);
-				if (nextItem && nextItem[1].length <= baseIndent && /\d/.test(nextItem[2]) !== ordered) break;
-				index += 1;
-				continue;
-			}
-			break;
-		}
-		if (indentOf(line) > baseIndent && items.length > 0) {
-			items[items.length - 1].push(line.slice(Math.min(indentOf(line), baseIndent + 2)));
-			index += 1;
-			continue;
-		}
-		break;
-	}
-	const tag = ordered ? 'ol' : 'ul';
-	const startNumber = ordered ? parseInt(first[2], 10) : 1;
-	const startAttribute = ordered && startNumber !== 1 ? ` start="${startNumber}"` : '';
-	const body = items
-		.map((itemLines) => {
-			const [head, ...nested] = itemLines;
-			const nestedHtml = nested.length > 0 ? renderBlocks(nested) : '';
-			return `<li>${renderInline(head)}${nestedHtml}</li>`;
-		})
-		.join('');
-	return { html: `<${tag}${startAttribute}>${body}</${tag}>`, next: index };
-}
-
-function renderBlocks(lines: string[]): string {
-	const blocks: string[] = [];
-	let paragraph: string[] = [];
-	const flushParagraph = () => {
-		if (paragraph.length > 0) blocks.push(`<p>${paragraph.map(renderInline).join('<br/>')}</p>`);
-		paragraph = [];
+/** A markdown-it instance configured for Teams (exported for the conformance tests). */
+export function createTeamsMarkdown(): MarkdownIt {
+	const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: true });
+	// markdown-it refuses javascript:, vbscript:, file: and data: by default; Teams needs fewer schemes still, and
+	// never relative links (they would point into Teams).
+	markdown.validateLink = (url: string) => SAFE_LINK.test(url.trim());
+	// Line breaks without the newline markdown-it adds after them (it would be a space in Teams' rendering).
+	markdown.renderer.rules.hardbreak = () => '<br>';
+	markdown.renderer.rules.softbreak = () => '<br>';
+	// An image becomes a link to it, its alt text the label (markdown-it has checked the URL like a link's).
+	markdown.renderer.rules.image = (tokens, index, options, env, self) => {
+		const token = tokens[index];
+		const label = self.renderInlineAsText(token.children ?? [], options, env) || (token.attrGet('src') ?? '');
+		const title = token.attrGet('title');
+		const escape = markdown.utils.escapeHtml;
+		return `<a href="${escape(token.attrGet('src') ?? '')}"${title ? ` title="${escape(title)}"` : ''}>${escape(label)}</a>`;
 	};
-	let index = 0;
-	while (index < lines.length) {
-		const line = lines[index];
-		const fence = FENCE.exec(line);
-		if (fence) {
-			flushParagraph();
-			const code: string[] = [];
-			index += 1;
-			while (index < lines.length && !lines[index].trim().startsWith(fence[1])) {
-				code.push(lines[index]);
-				index += 1;
-			}
-			index += 1;
-			blocks.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
-			continue;
-		}
-		if (line.trim() === '') {
-			flushParagraph();
-			index += 1;
-			continue;
-		}
-		const heading = HEADING.exec(line);
-		if (heading) {
-			flushParagraph();
-			const level = heading[1].length;
-			blocks.push(`<h${level}>${renderInline(heading[2])}</h${level}>`);
-			index += 1;
-			continue;
-		}
-		if (RULE.test(line)) {
-			flushParagraph();
-			blocks.push('<hr/>');
-			index += 1;
-			continue;
-		}
-		if (QUOTE.test(line)) {
-			flushParagraph();
-			const quoted: string[] = [];
-			while (index < lines.length && QUOTE.test(lines[index])) {
-				quoted.push((QUOTE.exec(lines[index]) as RegExpExecArray)[1]);
-				index += 1;
-			}
-			blocks.push(`<blockquote>${renderBlocks(quoted)}</blockquote>`);
-			continue;
-		}
-		if (LIST_ITEM.test(line)) {
-			flushParagraph();
-			const list = renderList(lines, index);
-			blocks.push(list.html);
-			index = list.next;
-			continue;
-		}
-		paragraph.push(line.trim());
-		index += 1;
+	// Blocks without newlines between them; code keeps its own.
+	markdown.core.ruler.push('teams_compact', (state) => {
+		for (const token of state.tokens) token.block = false;
+	});
+	for (const rule of ['fence', 'code_block'] as const) {
+		const render = markdown.renderer.rules[rule];
+		if (!render) continue;
+		markdown.renderer.rules[rule] = (...args) => render(...args).replace(/\n$/, '');
 	}
-	flushParagraph();
-	return blocks.join('');
+	return markdown;
 }
 
+const renderer = createTeamsMarkdown();
+
+/** Teams HTML for Markdown source. Not sanitized yet: the caller sanitizes, as for every HTML body. */
 export function markdownToTeamsHtml(markdown: string): string {
-	return renderBlocks(markdown.replace(/\r\n?/g, '\n').split('\n'));
+	return renderer.render(markdown);
 }
