@@ -1,7 +1,7 @@
 // Injected failures: throttling, 5xx, dropped connections (before or after the write is applied) and latency.
 // Probabilities use a seeded PRNG so a run is reproducible.
 
-export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency' | 'rateLimit';
+export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency' | 'rateLimit' | 'repeatNextLink';
 
 export interface FaultSpec {
 	kind: FaultKind;

@@ -3,17 +3,19 @@
  *
  * Sub-requests answered 429 (or 503/504 for reads) are sent again in a later round after the longest Retry-After
  * among them; a write whose answer was lost is verified before it is repeated, as in graphRequest. Each caller
- * gets one result per request, in input order; per-item failures are results, not exceptions.
+ * gets one result per request, in input order; per-item failures are results, not exceptions. The rounds and the
+ * $batch calls' own retries draw on one RetryBudget; when it is spent, the items still waiting fail with
+ * "throttled, stopped after ...".
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { AmbiguousWriteError, graphFailureOf, isNetworkError } from './errors';
 import { IDEMPOTENT_METHODS, sleep } from './middleware/callState';
 import { graphRequest } from './request';
+import { RetryBudget, retryAfterSeconds } from './retryBudget';
 import type { BatchRequestItem, BatchResponseItem, GraphErrorBody, GraphFunctions, GraphVersion } from './types';
 
 export const BATCH_LIMIT = 20;
-const MAX_ROUNDS = 8;
 const MAX_WAIT_SECONDS = 180;
 
 interface WireResponse {
@@ -28,6 +30,8 @@ export interface GraphBatchOptions {
 	itemIndex?: number;
 	/** $batch requests in flight at once. Graph throttles per app and tenant, so keep this small. */
 	concurrency?: number;
+	/** The retry budget of the operation this batch run belongs to (default: its own). */
+	retryBudget?: RetryBudget;
 }
 
 function isIdempotent(item: BatchRequestItem): boolean {
@@ -104,6 +108,7 @@ export async function graphBatch(
 		ids.add(request.id);
 	}
 	const results = new Map<string, BatchResponseItem>();
+	const budget = options.retryBudget ?? new RetryBudget();
 	let pending = requests;
 	for (let round = 0; pending.length > 0; round++) {
 		const retry: BatchRequestItem[] = [];
@@ -138,6 +143,7 @@ export async function graphBatch(
 					itemIndex: options.itemIndex,
 					// A batch of reads can be resent whole; one with writes is handled item by item below.
 					idempotent: chunk.every(isIdempotent),
+					retryBudget: budget,
 				});
 				responses = answer?.responses ?? [];
 			} catch (error) {
@@ -157,7 +163,7 @@ export async function graphBatch(
 				const headers = lowerCaseHeaders(response.headers);
 				const status = response.status;
 				if (status === 429 || ((status === 503 || status === 504) && isIdempotent(item))) {
-					waitSeconds = Math.max(waitSeconds, Number(headers['retry-after']) || 2 ** round);
+					waitSeconds = Math.max(waitSeconds, retryAfterSeconds(headers['retry-after']) ?? 2 ** round);
 					retry.push(item);
 					continue;
 				}
@@ -180,13 +186,13 @@ export async function graphBatch(
 		await runLimited(tasks, options.concurrency ?? 4);
 
 		if (retry.length === 0) break;
-		if (round + 1 >= MAX_ROUNDS) {
-			for (const item of retry) {
-				results.set(item.id, failure(item.id, 429, 'TooManyRequests', 'Microsoft Graph kept throttling this request after several retries.'));
-			}
+		const wait = Math.min(MAX_WAIT_SECONDS, Math.max(waitSeconds, 0.25 * 2 ** round));
+		if (!budget.take(wait, 429)) {
+			const message = `Microsoft Graph ${budget.summary()}: this request was not sent again.`;
+			for (const item of retry) results.set(item.id, failure(item.id, 429, 'TooManyRequests', message));
 			break;
 		}
-		await sleep(Math.min(MAX_WAIT_SECONDS, Math.max(waitSeconds, 0.25 * 2 ** round)) * 1000);
+		await sleep(wait * 1000);
 		pending = retry;
 	}
 	return requests.map((request) => results.get(request.id) ?? failure(request.id, 0, 'NoResponse', 'No response for this request.'));

@@ -9,24 +9,35 @@ import { RetryHandler, RetryHandlerOptions, type Context, type Middleware } from
 
 import type { GraphConnection } from './connection';
 import { AmbiguousWriteGuard } from './middleware/ambiguousWriteGuard';
-import { IDEMPOTENT_METHODS, setCallState, type CallState } from './middleware/callState';
+import { callStateOfOptions, IDEMPOTENT_METHODS, setCallState, type CallState } from './middleware/callState';
 import { N8nSender } from './middleware/n8nSender';
 import { TokenRefresh } from './middleware/tokenRefresh';
+import { retryAfterSeconds } from './retryBudget';
 import type { GraphFunctions } from './types';
 
 /** Seconds before the first retry when Graph sends no Retry-After; later retries back off exponentially. */
 const RETRY_BASE_DELAY_SECONDS = 1;
-/** graph-client allows at most 10; throttling on Teams posting can take several rounds. */
-const MAX_THROTTLE_RETRIES = 8;
+/** graph-client's own cap (its maximum); the operation's RetryBudget decides first. */
+const MAX_HANDLER_RETRIES = 10;
+
+/** The wait graph-client's RetryHandler will choose (its getDelay without the jitter). */
+function handlerDelay(response: Response, attempt: number): number {
+	const asked = retryAfterSeconds(response.headers.get('retry-after'));
+	if (asked !== undefined) return asked;
+	const next = attempt + 1;
+	return next >= 2 ? Math.round(0.5 * (2 ** next - 1)) + RETRY_BASE_DELAY_SECONDS : RETRY_BASE_DELAY_SECONDS;
+}
 
 function retryHandler(): RetryHandler {
-	const shouldRetry = (_delay: number, _attempt: number, _request: RequestInfo, options: RequestInit | undefined, response: Response) => {
+	const shouldRetry = (_delay: number, attempt: number, _request: RequestInfo, options: RequestInit | undefined, response: Response) => {
 		const method = (options?.method ?? 'GET').toUpperCase();
 		// Graph did not process a throttled request, so even a POST may be resent; a 503/504 on a write is ambiguous
 		// and left to AmbiguousWriteGuard.
-		return response.status === 429 || IDEMPOTENT_METHODS.has(method);
+		if (response.status !== 429 && !IDEMPOTENT_METHODS.has(method)) return false;
+		const budget = callStateOfOptions(options)?.budget;
+		return budget ? budget.take(handlerDelay(response, attempt), response.status) : true;
 	};
-	return new RetryHandler(new RetryHandlerOptions(RETRY_BASE_DELAY_SECONDS, MAX_THROTTLE_RETRIES, shouldRetry));
+	return new RetryHandler(new RetryHandlerOptions(RETRY_BASE_DELAY_SECONDS, MAX_HANDLER_RETRIES, shouldRetry));
 }
 
 export function buildChain(ctx: GraphFunctions, connection: GraphConnection): Middleware {

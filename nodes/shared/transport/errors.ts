@@ -53,7 +53,7 @@ export function fixFor(failure: GraphFailure, connection: GraphConnection): stri
 			: 'The signed-in account is not allowed to do this: it may lack a delegated permission (reconnect the credential after an admin consented to it), or it may not be a member of the team, channel or chat.';
 	}
 	if (failure.status === 429) {
-		return 'Microsoft Graph kept throttling after several retries. Run the workflow less often or with fewer items, and retry later.';
+		return 'Microsoft Graph kept throttling until the retry budget of this operation was spent (a few minutes of waiting in all). Run the workflow less often or with fewer items, or later.';
 	}
 	return undefined;
 }

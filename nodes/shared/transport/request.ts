@@ -7,6 +7,7 @@ import { buildChain, sendThroughChain } from './client';
 import { getGraphConnection, type GraphConnection } from './connection';
 import { graphApiError, parseGraphError } from './errors';
 import { IDEMPOTENT_METHODS } from './middleware/callState';
+import { RetryBudget } from './retryBudget';
 import type { GraphFunctions, GraphRequest, GraphResponse } from './types';
 import { graphUrl, pathOf } from './url';
 
@@ -69,17 +70,26 @@ export async function graphRequestWithResponse<T>(this: GraphFunctions, request:
 		body = JSON.stringify(request.body);
 		headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
 	}
+	const budget = request.retryBudget ?? new RetryBudget();
+	const path = pathOf(url);
+	const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(method);
 	const { response } = await sendThroughChain(chain, url, { method, headers, body }, {
 		method,
-		path: pathOf(url),
-		idempotent: request.idempotent ?? IDEMPOTENT_METHODS.has(method),
+		path,
+		idempotent,
 		verifyAfterAmbiguousFailure: request.verifyAfterAmbiguousFailure,
 		binary: request.binary === true,
+		budget,
 	});
 	const parsed = await readBody(response, request.binary === true);
 	const headersOut = responseHeaders(response);
 	if (!response.ok) {
-		throw graphApiError(this.getNode(), parseGraphError(response.status, parsed, headersOut), connection, request.itemIndex);
+		const failure = parseGraphError(response.status, parsed, headersOut);
+		// 429 (any method) and 503/504 (idempotent) are retried until the budget or the handler's cap ends it.
+		if (response.status === 429 || (idempotent && (response.status === 503 || response.status === 504))) {
+			failure.message = `${method} ${path}: ${budget.summary()} (${failure.message})`;
+		}
+		throw graphApiError(this.getNode(), failure, connection, request.itemIndex);
 	}
 	return { statusCode: response.status, headers: headersOut, body: parsed as T };
 }

@@ -9,6 +9,8 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
+import type { RetryBudget } from './retryBudget';
+
 /** Every n8n context that may call Graph: they all carry n8n's request helpers and the node's credentials. */
 export type GraphFunctions =
 	| IExecuteFunctions
@@ -45,6 +47,11 @@ export interface GraphRequest {
 	idempotent?: boolean;
 	/** Body is returned as a Buffer (attachments' $value). */
 	binary?: boolean;
+	/**
+	 * The retry budget of the logical operation this request belongs to (paging and $batch pass theirs); a
+	 * request without one gets its own. See retryBudget.ts.
+	 */
+	retryBudget?: RetryBudget;
 }
 
 export interface GraphResponse<T> {

@@ -91,6 +91,14 @@ interface CompiledRoute<D> {
 }
 
 /** One request for dispatch (top-level or $batch sub-request). */
+/** Fault 'repeatNextLink': a page's @odata.nextLink points back at the page itself, so a client following it loops. */
+function repeatNextLink(response: DispatchResponse, url: string, query: URLSearchParams): void {
+	const body = response.body as Record<string, unknown> | undefined;
+	if (!body || typeof body !== 'object' || typeof body['@odata.nextLink'] !== 'string') return;
+	const qs = query.toString();
+	body['@odata.nextLink'] = qs ? `${url}?${qs}` : url;
+}
+
 export interface DispatchRequest {
 	method: string;
 	/** Path relative to the version root (no /v1.0), without query. */
@@ -286,6 +294,7 @@ export class GraphRouter {
 		}
 
 		const response = await this.dispatchResolved(request, method, check, segments, found, meWithAppToken);
+		if (faults.some((f) => f.kind === 'repeatNextLink')) repeatNextLink(response, `${this.deps.graphUrl()}/${request.version}${request.path}`, request.query);
 		const drop = response.drop ?? (dropAfter ? ('after' as const) : undefined);
 		return { route: routeId, appId, ...response, faults: faultKinds, ...(drop ? { drop } : {}) };
 	}

@@ -167,6 +167,36 @@ describeEmulatorOnly(['faults', 'requests'], 'throttling and lost answers', () =
 	});
 });
 
+describeEmulatorOnly(['faults', 'requests'], 'one retry budget per operation, and paging that cannot loop', () => {
+	it('a request throttled without end stops after the budget and says so', async () => {
+		emulator.faults.add({ kind: 'throttle', method: 'GET', path: '/users/*', retryAfterSeconds: 0 });
+		const result = await probeRun({ url: '/users/' + SEED_USERS.adele.id }, { [APP]: tenantAppCredentialData(emulator) });
+		expect(result.error?.message).toMatch(/GET \/v1\.0\/users\/[^:]+: throttled, stopped after 10 retries and \d+ s of waiting/);
+		expect(emulator.requests.count({ host: 'graph', method: 'GET', path: `/v1.0/users/${SEED_USERS.adele.id}` })).toBe(11);
+	});
+
+	it("the $batch calls' own retries and the batch rounds draw on the same budget", async () => {
+		// Eight top-level 429s on the $batch call itself (graph-client's retry handler), then sub-requests throttled for
+		// good (the batch rounds): 10 retries in all, not 8 of each layer in each of 8 rounds.
+		emulator.faults.add({ kind: 'throttle', method: 'POST', path: '/$batch', retryAfterSeconds: 0, times: 8 });
+		emulator.faults.add({ kind: 'throttle', path: '/users/*', retryAfterSeconds: 0, topLevel: false });
+		const urls = [SEED_USERS.adele.id, SEED_USERS.alex.id].map((id) => `/users/${id}?$select=id`);
+		const result = await probeRun({ mode: 'batch', batchUrls: urls.join('\n') }, { [APP]: tenantAppCredentialData(emulator) });
+		expect(result.error).toBeUndefined();
+		const out = json(result);
+		expect(out.map((o) => o.status)).toEqual([429, 429]);
+		expect(String((out[0].error as IDataObject).message)).toMatch(/throttled, stopped after 10 retries/);
+		expect(emulator.requests.count({ host: 'graph', method: 'POST', path: '/v1.0/$batch', batch: false })).toBe(11);
+	});
+
+	it('stops paging with an error naming the endpoint when a next-page link repeats', async () => {
+		emulator.faults.add({ kind: 'repeatNextLink', method: 'GET', path: '/users' });
+		const result = await probeRun({ mode: 'all', url: '/users?$top=2' }, { [APP]: tenantAppCredentialData(emulator) });
+		expect(result.error?.message).toBe('Microsoft Graph sent the same next-page link twice for GET /users: stopped paging');
+		expect(emulator.requests.count({ host: 'graph', method: 'GET', route: 'GET /users' })).toBe(2);
+	});
+});
+
 describeEmulatorOnly(['faults', 'seed'], '$batch', () => {
 	it('splits into batches of 20, retries throttled sub-requests, and answers in input order', async () => {
 		const ids = emulator.state.users().map((u) => u.user.id);

@@ -60,11 +60,12 @@ export class AmbiguousWriteGuard implements Middleware {
 					return;
 				}
 			}
-			if (lastAttempt) {
+			const delayMs = backoff(attempt);
+			if (lastAttempt || !state.budget.take(delayMs / 1000, context.response?.status)) {
 				if (networkError) throw networkError;
 				return;
 			}
-			await sleep(backoff(attempt));
+			await sleep(delayMs);
 		}
 	}
 }

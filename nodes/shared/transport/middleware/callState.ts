@@ -5,6 +5,8 @@
  */
 import type { Context } from '@microsoft/microsoft-graph-client';
 
+import type { RetryBudget } from '../retryBudget';
+
 export interface CallState {
 	method: string;
 	/** For messages: the path without host and query. */
@@ -16,12 +18,21 @@ export interface CallState {
 	/** Set when a lost write turned out to have happened; the response is then the found resource. */
 	verifiedExisting: boolean;
 	binary: boolean;
+	/** The operation's retry budget, shared by every retrying layer. */
+	budget: RetryBudget;
 }
 
 const states = new WeakMap<Context, CallState>();
+/** graph-client's shouldRetry callback sees the request options, not the Context. */
+const statesByOptions = new WeakMap<object, CallState>();
 
 export function setCallState(context: Context, state: CallState): void {
 	states.set(context, state);
+	if (context.options) statesByOptions.set(context.options, state);
+}
+
+export function callStateOfOptions(options: object | undefined): CallState | undefined {
+	return options ? statesByOptions.get(options) : undefined;
 }
 
 export function callState(context: Context): CallState {
