@@ -5,6 +5,7 @@ import { pairKey } from './presenceValues';
 import type { TeamsTarget } from './statusMap';
 import { normalizeExternalStatus, teamsTargetKey } from './statusMap';
 import type { ObservedValue, UserSyncRecord } from './syncState';
+import { HANDOVER_KEEP_MS, MAX_HANDOVERS } from './syncState';
 
 export type SyncDirection = 'toTeams' | 'fromTeams' | 'both';
 
@@ -21,8 +22,11 @@ export type SkipReason =
 	| 'superseded';
 
 export type SideDecision<Target> =
-	/** forced: a forced resync re-sends it; keepAlive: an Available session is re-sent before Graph fades it. */
-	| { action: 'write'; target: Target; forced: boolean; keepAlive?: boolean }
+	/**
+	 * forced: a forced resync re-sends it; keepAlive: an Available session is re-sent before Graph fades it;
+	 * retry: handed to the external system before and not yet read back or confirmed, so handed over again.
+	 */
+	| { action: 'write'; target: Target; forced: boolean; keepAlive?: boolean; retry?: boolean }
 	| { action: 'skip'; reason: SkipReason }
 	| { action: 'fail'; message: string };
 
@@ -115,8 +119,37 @@ function decideSide<Target>(
 	return { action: 'write', target: mapping.target, forced };
 }
 
+/**
+ * The external system shows `value` (read back), or the workflow confirmed it was written: if this sync handed it
+ * over, it now counts as written (its return is an echo), and so do the handovers before it. Otherwise unchanged.
+ */
+export function confirmHandOver(record: UserSyncRecord, value: string): UserSyncRecord {
+	const handedOver = record.handedOver ?? [];
+	let index = -1;
+	for (let i = handedOver.length - 1; i >= 0 && index < 0; i--) if (handedOver[i].value === value) index = i;
+	if (index < 0) return record;
+	const next: UserSyncRecord = { ...record, wroteExternal: value };
+	const entry = handedOver[index];
+	// The newest handover written: the Teams presence it came from has crossed.
+	if (index === handedOver.length - 1 && entry.teams !== undefined) next.sentToExternal = entry.teams;
+	setOptional(next, 'handedOver', handedOver.length > index + 1 ? handedOver.slice(index + 1) : undefined);
+	return next;
+}
+
+/** Handovers older than HANDOVER_KEEP_MS are taken as not written: dropped. */
+function withoutStaleHandOvers(record: UserSyncRecord, now: number): UserSyncRecord {
+	if (!record.handedOver) return record;
+	const kept = record.handedOver.filter((entry) => now - entry.at < HANDOVER_KEEP_MS);
+	if (kept.length === record.handedOver.length) return record;
+	const next = { ...record };
+	setOptional(next, 'handedOver', kept.length > 0 ? kept : undefined);
+	return next;
+}
+
 export function planUserSync(input: UserSyncInput): UserSyncPlan {
-	const previous = input.record ?? {};
+	let previous = withoutStaleHandOvers(input.record ?? {}, input.now);
+	// Read-back: what the external system shows now may be a status this sync handed over.
+	if (input.externalStatus !== undefined) previous = confirmHandOver(previous, normalizeExternalStatus(input.externalStatus));
 	const record: UserSyncRecord = { ...previous };
 	const plan: UserSyncPlan = { record };
 	const wantsToTeams = input.direction !== 'fromTeams';
@@ -217,6 +250,12 @@ export function planUserSync(input: UserSyncInput): UserSyncPlan {
 	if (plan.fromTeams?.action === 'skip' && plan.fromTeams.reason === 'unchanged' && teamsSide) {
 		record.sentToExternal = teamsSide.observed.value;
 	}
+	// Handed over before and not yet shown back: this is a retry of a write that may have failed.
+	const fromTeams = plan.fromTeams;
+	if (fromTeams?.action === 'write') {
+		const value = normalizeExternalStatus(fromTeams.target);
+		if ((previous.handedOver ?? []).some((entry) => entry.value === value)) plan.fromTeams = { ...fromTeams, retry: true };
+	}
 	return plan;
 }
 
@@ -236,9 +275,14 @@ export function recordTeamsWrite(record: UserSyncRecord, target: TeamsTarget, no
 	return next;
 }
 
-/** After the external system was told to take a status: remember it so its return is not echoed. */
-export function recordExternalWrite(record: UserSyncRecord, externalStatus: string): UserSyncRecord {
-	const next: UserSyncRecord = { ...record, wroteExternal: normalizeExternalStatus(externalStatus) };
-	if (record.teams !== undefined) next.sentToExternal = record.teams.value;
-	return next;
+/**
+ * After the external system was handed a status: it counts as written only once the external system shows it
+ * (read back in External Status) or the workflow confirms it; until then it is pending (handedOver), and its
+ * return is recognised as this sync's own write.
+ */
+export function recordExternalWrite(record: UserSyncRecord, externalStatus: string, now: number): UserSyncRecord {
+	const value = normalizeExternalStatus(externalStatus);
+	const handedOver = (record.handedOver ?? []).filter((entry) => entry.value !== value);
+	handedOver.push({ value, at: now, ...(record.teams !== undefined ? { teams: record.teams.value } : {}) });
+	return { ...record, handedOver: handedOver.slice(-MAX_HANDOVERS) };
 }

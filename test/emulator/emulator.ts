@@ -137,6 +137,8 @@ class EmulatorInstance implements Emulator {
 	}
 
 	async close(): Promise<void> {
+		// Held requests go on, so nothing waits on a stopped emulator.
+		this.faults.release();
 		await Promise.all(
 			this.servers.map(
 				(server) =>

@@ -1,7 +1,8 @@
-// Injected failures: throttling, 5xx, dropped connections (before or after the write is applied) and latency.
+// Injected failures: throttling, 5xx, dropped connections (before or after the write is applied), latency, and
+// requests held until a test releases them (a slow call without a timing: 'hold').
 // Probabilities use a seeded PRNG so a run is reproducible.
 
-export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency' | 'rateLimit' | 'repeatNextLink';
+export type FaultKind = 'throttle' | 'status' | 'drop' | 'dropAfterApply' | 'latency' | 'rateLimit' | 'repeatNextLink' | 'hold';
 
 export interface FaultSpec {
 	kind: FaultKind;
@@ -66,6 +67,12 @@ export interface Faults {
 	seed(seed: number): void;
 	/** Faults that hit this request (each hit counted). */
 	match(input: FaultMatchInput): ActiveFault[];
+	/** For a 'hold' hit: resolves when the test releases the fault's held requests (or clears the faults). */
+	hold(id: string): Promise<void>;
+	/** Requests held now, per fault id. */
+	held(): Record<string, number>;
+	/** Lets the held requests of one fault (or of all) go on; returns how many. */
+	release(id?: string): number;
 }
 
 /** Glob to RegExp: `*` one segment, `**` any number of segments. */
@@ -94,6 +101,17 @@ export function createFaults(seed = 1, nowMs: () => number = Date.now): Faults {
 	let faults: Array<ActiveFault & { pattern?: RegExp; admitted?: number[] }> = [];
 	let random = prng(seed);
 	let counter = 0;
+	const waiting = new Map<string, Array<() => void>>();
+	const release = (id?: string): number => {
+		let released = 0;
+		for (const [faultId, resolvers] of [...waiting]) {
+			if (id !== undefined && faultId !== id) continue;
+			waiting.delete(faultId);
+			for (const resolve of resolvers) resolve();
+			released += resolvers.length;
+		}
+		return released;
+	};
 
 	return {
 		add(spec) {
@@ -105,11 +123,24 @@ export function createFaults(seed = 1, nowMs: () => number = Date.now): Faults {
 		remove(id) {
 			const before = faults.length;
 			faults = faults.filter((f) => f.id !== id);
+			release(id);
 			return faults.length < before;
 		},
 		clear() {
 			faults = [];
+			release();
 		},
+		hold(id) {
+			return new Promise<void>((resolve) => {
+				const resolvers = waiting.get(id) ?? [];
+				resolvers.push(resolve);
+				waiting.set(id, resolvers);
+			});
+		},
+		held() {
+			return Object.fromEntries([...waiting].map(([id, resolvers]) => [id, resolvers.length]));
+		},
+		release,
 		list() {
 			return faults.map(({ pattern: _pattern, admitted: _admitted, ...fault }) => ({ ...fault, path: fault.path instanceof RegExp ? fault.path.toString() : fault.path }) as ActiveFault);
 		},

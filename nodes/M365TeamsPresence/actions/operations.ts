@@ -8,11 +8,12 @@ import * as get from './presence/get.operation';
 import * as getAll from './presence/getAll.operation';
 import * as setPreferredPresence from './presence/setPreferredPresence.operation';
 import * as setPresence from './presence/setPresence.operation';
+import * as confirm from './statusSync/confirm.operation';
 import * as sync from './statusSync/sync.operation';
 
 export const operations: OperationMap = {
 	presence: { get, getAll, setPresence, clearPresence, setPreferredPresence, clearPreferredPresence },
-	statusSync: { sync },
+	statusSync: { sync, confirm },
 };
 
 export const resourceProperties: INodeProperties[] = [
@@ -49,7 +50,15 @@ export const resourceProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['statusSync'] } },
-		options: [{ name: 'Sync', value: 'sync', action: 'Sync statuses with another system' }],
+		options: [
+			{
+				name: 'Confirm Written',
+				value: 'confirm',
+				description: 'After the node that writes to the other system: the statuses it wrote count as written',
+				action: 'Confirm statuses the other system took',
+			},
+			{ name: 'Sync', value: 'sync', action: 'Sync statuses with another system' },
+		],
 		default: 'sync',
 	},
 ];
@@ -62,4 +71,5 @@ export const operationProperties: INodeProperties[] = [
 	...setPreferredPresence.description,
 	...clearPreferredPresence.description,
 	...sync.description,
+	...confirm.description,
 ];

@@ -30,7 +30,7 @@ function faultFromJson(json: Json): FaultSpec {
 		const regex = /^\/(.+)\/([gimsuy]*)$/.exec(spec.path);
 		if (regex && /[\\^$()|+?[\]]/.test(regex[1])) spec.path = new RegExp(regex[1], regex[2]);
 	}
-	if (!['throttle', 'status', 'drop', 'dropAfterApply', 'latency', 'rateLimit'].includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
+	if (!['throttle', 'status', 'drop', 'dropAfterApply', 'latency', 'rateLimit', 'hold'].includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
 	return spec;
 }
 
@@ -103,6 +103,8 @@ export function registerControl(graph: GraphRouter): void {
 		return { status: 204 };
 	});
 	graph.control('DELETE', '/faults/:id', (ctx) => ({ status: ctx.emulator.faults.remove(ctx.params.id) ? 204 : 404 }));
+	graph.control('GET', '/faults/held', (ctx) => ({ body: { held: ctx.emulator.faults.held() } }));
+	graph.control('POST', '/faults/:id/release', (ctx) => ({ body: { released: ctx.emulator.faults.release(ctx.params.id) } }));
 	graph.control('POST', '/latency', (ctx) => {
 		ctx.emulator.latencyMs = Number(bodyOf(ctx).ms ?? 0);
 		return { status: 204 };

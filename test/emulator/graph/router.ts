@@ -287,6 +287,7 @@ export class GraphRouter {
 		let dropAfter = false;
 		for (const fault of faults) {
 			if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs ?? 0));
+			if (fault.kind === 'hold') await this.deps.faults.hold(fault.id);
 			if (fault.kind === 'drop') return { status: 0, headers: {}, drop: 'before', faults: faultKinds, route: routeId, appId };
 			if (fault.kind === 'dropAfterApply') dropAfter = true;
 			const response = this.faultResponse(request, fault);

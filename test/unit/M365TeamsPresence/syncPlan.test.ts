@@ -12,6 +12,7 @@ import type {
 	UserSyncInput,
 } from '../../../nodes/M365TeamsPresence/syncPlan';
 import {
+	confirmHandOver,
 	planUserSync,
 	recordExternalWrite,
 	recordTeamsWrite,
@@ -125,7 +126,7 @@ describe('from Teams', () => {
 	it('hands a Teams change to the external system once it has lasted', () => {
 		const seen = plan(undefined, T0, 'fromTeams', { teams: available });
 		expect(seen.fromTeams).toEqual({ action: 'write', target: 'Ready', forced: false });
-		const record = recordExternalWrite(seen.record, 'Ready');
+		const record = recordExternalWrite(seen.record, 'Ready', T0);
 		const busy = plan(record, T0 + 60_000, 'fromTeams', { teams: inACall });
 		expect(busy.fromTeams).toEqual({ action: 'skip', reason: 'shortLived' });
 		const lasted = plan(busy.record, T0 + 80_000, 'fromTeams', { teams: inACall });
@@ -173,7 +174,7 @@ describe('both directions', () => {
 		const lasted = plan(change.record, T0 + 20_000, 'both', { external: 'Ready', teams: dnd });
 		expect(lasted.fromTeams).toEqual({ action: 'write', target: 'Do not disturb', forced: false });
 		expect(lasted.toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
-		record = recordExternalWrite(lasted.record, 'Do not disturb');
+		record = recordExternalWrite(lasted.record, 'Do not disturb', T0 + 20_000);
 		// The external system now reports Do not disturb: that is our own write coming back.
 		const echo = plan(record, T0 + 40_000, 'both', { external: 'Do not disturb', teams: dnd });
 		expect(echo.toTeams).toEqual({ action: 'skip', reason: 'echo' });
@@ -292,5 +293,57 @@ describe('fading application sessions', () => {
 		// A real change by the user still goes out.
 		const busy = plan(idle.record, T0 + 60_000, 'both', { external: 'Ready', teams: { availability: 'Busy', activity: 'InAMeeting' } });
 		expect(busy.record.wroteTeams).toBeUndefined();
+	});
+});
+
+describe('handovers to the external system', () => {
+	const settled: UserSyncRecord = {
+		external: { value: 'ready', since: T0 - 600_000 },
+		teams: { value: 'Available/Available', since: T0 - 600_000 },
+		sentToTeams: 'ready',
+		wroteTeams: 'Available/Available',
+		sentToExternal: 'Available/Available',
+	};
+
+	it('counts a handover as written only once the external system shows it', () => {
+		const lasted = plan({ ...settled, teams: { value: 'DoNotDisturb/DoNotDisturb', since: T0 - 60_000 } }, T0, 'both', { external: 'Ready', teams: dnd });
+		expect(lasted.fromTeams).toEqual({ action: 'write', target: 'Do not disturb', forced: false });
+		const handed = recordExternalWrite(lasted.record, 'Do not disturb', T0);
+		expect(handed.wroteExternal).toBeUndefined();
+		expect(handed.handedOver).toEqual([{ value: 'do not disturb', teams: 'DoNotDisturb/DoNotDisturb', at: T0 }]);
+
+		// The downstream write failed: the other system still shows Ready. Handed over again, not "unchanged".
+		const failed = plan(handed, T0 + 60_000, 'both', { external: 'Ready', teams: dnd });
+		expect(failed.fromTeams).toEqual({ action: 'write', target: 'Do not disturb', forced: false, retry: true });
+		expect(failed.toTeams).toEqual({ action: 'skip', reason: 'unchanged' });
+
+		// Now it shows it: written, its return an echo, nothing more to hand over.
+		const again = recordExternalWrite(failed.record, 'Do not disturb', T0 + 60_000);
+		const shown = plan(again, T0 + 120_000, 'both', { external: 'Do not disturb', teams: dnd });
+		expect(shown.toTeams).toEqual({ action: 'skip', reason: 'echo' });
+		expect(shown.fromTeams).toEqual({ action: 'skip', reason: 'unchanged' });
+		expect(shown.record).toMatchObject({ wroteExternal: 'do not disturb', sentToExternal: 'DoNotDisturb/DoNotDisturb' });
+		expect(shown.record.handedOver).toBeUndefined();
+	});
+
+	it('recognises a late write of an older handover as its own, and keeps the newer one pending', () => {
+		let record = recordExternalWrite({ ...settled, teams: { value: 'DoNotDisturb/DoNotDisturb', since: T0 } }, 'Do not disturb', T0);
+		record = recordExternalWrite({ ...record, teams: { value: 'Busy/InACall', since: T0 + 60_000 } }, 'On a call', T0 + 60_000);
+		const late = plan(record, T0 + 120_000, 'both', { external: 'Do not disturb', teams: inACall });
+		expect(late.toTeams).toEqual({ action: 'skip', reason: 'echo' });
+		expect(late.record.handedOver).toEqual([{ value: 'on a call', teams: 'Busy/InACall', at: T0 + 60_000 }]);
+		expect(late.fromTeams).toMatchObject({ action: 'write', target: 'On a call', retry: true });
+	});
+
+	it('drops a handover the external system never showed within an hour', () => {
+		const handed = recordExternalWrite(settled, 'Away', T0);
+		const later = plan(handed, T0 + 61 * 60_000, 'fromTeams', { teams: available });
+		expect(later.record.handedOver).toBeUndefined();
+	});
+
+	it('takes a confirmation like a read-back', () => {
+		const handed = recordExternalWrite({ ...settled, teams: { value: 'DoNotDisturb/DoNotDisturb', since: T0 } }, 'Do not disturb', T0);
+		expect(confirmHandOver(handed, 'away')).toBe(handed);
+		expect(confirmHandOver(handed, 'do not disturb')).toMatchObject({ wroteExternal: 'do not disturb', sentToExternal: 'DoNotDisturb/DoNotDisturb' });
 	});
 });

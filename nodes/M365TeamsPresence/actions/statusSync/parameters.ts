@@ -172,6 +172,15 @@ export const syncProperties: INodeProperties[] = [
 				description: 'Send every status again, changed or not, this often, to repair drift. 0 turns it off.',
 			},
 			{
+				displayName: 'Forget Users Not Synced For (Days)',
+				name: 'forgetAfterDays',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 30,
+				description:
+					"The sync's memory of a user no run has listed for this long is dropped (a user seen again counts as new). 0 keeps every user forever.",
+			},
+			{
 				displayName: 'Ignore Statuses Shorter Than (Seconds)',
 				name: 'shortStatusSeconds',
 				type: 'number',
@@ -211,6 +220,8 @@ export interface SyncSettings {
 	forcedResyncMs: number;
 	thresholdMs: number;
 	sessionExpiryMinutes: number;
+	/** Users no run listed for this long are forgotten (0: never). */
+	pruneAfterMs: number;
 }
 
 /** The node-level settings (read from the first item) with the maps validated before anything is sent. */
@@ -220,6 +231,7 @@ export function readSyncSettings(ctx: IExecuteFunctions, itemIndex: number): Syn
 		forcedResyncMinutes?: number;
 		shortStatusSeconds?: number;
 		sessionExpiryMinutes?: number;
+		forgetAfterDays?: number;
 	};
 	const settings: SyncSettings = {
 		direction,
@@ -239,6 +251,7 @@ export function readSyncSettings(ctx: IExecuteFunctions, itemIndex: number): Syn
 		forcedResyncMs: (options.forcedResyncMinutes ?? 60) * 60_000,
 		thresholdMs: (options.shortStatusSeconds ?? 15) * 1000,
 		sessionExpiryMinutes: options.sessionExpiryMinutes ?? 120,
+		pruneAfterMs: Math.max(0, options.forgetAfterDays ?? 30) * 86_400_000,
 	};
 	if (settings.unmappedExternal === 'fallback') {
 		settings.fallbackAvailability = ctx.getNodeParameter('fallbackAvailability', itemIndex) as string;

@@ -18,9 +18,11 @@ import { minutesToIsoDuration } from '../../presenceValues';
 import type { PresencePair } from '../../presenceValues';
 import { mapExternalToTeams, mapTeamsToExternal, resolveTeamsTarget } from '../../statusMap';
 import type { TeamsTarget } from '../../statusMap';
-import { planUserSync, recordExternalWrite, recordTeamsWrite } from '../../syncPlan';
+import { confirmHandOver, planUserSync, recordExternalWrite, recordTeamsWrite } from '../../syncPlan';
 import type { MappingResult, SideDecision, UserSyncPlan } from '../../syncPlan';
-import { isForcedResyncDue, readSyncState, writeSyncState } from '../../syncState';
+import { isForcedResyncDue } from '../../syncState';
+import type { UserSyncRecord } from '../../syncState';
+import { openSyncStore } from '../../syncStore';
 import type { SyncSettings } from './parameters';
 import { readSyncSettings, syncProperties } from './parameters';
 
@@ -91,7 +93,13 @@ function sideJson<T>(decision: SideDecision<T> | undefined, describe: (target: T
 	if (!decision) return undefined;
 	if (decision.action === 'skip') return { result: 'skipped', reason: decision.reason };
 	if (decision.action === 'fail') return { result: 'failed', error: decision.message };
-	return { result: 'changed', ...describe(decision.target), ...(decision.forced ? { forced: true } : {}), ...(decision.keepAlive ? { keepAlive: true } : {}) };
+	return {
+		result: 'changed',
+		...describe(decision.target),
+		...(decision.forced ? { forced: true } : {}),
+		...(decision.keepAlive ? { keepAlive: true } : {}),
+		...(decision.retry ? { retry: true } : {}),
+	};
 }
 
 function teamsTargetJson(target: TeamsTarget): IDataObject {
@@ -165,9 +173,9 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		presences = await readPresences(this, credentialType, work.map((w) => w.userId), first);
 	}
 
-	// 3. Decide, user by user, from the state kept in the workflow's static data.
-	const staticData = this.getWorkflowStaticData('node');
-	const state = readSyncState(staticData);
+	// 3. Decide, user by user, from the state kept in the workflow's static data (merged with overlapping runs').
+	const store = openSyncStore(this, now, settings.pruneAfterMs);
+	const state = store.state;
 	const forced = isForcedResyncDue(state, now, settings.forcedResyncMs);
 	const { mapToTeams, mapToExternal } = mappers(settings);
 	for (const entry of work) {
@@ -176,8 +184,16 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			settings.direction === 'toTeams' || !presence
 				? undefined
 				: { availability: presence.availability ?? 'PresenceUnknown', activity: presence.activity ?? 'PresenceUnknown' };
+		let record: UserSyncRecord | undefined = state.users[entry.userId];
+		// The workflow confirmed (Confirm Written) a status handed over earlier: it counts as written.
+		const confirmation = store.takeConfirmation(entry.userId, entry.user);
+		if (record && confirmation && record.handedOver) {
+			const confirmable = record.handedOver.filter((handover) => handover.at <= confirmation.at);
+			const value = confirmation.value || confirmable[confirmable.length - 1]?.value;
+			if (value !== undefined && confirmable.some((handover) => handover.value === value)) record = confirmHandOver(record, value);
+		}
 		entry.plan = planUserSync({
-			record: state.users[entry.userId],
+			record,
 			now,
 			direction: settings.direction,
 			externalStatus: entry.externalStatus,
@@ -213,13 +229,13 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		});
 	}
 
-	// 5. Statuses handed to the other system are remembered, so their return is recognised as an echo.
+	// 5. Statuses handed to the other system are pending until read back or confirmed; their return is an echo.
 	for (const entry of work) {
 		const fromTeams = entry.plan?.fromTeams;
-		if (fromTeams?.action === 'write') state.users[entry.userId] = recordExternalWrite(state.users[entry.userId], fromTeams.target);
+		if (fromTeams?.action === 'write') state.users[entry.userId] = recordExternalWrite(state.users[entry.userId], fromTeams.target, now);
 	}
 	if (forced) state.lastForcedResyncAt = now;
-	writeSyncState(staticData, state);
+	store.save(work.map((entry) => entry.userId));
 
 	// 6. One item per user.
 	for (const entry of work) {
