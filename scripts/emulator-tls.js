@@ -61,7 +61,35 @@ function ensureEmulatorTls(dir = tlsDir()) {
 	return p;
 }
 
-module.exports = { ensureEmulatorTls, tlsPaths: paths };
+/**
+ * The file to give NODE_EXTRA_CA_CERTS: the emulator's certificate added to whatever the machine already trusts
+ * that way. NODE_EXTRA_CA_CERTS takes one file, and replacing the machine's own (set where a TLS-inspecting proxy
+ * sits in front of the npm registry) makes every registry request from npm under this environment fail twice
+ * with SELF_SIGNED_CERT_IN_CHAIN and wait out npm's retries (about 70 s per package metadata request).
+ */
+function extraCaBundle(emulatorCert, inherited = process.env.NODE_EXTRA_CA_CERTS, dir = tlsDir()) {
+	if (!inherited || path.resolve(inherited) === path.resolve(emulatorCert)) return emulatorCert;
+	let machine;
+	try {
+		machine = fs.readFileSync(inherited, 'utf8');
+	} catch {
+		return emulatorCert;
+	}
+	const emulator = fs.readFileSync(emulatorCert, 'utf8');
+	// Already a bundle of ours (a nested with-emulator-ca.js), or a file that holds the emulator's certificate.
+	if (machine.includes(emulator.trim())) return inherited;
+	const content = `${machine.trimEnd()}\n${emulator}`;
+	const hash = crypto.createHash('sha256').update(content).digest('hex').slice(0, 16);
+	const bundle = path.join(dir, `extra-ca-${hash}.pem`);
+	if (!fs.existsSync(bundle)) {
+		const temporary = `${bundle}.${process.pid}.tmp`;
+		fs.writeFileSync(temporary, content);
+		fs.renameSync(temporary, bundle);
+	}
+	return bundle;
+}
+
+module.exports = { ensureEmulatorTls, extraCaBundle, tlsPaths: paths };
 
 if (require.main === module) {
 	process.stdout.write(ensureEmulatorTls().cert + '\n');

@@ -15,5 +15,7 @@ else
 	# Unit and integration first, then the real-n8n suite on its own, so that n8n's start-up does not compete
 	# with n8n-core and the emulators for the same two cores.
 	node scripts/with-emulator-ca.js jest --ci --selectProjects unit integration
+	# Installs (first run only) with progress, outside jest, then the real-n8n suite.
+	node scripts/with-emulator-ca.js tsx scripts/n8n-runtime/prepare.ts
 	node scripts/with-emulator-ca.js jest --ci --selectProjects e2e --runInBand
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Runs a command with the emulator's certificate trusted (NODE_EXTRA_CA_CERTS), creating the certificate first.
+// Runs a command with the emulator's certificate trusted (NODE_EXTRA_CA_CERTS, added to any the machine sets),
+// creating the certificate first.
 // Usage: node scripts/with-emulator-ca.js <command> [args...]
 'use strict';
 const { spawn } = require('child_process');
 const path = require('path');
-const { ensureEmulatorTls } = require('./emulator-tls');
+const { ensureEmulatorTls, extraCaBundle } = require('./emulator-tls');
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -17,7 +18,8 @@ const child = spawn(command, args, {
 	stdio: 'inherit',
 	env: {
 		...process.env,
-		NODE_EXTRA_CA_CERTS: cert,
+		// Added to what the machine trusts that way, never replacing it (see extraCaBundle).
+		NODE_EXTRA_CA_CERTS: extraCaBundle(cert),
 		M365_EMULATOR_CA_CERT: cert,
 		PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
 	},

@@ -145,7 +145,7 @@ async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: Stan
 async function main(): Promise<void> {
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
 
-	say('Preparing n8n (the first run installs Node 24 and n8n into ~/.cache; that takes a few minutes)...');
+	say('Preparing n8n (the first run on a machine installs Node 24 and n8n into ~/.cache: 5 to 8 minutes on a busy two-core machine, each step reported as it goes)...');
 	const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 
 	const emulator = (running.emulator = await startEmulatorProcess());
@@ -160,8 +160,12 @@ async function main(): Promise<void> {
 	// Graph delivers change notifications only to HTTPS: n8n's webhook URL is this front's.
 	const front = (running.front = await startTlsFront());
 
-	say('Starting n8n...');
-	const n8n = (running.n8n = await startN8n({ packageTgz, port: await n8nPort(), env: { N8N_WEBHOOK_URL: front.url } }));
+	const n8n = (running.n8n = await startN8n({
+		packageTgz,
+		port: await n8nPort(),
+		env: { N8N_WEBHOOK_URL: front.url },
+		announce: true,
+	}));
 	front.setTarget(n8n.port);
 	n8n.process.once('exit', (code) => {
 		if (stopping) return;

@@ -8,25 +8,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 import { isOAuth2Connected, type SignInAccount } from './oauth';
 import { DEFAULT_OWNER, type N8nRestClient, type OwnerAccount } from './rest';
-import { run } from './run';
+import { ensureDebianPackage } from './debianPackage';
 
 export const CHROMIUM_PATH = process.env.M365_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Installs Debian's chromium when it is missing (the e2e setup may; nothing else installs system packages). */
 export async function ensureChromium(): Promise<string> {
-	if (fs.existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-	const logFile = path.join(os.tmpdir(), 'm365-e2e-chromium-install.log');
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = async () =>
-		await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { cwd: os.tmpdir(), env, logFile });
-	try {
-		await install();
-	} catch {
-		// A fresh machine may not have package lists yet.
-		await run('apt-get', ['update'], { cwd: os.tmpdir(), env, logFile });
-		await install();
-	}
-	return CHROMIUM_PATH;
+	return await ensureDebianPackage(CHROMIUM_PATH, 'chromium');
 }
 
 /** Chromium trusts exactly this certificate's key: the emulator's, whose CA no system store knows. */

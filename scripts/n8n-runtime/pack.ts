@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { withLock } from './lock';
+import { step } from './progress';
 import { cacheRoot } from './paths';
 import { run } from './run';
 
@@ -94,7 +95,7 @@ export async function packPackage(): Promise<string> {
 			return await withLock(`${workDir}.lock`, async () => {
 				if (fs.existsSync(marker)) return fs.readFileSync(marker, 'utf8');
 				fs.rmSync(workDir, { recursive: true, force: true });
-				const built = await build(workDir);
+				const built = await step('building and packing this package for n8n (tsc, npm pack)', async () => await build(workDir));
 				fs.writeFileSync(marker, built);
 				pruneOldPacks(packsDir, hash);
 				return built;

@@ -7,24 +7,13 @@ import * as path from 'path';
 
 import { freePort } from './ports';
 import { spawnManaged, type ManagedProcess } from './process';
-import { run } from './run';
+import { ensureDebianPackage } from './debianPackage';
 
 export const REDIS_SERVER = process.env.M365_E2E_REDIS_SERVER ?? '/usr/bin/redis-server';
 const READY_DEADLINE_MS = 30_000;
 
 export async function ensureRedis(): Promise<string> {
-	if (fs.existsSync(REDIS_SERVER)) return REDIS_SERVER;
-	const logFile = path.join(os.tmpdir(), 'm365-e2e-redis-install.log');
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = async () =>
-		await run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { cwd: os.tmpdir(), env, logFile });
-	try {
-		await install();
-	} catch {
-		await run('apt-get', ['update'], { cwd: os.tmpdir(), env, logFile });
-		await install();
-	}
-	return REDIS_SERVER;
+	return await ensureDebianPackage(REDIS_SERVER, 'redis-server');
 }
 
 async function answersPing(port: number): Promise<boolean> {

@@ -13,6 +13,7 @@
 import { ConfidentialClientApplication, type Configuration, type ICachePlugin } from '@azure/msal-node';
 import { createHash } from 'node:crypto';
 
+import { describeNetworkFailure } from '../networkFailure';
 import { describeTokenFailure, readAadError } from './aadErrors';
 import { plainHttpsRequest, type PlainResponse } from './plainHttps';
 import type { TenantAppSettings } from './tenantAppCredentials';
@@ -87,9 +88,7 @@ const plainSender: TokenHttpSender = async (request) => await plainHttpsRequest(
  * request may be sent again: it has no effect but a new token.
  */
 function isStaleConnection(error: unknown): boolean {
-	const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
-	const text = error instanceof Error ? error.message : '';
-	return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|ECONNRESET|EPIPE/i.test(text);
+	return describeNetworkFailure(error) === 'the connection was dropped';
 }
 
 /** The network client msal uses for one call: that call's sender, one resend on a stale connection, the cause kept. */
@@ -169,13 +168,8 @@ function tokenRequestError(error: unknown, settings: TenantAppSettings, connecti
 	const info = readAadError(error);
 	if (connectionFailure !== undefined && !info.status) {
 		// msal reports any failure of its network client as a bare network_error: name the real cause instead.
-		const text = connectionFailure instanceof Error ? connectionFailure.message : String(connectionFailure);
-		const code = (connectionFailure as { code?: unknown })?.code;
-		const cause = [text.split('\n')[0], typeof code === 'string' && !text.includes(code) ? code : '']
-			.filter(Boolean)
-			.join(', ');
 		return new TokenRequestError(
-			`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${cause}). Check the National Cloud setting, the network and any proxy.`,
+			`Failed to request refresh token: could not reach the sign-in host ${settings.loginHost} (${describeNetworkFailure(connectionFailure)}). Check the National Cloud setting, the network and any proxy.`,
 		);
 	}
 	return new TokenRequestError(

@@ -6,6 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { describeNetworkFailure, networkErrorCode } from '../networkFailure';
 import type { GraphConnection } from './connection';
 import type { GraphErrorBody } from './types';
 
@@ -113,27 +114,14 @@ export class AmbiguousWriteError extends Error {
 	}
 }
 
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNRESET: 'the connection was dropped',
-	EPIPE: 'the connection was dropped',
-	ECONNABORTED: 'the request timed out',
-	ETIMEDOUT: 'the request timed out',
-	ERR_SOCKET_CONNECTION_TIMEOUT: 'the request timed out',
-	ECONNREFUSED: 'the connection was refused',
-	ENOTFOUND: 'the host name was not found',
-	EAI_AGAIN: 'the host name could not be resolved',
-};
-
 /**
  * Keeps only what is safe to show from a network-level failure (axios errors carry the request and its headers).
  * The message describes the failure in words: n8n replaces any error message that contains a code such as
  * ECONNRESET with its own generic text, which would hide what happened to the write.
  */
 export function sanitizedNetworkError(error: unknown, host: string): Error {
-	const e = error as { code?: string; message?: string; cause?: { code?: string } } | undefined;
-	const code = e?.code ?? e?.cause?.code;
-	const what = (code && NETWORK_FAILURES[code]) ?? (/hang up|reset/i.test(e?.message ?? '') ? 'the connection was dropped' : /timeout|timed out/i.test(e?.message ?? '') ? 'the request timed out' : 'a network error occurred');
-	const sanitized = new Error(`Could not reach Microsoft Graph at ${host}: ${what}`);
+	const code = networkErrorCode(error);
+	const sanitized = new Error(`Could not reach Microsoft Graph at ${host}: ${describeNetworkFailure(error)}`);
 	sanitized.name = 'GraphNetworkError';
 	(sanitized as Error & { code?: string }).code = code;
 	return sanitized;
