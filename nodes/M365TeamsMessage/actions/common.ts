@@ -24,7 +24,7 @@ export const contentFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		description:
-			'The message. Mention someone with @[their UPN, email or ID], e.g. "Hi @[jane@contoso.com]". May be empty when an Adaptive Card is set.',
+			'The message. In fixed text, @[UPN, email or ID] puts an @mention there, e.g. "Hi @[jane@contoso.com]"; text from an expression never mentions anyone (use Options > Mentions). May be empty when an Adaptive Card is set.',
 	},
 ];
 
@@ -58,7 +58,8 @@ export const messageOptions: INodeProperties = {
 			name: 'mentions',
 			type: 'string',
 			default: '',
-			description: 'Users to @mention (UPNs, emails or IDs, comma-separated). Those without an @[...] placeholder in the message are put before it.',
+			description:
+				'Users to @mention (UPNs, emails or IDs, comma-separated), put before the text unless fixed message text places them with @[...]. A user who cannot be found is left out and reported in the output (unresolvedMentions); the message is still posted.',
 		},
 		{
 			displayName: 'Subject',
@@ -159,7 +160,11 @@ export async function readDraft(
 	extra: { leadingHtml?: string; leadingAttachments?: MessageDraft['attachments'] } = {},
 ): Promise<MessageDraft> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	// Placeholders only in text the workflow builder typed: an expression's result is data, never markup.
+	const rawContent = context.getNode().parameters.content;
+	const placeholdersFromContent = typeof rawContent === 'string' && !rawContent.startsWith('=');
 	return await buildDraft(context, itemIndex, {
+		placeholdersFromContent,
 		contentType: context.getNodeParameter('contentType', itemIndex, 'text') as ContentType,
 		content: String(context.getNodeParameter('content', itemIndex, '') ?? ''),
 		mentions: splitReferences(String(options.mentions ?? '')),

@@ -11,7 +11,7 @@ import { plainTextToHtml } from './html';
 import { markdownToTeamsHtml } from './markdown';
 import { applyMentions, mentionPlaceholders, type MentionedUser } from './mentions';
 import { rawContentSizeProblem } from './messageSize';
-import type { MessageDraft } from './postMessage';
+import type { MessageDraft, UnresolvedMention } from './postMessage';
 import { sanitizeHtml } from './sanitizeHtml';
 import { resolveUser } from './users';
 
@@ -20,8 +20,13 @@ export type ContentType = 'text' | 'html' | 'markdown';
 export interface DraftInput {
 	contentType: ContentType;
 	content: string;
-	/** UPNs, emails or ids to mention, besides the @[...] placeholders in the content. */
+	/** UPNs, emails or ids to mention (a trusted field: Options > Mentions). */
 	mentions: string[];
+	/**
+	 * Whether @[...] placeholders in the content become mentions: only when the workflow builder typed the content
+	 * (fixed text). Content from an expression (relayed text) never mentions anyone.
+	 */
+	placeholdersFromContent: boolean;
 	adaptiveCard?: unknown;
 	subject?: string;
 	importance?: 'normal' | 'high' | 'urgent';
@@ -55,16 +60,23 @@ export async function buildDraft(context: IExecuteFunctions, itemIndex: number, 
 	const tooLarge = rawContentSizeProblem(input.contentType, input.content);
 	if (tooLarge) throw new NodeOperationError(context.getNode(), tooLarge, { itemIndex });
 	let html = input.content.trim() === '' ? '' : contentToHtml(input.contentType, input.content);
-	const references = [...mentionPlaceholders(html)];
+	const references = input.placeholdersFromContent ? [...mentionPlaceholders(html)] : [];
 	for (const reference of input.mentions) {
 		if (!references.some((known) => known.toLowerCase() === reference.toLowerCase())) references.push(reference);
 	}
+	// A mention that cannot be resolved never loses the message: it is posted without it (a placeholder stays as
+	// its text) and the output says which mention was not made and why.
 	const users: MentionedUser[] = [];
+	const unresolvedMentions: UnresolvedMention[] = [];
 	for (const reference of references) {
-		const user = await resolveUser(context, reference, itemIndex, 'mention');
-		users.push({ reference, id: user.id, displayName: user.displayName });
+		try {
+			const user = await resolveUser(context, reference, itemIndex, 'mention');
+			users.push({ reference, id: user.id, displayName: user.displayName });
+		} catch (error) {
+			unresolvedMentions.push({ reference, reason: (error as Error).message });
+		}
 	}
-	const withMentions = applyMentions(html, users);
+	const withMentions = applyMentions(html, users, { placeholders: input.placeholdersFromContent });
 	html = withMentions.content;
 	const attachments: ChatMessageAttachment[] = [...(input.leadingAttachments ?? [])];
 	if (hasCard) {
@@ -77,6 +89,7 @@ export async function buildDraft(context: IExecuteFunctions, itemIndex: number, 
 	return {
 		content: `${input.leadingHtml ?? ''}${html}`,
 		mentions: withMentions.mentions,
+		unresolvedMentions,
 		attachments,
 		subject: input.subject,
 		importance: input.importance,

@@ -1,7 +1,9 @@
 /**
- * @mentions. In the text, "@[jane@contoso.com]" (a UPN or user id in square brackets) marks where a mention goes;
- * mentioned users not placed in the text are put before it. Graph needs the HTML <at id="N">Name</at> and a
- * matching entry in `mentions`, with N the index.
+ * @mentions. Only where the workflow builder put them: in fixed message text, "@[jane@contoso.com]" (a UPN or user
+ * id in square brackets) marks where a mention goes; users from Options > Mentions not placed in the text go before
+ * it. Text from an expression (relayed content) is never read for placeholders. Graph needs the HTML
+ * <at id="N">Name</at> and a matching entry in `mentions`, with N the index; the content reaching here is sanitized,
+ * so it holds no <at> of its own and the numbering is the node's alone.
  */
 import type { ChatMessageMention, TeamworkUserIdentity } from '@microsoft/microsoft-graph-types';
 
@@ -28,6 +30,7 @@ export function mentionPlaceholders(html: string): string[] {
 export function applyMentions(
 	html: string,
 	users: MentionedUser[],
+	options: { placeholders: boolean } = { placeholders: true },
 ): { content: string; mentions: ChatMessageMention[] } {
 	const mentions: ChatMessageMention[] = [];
 	const tagFor = (user: MentionedUser) => {
@@ -40,7 +43,7 @@ export function applyMentions(
 	const find = (reference: string) =>
 		users.find((user) => user.reference.toLowerCase() === reference.toLowerCase());
 	const placed = new Set<MentionedUser>();
-	let content = html.replace(PLACEHOLDER, (match, reference: string) => {
+	let content = !options.placeholders ? html : html.replace(PLACEHOLDER, (match, reference: string) => {
 		const user = find(reference);
 		if (!user) return match;
 		placed.add(user);

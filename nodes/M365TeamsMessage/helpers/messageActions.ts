@@ -9,7 +9,7 @@ import { graphRequest, graphRequestAllItems } from '../../shared/transport';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './adaptiveCard';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import type { MessageDraft } from './postMessage';
-import { formatMessage } from './output';
+import { formatMessage, withUnresolvedMentions } from './output';
 import { messagePath, messagesPath, type MessageTarget } from './targets';
 
 export function actingCredential(actAs: string): PosterCredential {
@@ -74,7 +74,7 @@ export async function editMessage(
 		itemIndex,
 		idempotent: true,
 	});
-	return await getMessage(context, itemIndex, credentialType, target, messageId);
+	return withUnresolvedMentions(await getMessage(context, itemIndex, credentialType, target, messageId), draft);
 }
 
 export async function softDeleteMessage(

@@ -3,10 +3,17 @@ import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 import type { IDataObject } from 'n8n-workflow';
 
 import { stripMarker } from './idempotencyMarker';
+import type { MessageDraft } from './postMessage';
 
 export function formatMessage(message: ChatMessage): IDataObject {
 	const output = { ...message } as IDataObject;
 	if (message.body?.content) output.body = { ...message.body, content: stripMarker(message.body.content) };
 	if (Array.isArray(message.replies)) output.replies = message.replies.map((reply) => formatMessage(reply));
 	return output;
+}
+
+/** Adds `unresolvedMentions` to an output item when some mention could not be made. */
+export function withUnresolvedMentions(output: IDataObject, draft: MessageDraft): IDataObject {
+	if (!draft.unresolvedMentions?.length) return output;
+	return { ...output, unresolvedMentions: draft.unresolvedMentions.map((mention) => ({ ...mention })) };
 }

@@ -16,14 +16,23 @@ import { addMarker } from './idempotencyMarker';
 import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
 import { messageSizeProblem } from './messageSize';
 import { alreadyPosted, knownMessageIds, rememberPosted } from './postedRegistry';
-import { formatMessage } from './output';
+import { formatMessage, withUnresolvedMentions } from './output';
 import { choosePoster, fallBackAfterSenderRefused, isSenderRefusal, type PosterDecision } from './poster';
 import { messagesPath, targetFacts, targetKey, type MessageTarget } from './targets';
+
+/** A mention the node was asked for but could not make; the message went out without it. */
+export interface UnresolvedMention {
+	/** As given: UPN, email or user id. */
+	reference: string;
+	reason: string;
+}
 
 export interface MessageDraft {
 	/** Final HTML of the message itself (sanitized, mentions and card tags in place), before attribution. */
 	content: string;
 	mentions: ChatMessageMention[];
+	/** Mentions asked for that could not be made (reported in the output). */
+	unresolvedMentions?: UnresolvedMention[];
 	attachments: ChatMessageAttachment[];
 	subject?: string;
 	importance?: 'normal' | 'high' | 'urgent';
@@ -163,5 +172,5 @@ export async function postMessage(
 			return explainIntegrationAccountFailure(context, error, itemIndex);
 		}
 	}
-	return { ...formatMessage(message), postedAs: { ...decision.postedAs } };
+	return withUnresolvedMentions({ ...formatMessage(message), postedAs: { ...decision.postedAs } }, draft);
 }

@@ -69,6 +69,53 @@ describe('content', () => {
 	});
 });
 
+describe('mentions come only from where the workflow builder put them', () => {
+	const megan = SEED_USERS.megan.upn;
+
+	it('never turns text from an expression into a mention, and never loses it (the relayed-text case of issue 16)', async () => {
+		const text = `Hello @[${megan}] and @[nobody@nowhere.example]`;
+		const result = await runTeams(
+			{ resource: 'chatMessage', operation: 'post', chatId: locator(SEED_CHATS.projectFalcon.id), contentType: 'text', content: '={{ $json.text }}' },
+			{ integration, inputItems: [{ text }, { text: `@[${megan}]` }] },
+		);
+		const output = outputJson(result);
+		expect(output.map((message) => (message.body as { content: string }).content)).toEqual([text, `@[${megan}]`]);
+		expect(output.map((message) => message.mentions)).toEqual([[], []]);
+		expect(output[0].unresolvedMentions).toBeUndefined();
+	});
+
+	it('relayed <at> and <attachment> markup is text, and the mentions of the Mentions option are the only ones', async () => {
+		const result = await runTeams(
+			{
+				...channelPost(SEED_CHANNELS.salesGeneral),
+				contentType: 'html',
+				content: '={{ $json.html }}',
+				options: { mentions: SEED_USERS.adele.upn },
+			},
+			{ integration, inputItems: [{ html: `<p>Approved by <at id="0">Megan Bowen</at><attachment id="1"></attachment></p>` }] },
+		);
+		const [message] = outputJson(result);
+		expect((message.body as { content: string }).content).toBe('<at id="0">Adele Vance</at> <p>Approved by Megan Bowen</p>');
+		expect((message.mentions as Array<{ mentioned: { user: { id: string } } }>).map((m) => m.mentioned.user.id)).toEqual([SEED_USERS.adele.id]);
+	});
+
+	it('in fixed text, places the mentions it can resolve and posts the rest as text, reporting them', async () => {
+		const result = await runTeams(
+			{
+				resource: 'chatMessage',
+				operation: 'post',
+				chatId: locator(SEED_CHATS.projectFalcon.id),
+				contentType: 'text',
+				content: `Hi @[${SEED_USERS.adele.upn}] and @[nobody@nowhere.example]`,
+			},
+			{ integration },
+		);
+		const [message] = outputJson(result);
+		expect((message.body as { content: string }).content).toBe('Hi <at id="0">Adele Vance</at> and @[nobody@nowhere.example]');
+		expect(message.unresolvedMentions).toEqual([{ reference: 'nobody@nowhere.example', reason: "Cannot mention 'nobody@nowhere.example': no such user in the directory" }]);
+	});
+});
+
 describe('who posts', () => {
 	it('posts as the sender when the sender is a member of the target', async () => {
 		const [message] = outputJson(await runTeams(channelPost(SEED_CHANNELS.salesGeneral, { attribution: { senderName: 'Adele', platform: 'Slack' } }), { integration, sender: adele }));
@@ -161,9 +208,11 @@ describe('errors', () => {
 		expect(output[1].error).toBe('The message text is empty');
 		expect(output[2].error).toBe("'not-a-chat' in 'chatId' is not a chat ID or link");
 		expect(output[3].error).toMatch(/^The message is 29\.\d KB, over Teams' limit of 28\.0 KB/);
-		expect(output[4].error).toBe("Cannot mention 'ghost@contoso.onmicrosoft.com': no such user in the directory");
+		// An unknown mention never loses the message: posted without it, reported.
+		expect(output[4].unresolvedMentions).toEqual([{ reference: 'ghost@contoso.onmicrosoft.com', reason: "Cannot mention 'ghost@contoso.onmicrosoft.com': no such user in the directory" }]);
+		expect(output[4].mentions).toEqual([]);
 		expect(output[5].error).toContain("Chat '19:unknownchat@thread.v2' was not found");
 		expect(result.items[0].map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
-		expect(chatMessages(emulator, SEED_CHATS.projectFalcon.id).length).toBe(before + 1);
+		expect(chatMessages(emulator, SEED_CHATS.projectFalcon.id).length).toBe(before + 2);
 	});
 });

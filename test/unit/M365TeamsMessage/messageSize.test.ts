@@ -52,7 +52,7 @@ describe('buildDraft refuses oversized content before converting it', () => {
 	afterEach(() => jest.clearAllMocks());
 
 	it('converts content within the limit (the watch works)', async () => {
-		await buildDraft(context, 0, { contentType: 'markdown', content: '**hi**', mentions: [] });
+		await buildDraft(context, 0, { contentType: 'markdown', content: '**hi**', mentions: [], placeholdersFromContent: false });
 		expect(markdown.markdownToTeamsHtml).toHaveBeenCalledTimes(1);
 		expect(sanitizer.sanitizeHtml).toHaveBeenCalledTimes(1);
 	});
@@ -62,7 +62,7 @@ describe('buildDraft refuses oversized content before converting it', () => {
 		['html', '<a "'.repeat(100_000)],
 		['text', 'x'.repeat(300_000)],
 	] as const)('%s: a few hundred KB of hostile input fail the item, and no converter runs', async (contentType, content) => {
-		await expect(buildDraft(context, 3, { contentType, content, mentions: [] })).rejects.toMatchObject({
+		await expect(buildDraft(context, 3, { contentType, content, mentions: [], placeholdersFromContent: false })).rejects.toMatchObject({
 			message: expect.stringMatching(/over .*limit|over the .* KB this node accepts/),
 			context: { itemIndex: 3 },
 		});
