@@ -6,6 +6,8 @@ import { credentialChoice } from '../shared/descriptions/credentials';
 import { searchUsers } from '../shared/listSearch/users';
 import { routeItems } from '../shared/router';
 import { operationProperties, operations, resourceProperties } from './actions/operations';
+import { refuseCloudWithoutPresence } from './helpers/cloud';
+import { credentialTypeOf } from './helpers/context';
 
 const authentication = credentialChoice('m365TenantAppApi');
 
@@ -33,6 +35,10 @@ export class M365TeamsPresence implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Every operation but Confirm Written calls Graph's presence API, which some national clouds lack.
+		if (this.getInputData().length > 0 && this.getNodeParameter('operation', 0) !== 'confirm') {
+			await refuseCloudWithoutPresence(this, credentialTypeOf(this, 0));
+		}
 		return await routeItems.call(this, operations);
 	}
 }

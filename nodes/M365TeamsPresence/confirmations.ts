@@ -10,7 +10,7 @@ import { HANDOVER_KEEP_MS } from './syncState';
 const KEY = 'presenceSyncConfirmed';
 
 export interface Confirmation {
-	/** The external status written (normalized); empty: whatever was handed over last. */
+	/** The external status written (normalized). */
 	value: string;
 	at: number;
 }

@@ -492,12 +492,27 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 							itemsNode('Teams users', watched),
 							// Every change in Teams counts at once (no 15 s settling), so the test needs no waiting.
 							{ name: 'From Teams', type: TYPE, parameters: syncParameters('fromTeams', { shortStatusSeconds: 0 }), credentials: { m365TenantAppApi: credentials.tenantApp } },
+							// The other system cannot be read back here: the workflow confirms what it wrote (its write
+							// would sit between the two and fail for some users; here every write succeeds).
+							{
+								name: 'Confirm',
+								type: TYPE,
+								parameters: {
+									authentication: 'm365TenantAppApi',
+									resource: 'statusSync',
+									operation: 'confirm',
+									user: '={{ $json.userId }}',
+									externalStatus: "={{ $json.externalStatus ?? '' }}",
+								},
+								credentials: { m365TenantAppApi: credentials.tenantApp },
+							},
 						],
 						[
 							['Webhook', 'Agent statuses'],
 							['Agent statuses', 'To Teams'],
 							['Webhook', 'Teams users'],
 							['Teams users', 'From Teams'],
+							['From Teams', 'Confirm'],
 						],
 					) as never,
 				);
@@ -527,7 +542,9 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 				// n8n stored each sync node's state with the workflow.
 				const staticData = (await getWorkflow(client, workflowId)) as unknown as { staticData?: Json | string };
 				const stored = typeof staticData.staticData === 'string' ? (JSON.parse(staticData.staticData) as Json) : (staticData.staticData ?? {});
-				expect(Object.keys(stored).sort()).toEqual(['node:From Teams', 'node:To Teams']);
+				expect(Object.keys(stored).sort()).toEqual(['global', 'node:From Teams', 'node:To Teams']);
+				// The confirmations of what the other system took, for the next run.
+				expect(Object.keys((stored.global as { presenceSyncConfirmed: Json }).presenceSyncConfirmed).sort()).toEqual([SEED_USERS.adele.id, SEED_USERS.alex.id].map((id) => id.toLowerCase()).sort());
 				expect(stored['node:To Teams']).toEqual({ presenceSync: expect.objectContaining({ users: expect.objectContaining({ [SEED_USERS.lynne.id]: expect.any(Object) }) }) });
 			}, 300_000);
 
@@ -559,6 +576,112 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 					[SEED_USERS.alex.mail, 'changed', 'Do not disturb'],
 				]);
 			}, 300_000);
+		});
+
+		describe('status sync, two overlapping runs', () => {
+			// An event-driven sync: the contact centre calls the webhook when an agent's status changes. A run held
+			// in its Graph write (as a $batch round waiting on throttling is) overlaps the next call. n8n gives each
+			// execution its own copy of the static data and saves it whole at the end: the run saved last must still
+			// hold both runs' writes, or the next run sends the sync's own writes back to Teams.
+			const PATH = 'presence-overlap-e2e';
+			let workflowId: string;
+			let calls = 0;
+
+			async function call(agents: Array<{ id: string; status: string }>): Promise<void> {
+				const response = await callProductionWebhook(instance!, PATH, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ agents }),
+				});
+				expect(response.status).toBe(200);
+				calls += 1;
+			}
+			async function finished(count: number): Promise<Execution[]> {
+				const executions = await waitForExecutions(client, workflowId, count);
+				executions.forEach(expectSuccess);
+				return executions;
+			}
+			async function storedUsers(): Promise<Record<string, { wroteTeams?: string }>> {
+				const workflow = (await getWorkflow(client, workflowId)) as unknown as { staticData?: Json | string };
+				const stored = typeof workflow.staticData === 'string' ? (JSON.parse(workflow.staticData) as Json) : (workflow.staticData ?? {});
+				return (stored['node:Sync'] as { presenceSync: { users: Record<string, { wroteTeams?: string }> } }).presenceSync.users;
+			}
+
+			beforeAll(async () => {
+				const workflow = await createWorkflow(
+					client,
+					workflowOf('Presence sync, one agent a call', [
+						{
+							name: 'Webhook',
+							type: 'n8n-nodes-base.webhook',
+							webhookId: '0e2e5c1a-7f3b-4d2e-9a8c-6b5d4e3f2a11',
+							parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived', options: {} },
+						},
+						{ name: 'Agents', type: 'n8n-nodes-base.code', parameters: { jsCode: 'return $input.first().json.body.agents.map((json) => ({ json }));' } },
+						{
+							name: 'Sync',
+							type: TYPE,
+							parameters: {
+								authentication: 'm365TenantAppApi',
+								resource: 'statusSync',
+								operation: 'sync',
+								direction: 'both',
+								user: '={{ $json.id }}',
+								externalStatus: '={{ $json.status }}',
+								options: { shortStatusSeconds: 0 },
+							},
+							credentials: { m365TenantAppApi: credentials.tenantApp },
+						},
+					]) as never,
+				);
+				workflowId = workflow.id;
+				workflowIds.push(workflowId);
+				await activateWorkflow(client, workflowId);
+			}, 120_000);
+
+			afterAll(async () => {
+				if (workflowId) await deactivateWorkflow(client, workflowId).catch(() => undefined);
+			});
+
+			it("keeps both runs' writes whichever n8n saves last: the next run writes nothing", async () => {
+				// Users whose own Teams clients rank below Busy, so the sync's Busy session shows.
+				const { isaiah, lynne } = SEED_USERS;
+				await call([{ id: isaiah.id, status: 'Ready' }, { id: lynne.id, status: 'Ready' }]);
+				await finished(calls);
+
+				// Run A (Isaiah goes on a call) is held in its write to Teams.
+				const hold = emulator.faults.add({ kind: 'hold', method: 'POST', path: '/users/*/presence/setPresence', times: 1 });
+				await call([{ id: isaiah.id, status: 'On a call' }]);
+				await eventually(() => (emulator.faults.held()[hold] ?? 0) > 0);
+				expect(emulator.faults.held()[hold]).toBe(1);
+
+				// Run B (Lynne goes on a call) starts from the same stored state, finishes and is saved first.
+				await call([{ id: lynne.id, status: 'On a call' }]);
+				const afterB = await finished(calls - 1);
+				expect(nodeOutput(afterB[afterB.length - 1], 'Sync')).toEqual([
+					expect.objectContaining({ userId: lynne.id.toLowerCase(), result: 'changed', toTeams: expect.objectContaining({ availability: 'Busy', activity: 'InACall' }) }),
+				]);
+
+				// Run A goes on and is saved last.
+				emulator.faults.release(hold);
+				const afterA = await finished(calls);
+				const runA = afterA.map((execution) => nodeOutput(execution, 'Sync') as Json[]).find((rows) => rows.length === 1 && rows[0].userId === isaiah.id.toLowerCase());
+				expect(runA).toEqual([expect.objectContaining({ result: 'changed', toTeams: expect.objectContaining({ availability: 'Busy' }) })]);
+				expect(shown(isaiah.id)).toBe('Busy/InACall');
+				expect(shown(lynne.id)).toBe('Busy/InACall');
+				const users = await storedUsers();
+				expect([users[isaiah.id.toLowerCase()]?.wroteTeams, users[lynne.id.toLowerCase()]?.wroteTeams]).toEqual(['Busy/InACall', 'Busy/InACall']);
+
+				// The next call finds both writes as the sync's own: nothing goes to Teams.
+				emulator.requests.reset();
+				await call([{ id: isaiah.id, status: 'On a call' }, { id: lynne.id, status: 'On a call' }]);
+				const all = await finished(calls);
+				expect((nodeOutput(all[all.length - 1], 'Sync') as Json[]).map((row) => [row.result, (row.toTeams as Json).reason, (row.fromTeams as Json).reason])).toEqual([
+					['skipped', 'unchanged', 'echo'],
+					['skipped', 'unchanged', 'echo'],
+				]);
+				expect(presenceWrites()).toBe(0);
+			}, 600_000);
 		});
 	});
 

@@ -13,13 +13,19 @@
 // writes to a user without Teams are a 404.
 // Every change of a user's aggregated presence, by a write or by the clock, is announced as an 'updated' change
 // on communications/presences('{id}') for the subscriptions area.
+// Throttling (switch `throttle`, on by default as Graph applies it): Microsoft's throttling limits list Presence at
+// "1500 requests in a 30 second period, per application per tenant" (throttling-limits.md, Cloud communication
+// service limits; presence-get.md and cloudcommunications-getpresencesbyuserid.md repeat it). The docs do not say
+// which presence calls count, so every presence route counts (reads and writes, each $batch sub-request on its
+// own: the safer reading); beyond the limit, 429 TooManyRequests with Retry-After = seconds until the oldest request
+// of the window leaves it (emulator clock).
 import type { Presence } from '@microsoft/microsoft-graph-types';
 
 import type { Clock } from '../clock';
 import type { TenantState } from '../state/tenantState';
 import type { PresenceRecord } from '../state/types';
 import type { Principal } from '../tokens';
-import { directoryNotFound, graphError } from './errors';
+import { directoryNotFound, graphError, THROTTLED_MESSAGE } from './errors';
 import type { ControlContext, GraphContext, GraphResult, GraphRouter } from './router';
 
 export const MAX_IDS_PER_REQUEST = 650;
@@ -64,14 +70,44 @@ const RANK: Record<string, number> = {
 	Away: 1,
 };
 
-/** Emulator-only bookkeeping: when each app session was (re)set, and the last presence announced per user. */
+/** Emulator-only bookkeeping: when each app session was (re)set, the last presence announced per user, switches. */
 interface PresenceAreaState {
 	sessionSetAt: Record<string, Record<string, number>>;
 	announced: Record<string, string>;
+	/** Switches (absent: Microsoft's default). */
+	settings?: { throttle?: boolean };
 }
 
 function areaState(state: TenantState): PresenceAreaState {
 	return state.area<PresenceAreaState>('presence', () => ({ sessionSetAt: {}, announced: {} }));
+}
+
+/** throttling-limits.md, Cloud communication service limits: Presence. */
+export const PRESENCE_LIMIT = { requests: 1500, windowMs: 30_000 } as const;
+
+/** Presence switches: `throttle` (default true) applies Graph's 1,500 requests per 30 s per app per tenant. */
+export function setPresenceSettings(state: TenantState, settings: { throttle?: boolean }): void {
+	const area = areaState(state);
+	area.settings = { ...area.settings, ...settings };
+}
+
+// When each app's recent presence requests were admitted (emulator clock), per tenant state: not tenant data.
+const admittedByState = new WeakMap<TenantState, Map<string, number[]>>();
+
+/** Counts the request against the app's presence limit; beyond it, Graph's 429. */
+function admitPresenceRequest(ctx: GraphContext): void {
+	if (areaState(ctx.state).settings?.throttle === false) return;
+	const now = ctx.clock.nowMs();
+	let admitted = admittedByState.get(ctx.state);
+	if (!admitted) admittedByState.set(ctx.state, (admitted = new Map()));
+	const appId = ctx.principal.appId.toLowerCase();
+	const times = (admitted.get(appId) ?? []).filter((t) => t > now - PRESENCE_LIMIT.windowMs);
+	admitted.set(appId, times);
+	if (times.length >= PRESENCE_LIMIT.requests) {
+		const retryAfter = Math.max(1, Math.ceil((times[0] + PRESENCE_LIMIT.windowMs - now) / 1000));
+		graphError(429, 'TooManyRequests', THROTTLED_MESSAGE, { 'Retry-After': String(retryAfter) });
+	}
+	times.push(now);
 }
 
 /** ISO 8601 duration (PnDTnHnMnS) in milliseconds; undefined when it is not one. */
@@ -361,16 +397,30 @@ function watched<C extends { clock: Clock; emulator: { state: TenantState } }>(h
 	};
 }
 
+/** A Graph presence route: counted against the presence limit, then served. */
+function limited(handler: (ctx: GraphContext) => GraphResult): (ctx: GraphContext) => GraphResult {
+	return watched((ctx: GraphContext) => {
+		admitPresenceRequest(ctx);
+		return handler(ctx);
+	});
+}
+
 export function registerPresenceArea(graph: GraphRouter): void {
-	graph.route('GET', '/users/:userId/presence', { permissions: READ_PERMISSIONS, handler: watched(getPresence) });
-	graph.route('GET', '/communications/presences/:userId', { permissions: READ_PERMISSIONS, handler: watched(getPresence) });
+	graph.route('GET', '/users/:userId/presence', { permissions: READ_PERMISSIONS, handler: limited(getPresence) });
+	graph.route('GET', '/communications/presences/:userId', { permissions: READ_PERMISSIONS, handler: limited(getPresence) });
 	graph.route('POST', '/communications/getPresencesByUserId', {
 		permissions: { application: READ_PERMISSIONS.application, delegated: ['Presence.Read.All'] },
-		handler: watched(getPresencesByUserId),
+		handler: limited(getPresencesByUserId),
 	});
-	graph.route('POST', '/users/:userId/presence/setPresence', { permissions: WRITE_PERMISSIONS, handler: watched(setPresence) });
-	graph.route('POST', '/users/:userId/presence/clearPresence', { permissions: WRITE_PERMISSIONS, handler: watched(clearPresence) });
-	graph.route('POST', '/users/:userId/presence/setUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: watched(setUserPreferredPresence) });
-	graph.route('POST', '/users/:userId/presence/clearUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: watched(clearUserPreferredPresence) });
+	graph.route('POST', '/users/:userId/presence/setPresence', { permissions: WRITE_PERMISSIONS, handler: limited(setPresence) });
+	graph.route('POST', '/users/:userId/presence/clearPresence', { permissions: WRITE_PERMISSIONS, handler: limited(clearPresence) });
+	graph.route('POST', '/users/:userId/presence/setUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: limited(setUserPreferredPresence) });
+	graph.route('POST', '/users/:userId/presence/clearUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: limited(clearUserPreferredPresence) });
 	graph.control('POST', '/presence/:userId', watched(setClientPresence));
+	graph.control('PUT', '/presence/settings', (ctx) => {
+		const body = (ctx.body ?? {}) as { throttle?: unknown };
+		if (body.throttle !== undefined && typeof body.throttle !== 'boolean') return { status: 400, body: { error: 'PUT /_emulator/presence/settings with { "throttle": true | false }' } };
+		setPresenceSettings(ctx.state, { ...(typeof body.throttle === 'boolean' ? { throttle: body.throttle } : {}) });
+		return { status: 200, body: { throttle: areaState(ctx.state).settings?.throttle !== false } };
+	});
 }

@@ -32,12 +32,14 @@ export async function runPresence(
 		timezone?: string;
 		workflowId?: string;
 		mode?: 'manual' | 'trigger' | 'webhook';
+		/** The credential's National Cloud (the hosts stay the emulator's). */
+		cloud?: string;
 	} = {},
 ): Promise<RunNodeResult> {
 	return await runNode({
 		nodeType: new M365TeamsPresence(),
 		parameters: { authentication: 'm365TenantAppApi', ...parameters },
-		credentials: { m365TenantAppApi: tenantCredential(emulator, options.appKey) },
+		credentials: { m365TenantAppApi: { ...tenantCredential(emulator, options.appKey), ...(options.cloud ? { cloud: options.cloud } : {}) } },
 		inputItems: options.inputItems,
 		continueOnFail: options.continueOnFail,
 		staticData: options.staticData,

@@ -24,7 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: "e.g. {{ $('Teams Presence').item.json.externalStatus }}",
-		description: 'The status the other system took. Empty: the last status the sync handed over for this user.',
+		description: "The status the other system took. Empty: nothing is confirmed for this item (the sync's skipped users have none).",
 	},
 ];
 
@@ -39,6 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const written = String(this.getNodeParameter('externalStatus', itemIndex, '') ?? '').trim();
-	recordConfirmation(this.getWorkflowStaticData('global'), user, written === '' ? '' : normalizeExternalStatus(written), Date.now());
-	return { user, externalStatus: written === '' ? null : written, confirmed: true };
+	if (written === '') return { user, externalStatus: null, confirmed: false };
+	recordConfirmation(this.getWorkflowStaticData('global'), user, normalizeExternalStatus(written), Date.now());
+	return { user, externalStatus: written, confirmed: true };
 }

@@ -187,10 +187,8 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		let record: UserSyncRecord | undefined = state.users[entry.userId];
 		// The workflow confirmed (Confirm Written) a status handed over earlier: it counts as written.
 		const confirmation = store.takeConfirmation(entry.userId, entry.user);
-		if (record && confirmation && record.handedOver) {
-			const confirmable = record.handedOver.filter((handover) => handover.at <= confirmation.at);
-			const value = confirmation.value || confirmable[confirmable.length - 1]?.value;
-			if (value !== undefined && confirmable.some((handover) => handover.value === value)) record = confirmHandOver(record, value);
+		if (record && confirmation && record.handedOver?.some((handover) => handover.value === confirmation.value && handover.at <= confirmation.at)) {
+			record = confirmHandOver(record, confirmation.value);
 		}
 		entry.plan = planUserSync({
 			record,
