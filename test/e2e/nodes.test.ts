@@ -235,10 +235,10 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			expect(inChannel(SEED_CHANNELS.salesGeneral.id, plain.id)).toEqual({ from: SEED_USERS.integration.id, content: 'Quarterly numbers are in' });
 			expect(inChannel(SEED_CHANNELS.salesDeals.id, attributed.id)).toEqual({
 				from: SEED_USERS.integration.id,
-				content: '<b>Kim Abercrombie</b> (Slack):<br/>Can someone review the Fabrikam deal?',
+				content: '<b>Kim Abercrombie</b> (external, via Slack):<br/>Can someone review the Fabrikam deal?',
 			});
 			// The node's output carries no marker.
-			expect((attributed.body as { content: string }).content).toBe('<b>Kim Abercrombie</b> (Slack):<br/>Can someone review the Fabrikam deal?');
+			expect((attributed.body as { content: string }).content).toBe('<b>Kim Abercrombie</b> (external, via Slack):<br/>Can someone review the Fabrikam deal?');
 		}, 300_000);
 
 		it('posts to a group chat as the integration account', async () => {
@@ -278,7 +278,7 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			expect(fallback.postedAs).toMatchObject({ identity: 'integrationAccount', reason: 'senderNotMember' });
 			expect(inChannel(SEED_CHANNELS.engineeringGeneral.id, fallback.id)).toEqual({
 				from: SEED_USERS.integration.id,
-				content: '<b>Adele Vance</b> (Slack):<br/>Posted for me',
+				content: '<b>Adele Vance</b> (external, via Slack):<br/>Posted for me',
 			});
 		}, 300_000);
 

@@ -93,8 +93,8 @@ async function findOurMessage(
 function renderContent(draft: MessageDraft, decision: PosterDecision, attribution: AttributionSettings): string {
 	if (!decision.attribute || attribution.senderName.trim() === '') return draft.content;
 	return renderAttribution(attribution.template, {
-		senderName: attribution.senderName.trim(),
-		platform: attribution.platform.trim() || 'external',
+		senderName: attribution.senderName,
+		platform: attribution.platform,
 		text: draft.content,
 	});
 }

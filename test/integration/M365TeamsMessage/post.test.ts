@@ -130,7 +130,7 @@ describe('who posts', () => {
 		);
 		expect(message.postedAs).toMatchObject({ identity: 'integrationAccount', reason: 'senderNotMember' });
 		expect((message.from as { user: { id: string } }).user.id).toBe(SEED_USERS.integration.id);
-		expect((message.body as { content: string }).content).toBe('<b>Adele Vance</b> (Slack):<br/>Hello team');
+		expect((message.body as { content: string }).content).toBe('<b>Adele Vance</b> (external, via Slack):<br/>Hello team');
 	});
 
 	it('uses a custom attribution template per item', async () => {
@@ -147,7 +147,7 @@ describe('who posts', () => {
 		emulator.faults.add({ kind: 'status', status: 403, code: 'Forbidden', message: 'Forbidden', method: 'POST', path: '/teams/*/channels/*/messages', times: 1 });
 		const [message] = outputJson(await runTeams(channelPost(SEED_CHANNELS.salesGeneral, { attribution: { senderName: 'Adele Vance', platform: 'Teams bridge' } }), { integration, sender: adele }));
 		expect(message.postedAs).toMatchObject({ identity: 'integrationAccount', reason: 'senderTokenRefused' });
-		expect((message.body as { content: string }).content).toContain('<b>Adele Vance</b> (Teams bridge):');
+		expect((message.body as { content: string }).content).toContain('<b>Adele Vance</b> (external, via Teams bridge):');
 	});
 
 	it('falls back when the sender is no longer signed in', async () => {
