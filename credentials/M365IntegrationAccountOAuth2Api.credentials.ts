@@ -1,15 +1,36 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 import { cloudAndHostProperties } from '../nodes/shared/auth/hostFields';
+import { allowedHostPattern } from '../nodes/shared/auth/hostPolicy';
 import { INTEGRATION_ACCOUNT_SCOPES } from '../nodes/shared/auth/scopes';
 
+/** Expression text: a host field as the host policy normalises it (scheme and trailing slash pasted with it removed). */
+const hostOf = (field: string) =>
+	`String(${field} || "").trim().replace(/^https?:\\/\\//i, "").replace(/\\/+$/, "").toLowerCase()`;
+
+const CLOUD_LOGIN_HOSTS =
+	'({ global: "https://login.microsoftonline.com", usGov: "https://login.microsoftonline.us", usGovDod: "https://login.microsoftonline.us", china: "https://login.chinacloudapi.cn" })';
+const CLOUD_GRAPH_HOSTS =
+	'({ global: "graph.microsoft.com", usGov: "graph.microsoft.us", usGovDod: "dod-graph.microsoft.us", china: "microsoftgraph.chinacloudapi.cn" })';
+/** Where the Test button's request goes when the custom Graph host is not allowed: a name that never resolves. */
+export const REFUSED_GRAPH_HOST = 'custom-graph-host-not-allowed-by-m365-allowed-custom-hosts.invalid';
+
 /**
- * Expression that picks the sign-in host: the cloud's host, or a custom host when it is a loopback address.
- * n8n itself sends the client secret and refresh token to these URLs during Connect and refresh, before any code
- * of ours runs, so a non-loopback custom host is ignored here rather than trusted (see nodes/shared/auth/hostPolicy.ts).
+ * Expression that picks the sign-in host: the cloud's host, or the custom host when the host policy allows it.
+ * n8n itself sends the client secret and refresh token to these URLs during Connect and refresh, before any code of
+ * ours runs, and blocks `$env` in expressions, so the allowed hosts (M365_ALLOWED_CUSTOM_HOSTS) are read when n8n
+ * loads this credential type (see nodes/shared/auth/hostPolicy.ts); a custom host not listed is ignored.
  */
-const LOGIN_BASE =
-	'{{ $self["useCustomHosts"] && /^(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?$/i.test(String($self["loginHost"] || "").trim()) ? "https://" + String($self["loginHost"]).trim() : ({ global: "https://login.microsoftonline.com", usGov: "https://login.microsoftonline.us", usGovDod: "https://login.microsoftonline.us", china: "https://login.chinacloudapi.cn" })[$self["cloud"] || "global"] }}/{{ String($self["tenantId"] || "").trim() }}';
+export function loginBaseExpression(env: NodeJS.ProcessEnv = process.env): string {
+	const host = hostOf('$self["loginHost"]');
+	return `{{ $self["useCustomHosts"] && /^(${allowedHostPattern(env)})$/.test(${host}) ? "https://" + ${host} : ${CLOUD_LOGIN_HOSTS}[$self["cloud"] || "global"] }}/{{ String($self["tenantId"] || "").trim() }}`;
+}
+
+/** The Test button's Graph root under the same policy: a custom Graph host not listed is never called. */
+export function testBaseUrlExpression(env: NodeJS.ProcessEnv = process.env): string {
+	const host = hostOf('$credentials.graphHost');
+	return `={{ "https://" + ($credentials.useCustomHosts && $credentials.graphHost ? (/^(${allowedHostPattern(env)})$/.test(${host}) ? ${host} : "${REFUSED_GRAPH_HOST}") : ${CLOUD_GRAPH_HOSTS}[$credentials.cloud || "global"]) + "/v1.0" }}`;
+}
 
 /**
  * The integration account: one generic, licensed Teams user an admin signs in once with n8n's Connect button.
@@ -52,19 +73,19 @@ export class M365IntegrationAccountOAuth2Api implements ICredentialType {
 			description: "The tenant of the integration account, from the app registration's Overview page",
 		},
 		...cloudAndHostProperties(
-			'Whether to sign in and call Graph on other hosts, such as the built-in tenant emulator. Only loopback hosts are used for sign-in; a custom Graph host must be loopback or listed by the n8n administrator in M365_ALLOWED_CUSTOM_HOSTS.',
+			'Whether to sign in and call Graph on other hosts, such as the built-in tenant emulator. Only hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS are used (loopback addresses too); other custom hosts are ignored for sign-in and refused for Graph.',
 		),
 		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: `=${LOGIN_BASE}/oauth2/v2.0/authorize`,
+			default: `=${loginBaseExpression()}/oauth2/v2.0/authorize`,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `=${LOGIN_BASE}/oauth2/v2.0/token`,
+			default: `=${loginBaseExpression()}/oauth2/v2.0/token`,
 		},
 		{
 			displayName: 'Scope',
@@ -91,8 +112,7 @@ export class M365IntegrationAccountOAuth2Api implements ICredentialType {
 	// account has a Teams licence (nodes/shared/auth/credentialTests.ts); this request is n8n's generic fallback.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ "https://" + ($credentials.useCustomHosts && $credentials.graphHost ? $credentials.graphHost : ({ global: "graph.microsoft.com", usGov: "graph.microsoft.us", usGovDod: "dod-graph.microsoft.us", china: "microsoftgraph.chinacloudapi.cn" })[$credentials.cloud || "global"]) + "/v1.0" }}',
+			baseURL: testBaseUrlExpression(),
 			url: '/me',
 			qs: { $select: 'id,displayName,userPrincipalName' },
 		},

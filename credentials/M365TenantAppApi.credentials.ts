@@ -90,7 +90,7 @@ export class M365TenantAppApi implements ICredentialType {
 			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
 		...cloudAndHostProperties(
-			'Whether to send sign-in and Graph requests to other hosts, such as the built-in tenant emulator. Only loopback hosts, or hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS, are accepted.',
+			'Whether to send sign-in and Graph requests to other hosts, such as the built-in tenant emulator. Only hosts the n8n administrator lists in M365_ALLOWED_CUSTOM_HOSTS are accepted (loopback addresses too).',
 		),
 	];
 

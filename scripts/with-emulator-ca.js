@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs a command with the emulator's certificate trusted (NODE_EXTRA_CA_CERTS, added to any the machine sets),
-// creating the certificate first.
+// creating the certificate first, and the emulator's host (127.0.0.1) allowed as a custom host
+// (M365_ALLOWED_CUSTOM_HOSTS) unless already set.
 // Usage: node scripts/with-emulator-ca.js <command> [args...]
 'use strict';
 const { spawn } = require('child_process');
@@ -21,6 +22,9 @@ const child = spawn(command, args, {
 		// Added to what the machine trusts that way, never replacing it (see extraCaBundle).
 		NODE_EXTRA_CA_CERTS: extraCaBundle(cert),
 		M365_EMULATOR_CA_CERT: cert,
+		// The emulator listens on 127.0.0.1: credentials pointing at it need that host allowed, as an n8n
+		// administrator would allow it (custom hosts, loopback included, are refused unless listed).
+		M365_ALLOWED_CUSTOM_HOSTS: process.env.M365_ALLOWED_CUSTOM_HOSTS ?? '127.0.0.1',
 		PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
 	},
 });

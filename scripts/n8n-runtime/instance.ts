@@ -90,7 +90,8 @@ export function baseEnv(userFolder: string, port: number, brokerPort: number): N
 		// The emulator's self-signed certificate, trusted by n8n and by its task runner.
 		NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? process.env.M365_EMULATOR_CA_CERT,
 		M365_EMULATOR_CA_CERT: process.env.M365_EMULATOR_CA_CERT,
-		M365_ALLOWED_CUSTOM_HOSTS: process.env.M365_ALLOWED_CUSTOM_HOSTS,
+		// Custom hosts are refused unless listed; the emulator listens on 127.0.0.1.
+		M365_ALLOWED_CUSTOM_HOSTS: process.env.M365_ALLOWED_CUSTOM_HOSTS ?? '127.0.0.1',
 		N8N_USER_FOLDER: userFolder,
 		DB_TYPE: 'sqlite',
 		N8N_PORT: String(port),

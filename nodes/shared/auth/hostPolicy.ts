@@ -1,8 +1,9 @@
 /**
- * Which custom login/Graph hosts a credential may use. A custom host receives secrets and tokens, so it is
- * accepted only when it is a loopback address (the emulator, a local proxy) or when the n8n administrator lists
- * it in the environment variable M365_ALLOWED_CUSTOM_HOSTS (comma-separated host[:port] entries, or `*`).
- * n8n's own credentials refuse unknown hosts the same way.
+ * Which custom login/Graph hosts a credential may use. A custom host receives secrets and tokens, and on a shared
+ * n8n every credential author chooses it, so no custom host is accepted unless the n8n administrator lists it in
+ * the environment variable M365_ALLOWED_CUSTOM_HOSTS (comma-separated host[:port] entries, or `*`). Loopback hosts
+ * are no exception: they reach the services of the n8n host itself. The test tooling (scripts/with-emulator-ca.js)
+ * lists 127.0.0.1 for the emulator.
  */
 import type { M365Cloud, CloudHosts } from './clouds';
 import { CLOUD_HOSTS, isCloud } from './clouds';
@@ -16,8 +17,8 @@ export class CustomHostNotAllowedError extends Error {
 	) {
 		super(
 			`The custom ${field} "${host}" is not allowed. Custom hosts receive your client secret and tokens, ` +
-				`so only loopback hosts are accepted unless the n8n administrator lists the host in the ` +
-				`environment variable ${ALLOWED_HOSTS_ENV} (comma-separated host:port, or * for any).`,
+				`so a custom host (loopback addresses included) is accepted only when the n8n administrator lists it ` +
+				`in the environment variable ${ALLOWED_HOSTS_ENV} (comma-separated host:port, or * for any).`,
 		);
 		this.name = 'CustomHostNotAllowedError';
 	}
@@ -46,26 +47,37 @@ export function hostName(host: string): string {
 	return host.split(':')[0];
 }
 
-export function isLoopbackHost(host: string): boolean {
-	const name = hostName(host);
-	return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-function allowedByEnvironment(host: string, env: NodeJS.ProcessEnv): boolean {
-	const list = (env[ALLOWED_HOSTS_ENV] ?? '')
+function allowedEntries(env: NodeJS.ProcessEnv): string[] {
+	return (env[ALLOWED_HOSTS_ENV] ?? '')
 		.split(',')
 		.map((entry) => normalizeHost(entry))
 		.filter(Boolean);
+}
+
+function allowedByEnvironment(host: string, env: NodeJS.ProcessEnv): boolean {
+	const list = allowedEntries(env);
 	return list.includes('*') || list.includes(host) || list.includes(hostName(host));
 }
 
 export function assertCustomHostAllowed(rawHost: string, field: string, env: NodeJS.ProcessEnv = process.env): string {
 	const host = normalizeHost(rawHost);
 	if (!HOST_PATTERN.test(host)) throw new InvalidHostError(rawHost, field);
-	if (!isLoopbackHost(host) && !allowedByEnvironment(host, env)) {
-		throw new CustomHostNotAllowedError(host, field);
-	}
+	if (!allowedByEnvironment(host, env)) throw new CustomHostNotAllowedError(host, field);
 	return host;
+}
+
+/**
+ * The same policy as a regular expression source, for the OAuth2 credentials' URL expressions: n8n evaluates those
+ * itself (Connect, token refresh, the Test button) before any code of ours runs, and blocks `$env` in expressions
+ * by default, so the list is read when n8n loads the credential type. Matches a normalised host[:port]; an entry
+ * without a port allows every port of that host. Nothing listed: matches nothing.
+ */
+export function allowedHostPattern(env: NodeJS.ProcessEnv = process.env): string {
+	const entries = allowedEntries(env).filter((entry) => entry === '*' || HOST_PATTERN.test(entry));
+	if (entries.includes('*')) return '[a-z0-9.:\\[\\]-]+';
+	if (entries.length === 0) return '(?!)';
+	const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return entries.map((entry) => (/:\d+$/.test(entry) && !entry.endsWith(']') ? escape(entry) : `${escape(entry)}(:[0-9]+)?`)).join('|');
 }
 
 export interface HostSettings {

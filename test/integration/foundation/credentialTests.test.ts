@@ -90,7 +90,7 @@ describe('tenant app credential test', () => {
 		expect(cert.message).toBe('Account credentials are incomplete: fill in Certificate Thumbprint and save the credential.');
 	});
 
-	itEmulatorOnly(['requests'], 'refuses a custom host that is not loopback, before sending anything there', async () => {
+	itEmulatorOnly(['requests'], 'refuses a custom host the administrator did not list, before sending anything there', async () => {
 		const before = emulator.requests.count();
 		const result = await testTenantApp(tenantAppCredentialData(emulator, 'main', { loginHost: 'login.example.net', graphHost: 'graph.example.net' }));
 		expect(result.status).toBe('Error');

@@ -1,4 +1,5 @@
-import { assertCustomHostAllowed, isLoopbackHost, resolveHosts } from '../../../nodes/shared/auth/hostPolicy';
+import { allowedHostPattern, assertCustomHostAllowed, resolveHosts } from '../../../nodes/shared/auth/hostPolicy';
+import { loginBaseExpression, testBaseUrlExpression } from '../../../credentials/M365IntegrationAccountOAuth2Api.credentials';
 
 describe('host policy', () => {
 	it('uses the national cloud hosts when no custom hosts are set', () => {
@@ -15,18 +16,23 @@ describe('host policy', () => {
 		expect(resolveHosts({ useCustomHosts: false, graphHost: 'evil.example.com' }).graphHost).toBe('graph.microsoft.com');
 	});
 
-	it('accepts loopback hosts and normalises pasted URLs', () => {
-		expect(resolveHosts({ useCustomHosts: true, loginHost: 'https://127.0.0.1:8443/', graphHost: 'LOCALHOST:9000' }, {})).toEqual({
+	it('refuses loopback hosts unless the administrator lists them (they reach services on the n8n host)', () => {
+		expect(() => resolveHosts({ useCustomHosts: true, graphHost: '127.0.0.1:8443' }, {})).toThrow(/"127\.0\.0\.1:8443" is not allowed.*M365_ALLOWED_CUSTOM_HOSTS/);
+		expect(() => assertCustomHostAllowed('localhost:9000', 'login host', {})).toThrow(/not allowed/);
+		expect(() => assertCustomHostAllowed('[::1]:443', 'login host', { M365_ALLOWED_CUSTOM_HOSTS: '127.0.0.1' })).toThrow(/not allowed/);
+	});
+
+	it('accepts listed hosts and normalises pasted URLs', () => {
+		const env = { M365_ALLOWED_CUSTOM_HOSTS: '127.0.0.1, localhost:9000' };
+		expect(resolveHosts({ useCustomHosts: true, loginHost: 'https://127.0.0.1:8443/', graphHost: 'LOCALHOST:9000' }, env)).toEqual({
 			loginHost: '127.0.0.1:8443',
 			graphHost: 'localhost:9000',
 			custom: true,
 		});
-		expect(isLoopbackHost('[::1]:443')).toBe(true);
-		expect(isLoopbackHost('127.10.0.3')).toBe(true);
-		expect(isLoopbackHost('128.0.0.1')).toBe(false);
+		expect(() => assertCustomHostAllowed('localhost:9001', 'Graph host', env)).toThrow(/not allowed/);
 	});
 
-	it('refuses a non-loopback custom host unless the administrator allows it', () => {
+	it('refuses any other custom host unless the administrator allows it', () => {
 		expect(() => assertCustomHostAllowed('graph.example.com', 'Graph host', {})).toThrow(/M365_ALLOWED_CUSTOM_HOSTS/);
 		expect(() => assertCustomHostAllowed('localhost.evil.com', 'Graph host', {})).toThrow(/not allowed/);
 		expect(assertCustomHostAllowed('graph.example.com', 'Graph host', { M365_ALLOWED_CUSTOM_HOSTS: 'proxy.example.com, graph.example.com' })).toBe(
@@ -36,6 +42,21 @@ describe('host policy', () => {
 			'graph.example.com:8443',
 		);
 		expect(assertCustomHostAllowed('anything.example.com', 'Graph host', { M365_ALLOWED_CUSTOM_HOSTS: '*' })).toBe('anything.example.com');
+	});
+
+	it('gives the OAuth2 credentials\' expressions the same policy as a pattern', () => {
+		const matches = (env: NodeJS.ProcessEnv, host: string) => new RegExp(`^(${allowedHostPattern(env)})$`).test(host);
+		const env = { M365_ALLOWED_CUSTOM_HOSTS: '127.0.0.1, proxy.example.com:8443' };
+		expect(matches(env, '127.0.0.1')).toBe(true);
+		expect(matches(env, '127.0.0.1:5000')).toBe(true);
+		expect(matches(env, '127.0.0.10')).toBe(false);
+		expect(matches(env, '127.0.0.1.evil.com')).toBe(false);
+		expect(matches(env, 'proxy.example.com:8443')).toBe(true);
+		expect(matches(env, 'proxy.example.com')).toBe(false);
+		expect(matches({}, '127.0.0.1')).toBe(false);
+		expect(matches({ M365_ALLOWED_CUSTOM_HOSTS: '*' }, 'anything.example.com:1')).toBe(true);
+		expect(loginBaseExpression({})).toContain('(?!)');
+		expect(testBaseUrlExpression({})).toContain('.invalid');
 	});
 
 	it('refuses values that are not hosts', () => {
