@@ -7,10 +7,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Invitation, User } from '@microsoft/microsoft-graph-types';
 
-import { graphBatch, graphPages, graphRequest } from '../shared/transport';
-import type { BatchRequestItem, BatchResponseItem, GraphPage, GraphRequest } from '../shared/transport';
-import { odataString } from './email';
-import { chunk, type DirectoryUser } from './plan';
+import { graphBatch, graphPages } from '../shared/transport';
+import type { BatchRequestItem, BatchResponseItem, GraphBatchOptions, GraphPage, GraphRequest } from '../shared/transport';
+import { odataString, storedForms } from './email';
+import { addressesOf, type DirectoryUser } from './plan';
 
 export const CREDENTIAL_TYPE = 'm365TenantAppApi';
 
@@ -65,13 +65,17 @@ export function isSuccess(response: BatchResponseItem): boolean {
 	return response.status >= 200 && response.status < 300;
 }
 
-/** Runs many sub-requests through `$batch` (20 a call, a few calls in flight), results in input order. */
+/**
+ * Runs many sub-requests through `$batch` (20 a call, a few calls in flight), results in input order. With
+ * `onBatchFailure: 'results'` a `$batch` refused as a whole becomes per-request results and nothing queued is sent.
+ */
 export async function runBatched(
 	this: IExecuteFunctions,
 	requests: BatchRequestItem[],
+	options: Pick<GraphBatchOptions, 'onBatchFailure'> = {},
 ): Promise<BatchResponseItem[]> {
 	if (requests.length === 0) return [];
-	return await graphBatch.call(this, CREDENTIAL_TYPE, requests, { concurrency: PARALLEL_BATCHES });
+	return await graphBatch.call(this, CREDENTIAL_TYPE, requests, { concurrency: PARALLEL_BATCHES, ...options });
 }
 
 export interface LookupResult {
@@ -83,11 +87,31 @@ export interface LookupResult {
 
 type FilterBuilder = (emails: string[]) => string;
 
-const byMail: FilterBuilder = (emails) => `mail in (${emails.map(odataString).join(',')})`;
+const valuesOf = (emails: string[]) => emails.flatMap(storedForms);
+const byMail: FilterBuilder = (emails) => `mail in (${valuesOf(emails).map(odataString).join(',')})`;
 const byUserPrincipalName: FilterBuilder = (emails) =>
-	`userPrincipalName in (${emails.map(odataString).join(',')})`;
+	`userPrincipalName in (${valuesOf(emails).map(odataString).join(',')})`;
 const byOtherMails: FilterBuilder = (emails) =>
-	emails.map((email) => `otherMails/any(m:m eq ${odataString(email)})`).join(' or ');
+	valuesOf(emails).map((email) => `otherMails/any(m:m eq ${odataString(email)})`).join(' or ');
+
+/** Emails in groups whose stored forms fit one `in` filter (an internationalised address takes two values). */
+function lookupGroups(emails: string[]): string[][] {
+	const groups: string[][] = [];
+	let current: string[] = [];
+	let values = 0;
+	for (const email of emails) {
+		const count = storedForms(email).length;
+		if (values + count > IN_FILTER_LIMIT && current.length > 0) {
+			groups.push(current);
+			current = [];
+			values = 0;
+		}
+		current.push(email);
+		values += count;
+	}
+	if (current.length > 0) groups.push(current);
+	return groups;
+}
 
 /**
  * Finds the directory users (guests and members) for a list of emails: first by `mail`, then, for the emails not
@@ -116,7 +140,7 @@ async function runLookup(
 	result: LookupResult,
 ): Promise<void> {
 	const select = userSelect(markerAttribute);
-	const groups = chunk(emails, IN_FILTER_LIMIT);
+	const groups = lookupGroups(emails);
 	const requests: BatchRequestItem[] = [];
 	const emailsOfRequest: string[][] = [];
 	for (const group of groups) {
@@ -140,9 +164,7 @@ async function runLookup(
 			toDirectoryUser(user, markerAttribute),
 		);
 		for (const user of users) {
-			const addresses = [user.mail, user.userPrincipalName, ...(user.otherMails ?? [])]
-				.filter((address): address is string => typeof address === 'string')
-				.map((address) => address.toLowerCase());
+			const addresses = addressesOf(user);
 			for (const email of group) {
 				if (!addresses.includes(email)) continue;
 				const list = result.found.get(email) ?? [];
@@ -218,18 +240,4 @@ export function jsonHeaders(): Record<string, string> {
 
 export function patchUserRequest(id: string, userId: string, changes: IDataObject): BatchRequestItem {
 	return { id, method: 'PATCH', url: `/users/${userId}`, body: changes, headers: jsonHeaders() };
-}
-
-/** Looks up the user by email after a lost invitation answer: a found guest means the invitation happened. */
-export function verifyInvitation(this: IExecuteFunctions, email: string): () => Promise<unknown> {
-	return async () => {
-		const found = (await graphRequest.call(this, {
-			credentialType: CREDENTIAL_TYPE,
-			method: 'GET',
-			url: '/users',
-			qs: { $filter: `mail eq ${odataString(email)}`, $select: 'id' },
-		})) as { value?: Array<{ id: string }> };
-		const user = found.value?.[0];
-		return user ? { invitedUser: { id: user.id }, invitedUserEmailAddress: email } : undefined;
-	};
 }

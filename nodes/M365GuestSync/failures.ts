@@ -48,6 +48,11 @@ export function teamAddFailure(response: BatchResponseItem, teamId: string): str
 	if (response.status === 403) {
 		return `Not allowed to add members to team ${teamId} (${graph}). Grant the app the TeamMember.ReadWrite.All application permission with admin consent.`;
 	}
-	if (response.status === 404) return `Team ${teamId} was not found (${graph})`;
+	if (response.status === 404) {
+		return `Not added to team ${teamId}: Graph answered 404 (${graph}). Teams answers this for a team that no longer exists, for a disabled guest, and for a guest Entra has not replicated yet (retried for about 30 seconds); the next run adds it.`;
+	}
+	if (response.status === 400 && errorMessage(response).includes('owner')) {
+		return `Not added to team ${teamId}: a guest cannot be an owner of a team (${graph})`;
+	}
 	return `Could not add to team ${teamId} (${graph})`;
 }

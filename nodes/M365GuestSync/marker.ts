@@ -24,3 +24,23 @@ export function defaultMarkerAttribute(clientId: string): string {
 export function isMarkerAttribute(name: string): boolean {
 	return EXTENSION_ATTRIBUTE.test(name);
 }
+
+/**
+ * A source name as written into the marker: trimmed, Unicode-normalised (NFC) and with inner runs of white space made
+ * one space, so the same name typed twice is the same marker. Letter case is kept: it is part of the marker written
+ * so far, and Graph's `$filter` compares regardless of case anyway (see `differsOnlyInCase`).
+ */
+export function normalizeSourceName(raw: unknown): string {
+	return String(raw ?? '')
+		.normalize('NFC')
+		.trim()
+		.replace(/\s+/g, ' ');
+}
+
+/**
+ * Whether a marker read from Entra belongs to another sync whose name collides with this one: equal regardless of
+ * case, but not exactly. Graph's `$filter ... eq` ignores case, so two such syncs would see each other's guests.
+ */
+export function differsOnlyInCase(sourceName: string, marker: string | null | undefined): boolean {
+	return typeof marker === 'string' && marker !== sourceName && marker.toLowerCase() === sourceName.toLowerCase();
+}

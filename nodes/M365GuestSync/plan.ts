@@ -8,7 +8,7 @@
  *   updated or removed; other guests are left alone unless adoption is switched on;
  * - removals are planned as a whole and refused above the cap, before the first one is made.
  */
-import { checkEmail } from './email';
+import { checkEmail, normalizeAddress } from './email';
 
 export type SyncAction =
 	| 'invited'
@@ -79,6 +79,13 @@ export interface PreparedSource {
 	rejected: RejectedRow[];
 	/** The same users by email: every address the input holds, for matching guests and planning removals. */
 	byEmail: Map<string, SourceUser>;
+	/**
+	 * Addresses of rows that were rejected (malformed, or a character Entra refuses) but name someone: a guest answering
+	 * to one of them counts as still in the source and is never removed for it.
+	 */
+	rejectedAddresses: Set<string>;
+	/** Rows with no address at all: nobody can tell which guests they stand for, so removals are withheld. */
+	rowsWithoutEmail: number;
 }
 
 function present(value: string | undefined): string | undefined {
@@ -95,10 +102,14 @@ export function prepareSource(rows: Iterable<SourceRow>): PreparedSource {
 	const users: SourceUser[] = [];
 	const rejected: RejectedRow[] = [];
 	const byEmail = new Map<string, SourceUser>();
+	const rejectedAddresses = new Set<string>();
+	let rowsWithoutEmail = 0;
 	for (const row of rows) {
 		const check = checkEmail(row.email);
 		if (!check.ok) {
 			rejected.push({ itemIndex: row.itemIndex, reason: check.reason });
+			if (typeof row.email === 'string' && row.email.trim() !== '') rejectedAddresses.add(normalizeAddress(row.email));
+			else rowsWithoutEmail += 1;
 			continue;
 		}
 		const first = byEmail.get(check.email);
@@ -122,14 +133,14 @@ export function prepareSource(rows: Iterable<SourceRow>): PreparedSource {
 		byEmail.set(check.email, user);
 		users.push(user);
 	}
-	return { users, rejected, byEmail };
+	return { users, rejected, byEmail, rejectedAddresses, rowsWithoutEmail };
 }
 
-/** Every address a directory user answers to, lower-cased. */
+/** Every address a directory user answers to, normalised as input emails are (NFC, lower case, ASCII domain). */
 export function addressesOf(user: DirectoryUser): string[] {
 	const addresses = [user.mail, user.userPrincipalName, ...(user.otherMails ?? [])]
 		.filter((address): address is string => typeof address === 'string' && address !== '')
-		.map((address) => address.toLowerCase());
+		.map(normalizeAddress);
 	return [...new Set(addresses)];
 }
 
@@ -155,7 +166,7 @@ export function matchDirectoryUser(email: string, candidates: DirectoryUser[], s
 	if (matching.length === 1) return { kind: 'guest', user: matching[0] };
 	const ours = matching.filter((user) => user.marker === sourceName);
 	if (ours.length === 1) return { kind: 'guest', user: ours[0] };
-	const byMail = matching.filter((user) => (user.mail ?? '').toLowerCase() === email);
+	const byMail = matching.filter((user) => normalizeAddress(user.mail ?? '') === email);
 	if (byMail.length === 1) return { kind: 'guest', user: byMail[0] };
 	return { kind: 'ambiguous', users: matching };
 }
@@ -254,52 +265,87 @@ export type RemovalMode = 'none' | 'disable' | 'delete';
 
 export interface RemovalPlan {
 	mode: RemovalMode;
-	/** Guests to remove or disable; empty when aborted. */
+	/** Guests to remove or disable; empty when withheld. */
 	targets: DirectoryUser[];
-	/** How many guests left the source (whether or not the plan was aborted). */
+	/** Guests of this source the input no longer holds (whether or not removal was withheld). */
 	candidates: number;
-	/** Set when the cap was exceeded: nothing is removed. */
-	abortedReason?: string;
+	/** Guests of this source the input still holds (rejected rows' addresses included). */
+	seen: number;
+	/** seen / (seen + candidates), 1 when this source has no guests. */
+	shareSeen: number;
+	/** Set when removal is withheld: nothing is removed, and this says why and what to do. */
+	withheldReason?: string;
+}
+
+export interface RemovalGate {
+	/** Reasons known before the guests are read (confirmation off, loop, second run, rows without email). */
+	withheldReasons: string[];
+	maxRemovals: number;
+	/** Smallest share (0..1) of this source's guests the input must still hold for removals to run. */
+	minShareSeen: number;
 }
 
 /**
  * Guests this sync manages that are no longer in the input, planned one guest at a time as the pages of this source's
- * guests are read. Disabling skips guests already disabled, so a second run writes nothing. Above `maxRemovals` the
- * whole removal phase is refused; from then on only the count is kept, so a source that lost most of its users (an
- * incomplete input) costs a number, not a list of every guest.
+ * guests are read. Only guests whose marker is exactly this source name are weighed (Graph's `$filter` compares
+ * strings regardless of case, so the listing can hold another sync's guests). Disabling skips guests already
+ * disabled, so a second run writes nothing. Above `maxRemovals` only the count is kept, so a source that lost most of
+ * its users (an incomplete input) costs a number, not a list of every guest.
  */
 export class RemovalPlanner {
 	private readonly targets: DirectoryUser[] = [];
 	private candidates = 0;
+	private seen = 0;
 
 	constructor(
 		private readonly mode: RemovalMode,
-		private readonly maxRemovals: number,
+		private readonly sourceName: string,
+		private readonly gate: RemovalGate,
 		private readonly inputEmails: Pick<ReadonlySet<string>, 'has'>,
+		private readonly rejectedAddresses: Pick<ReadonlySet<string>, 'has'> = new Set<string>(),
 	) {}
 
 	consider(guest: DirectoryUser): void {
 		if (this.mode === 'none') return;
-		if (!isGuest(guest) || addressesOf(guest).some((address) => this.inputEmails.has(address))) return;
+		if (guest.marker !== this.sourceName || !isGuest(guest)) return;
+		const addresses = addressesOf(guest);
+		if (addresses.some((address) => this.inputEmails.has(address) || this.rejectedAddresses.has(address))) {
+			this.seen += 1;
+			return;
+		}
 		if (this.mode === 'disable' && guest.accountEnabled === false) return;
 		this.candidates += 1;
-		if (this.candidates <= this.maxRemovals) this.targets.push(guest);
+		if (this.candidates <= this.gate.maxRemovals) this.targets.push(guest);
 		else this.targets.length = 0;
 	}
 
 	plan(): RemovalPlan {
-		const { mode, maxRemovals, candidates } = this;
-		if (mode === 'none') return { mode, targets: [], candidates: 0 };
-		if (candidates > maxRemovals) {
-			return {
-				mode,
-				targets: [],
-				candidates,
-				abortedReason: `${candidates} guests left the source, more than the maximum of ${maxRemovals} removals per run: nothing was ${mode === 'delete' ? 'removed' : 'disabled'}. Check the input is complete, then raise Max Removals Per Run if the removals are intended`,
-			};
-		}
-		return { mode, targets: [...this.targets], candidates };
+		const { mode, candidates, seen } = this;
+		const shareSeen = seen + candidates === 0 ? 1 : seen / (seen + candidates);
+		if (mode === 'none') return { mode, targets: [], candidates: 0, seen, shareSeen };
+		const withheldReason = candidates === 0 ? undefined : this.withheldReason(shareSeen);
+		if (withheldReason) return { mode, targets: [], candidates, seen, shareSeen, withheldReason };
+		return { mode, targets: [...this.targets], candidates, seen, shareSeen };
 	}
+
+	private withheldReason(shareSeen: number): string | undefined {
+		const { mode, candidates, seen, gate } = this;
+		const verb = mode === 'delete' ? 'removed' : 'disabled';
+		if (gate.withheldReasons.length > 0) {
+			return `Removal withheld: ${gate.withheldReasons.join('; ')}. ${candidates} guests of this source are not in this input; none was ${verb}`;
+		}
+		if (shareSeen < gate.minShareSeen) {
+			return `Removal withheld: the input holds ${seen} of the ${seen + candidates} guests of this source (${formatShare(shareSeen)}), less than the Minimum Share Seen of ${formatShare(gate.minShareSeen)}; an input this incomplete is more likely a partial source than people leaving. None was ${verb}. Check the input is the whole source, then lower Minimum Share Seen if the removals are intended`;
+		}
+		if (candidates > gate.maxRemovals) {
+			return `Removal withheld: ${candidates} guests left the source, more than the maximum of ${gate.maxRemovals} removals per run; none was ${verb}. Check the input is complete, then raise Max Removals Per Run if the removals are intended`;
+		}
+		return undefined;
+	}
+}
+
+function formatShare(share: number): string {
+	return `${Math.floor(share * 1000) / 10}%`;
 }
 
 /** The removal plan for a list of this source's guests read in full (see RemovalPlanner). */
@@ -307,9 +353,15 @@ export function planRemovals(
 	managedGuests: Iterable<DirectoryUser>,
 	inputEmails: Pick<ReadonlySet<string>, 'has'>,
 	mode: RemovalMode,
-	maxRemovals: number,
+	options: { sourceName: string; maxRemovals: number; minShareSeen?: number; withheldReasons?: string[]; rejectedAddresses?: Pick<ReadonlySet<string>, 'has'> },
 ): RemovalPlan {
-	const planner = new RemovalPlanner(mode, maxRemovals, inputEmails);
+	const planner = new RemovalPlanner(
+		mode,
+		options.sourceName,
+		{ maxRemovals: options.maxRemovals, minShareSeen: options.minShareSeen ?? 0, withheldReasons: options.withheldReasons ?? [] },
+		inputEmails,
+		options.rejectedAddresses,
+	);
 	for (const guest of managedGuests) planner.consider(guest);
 	return planner.plan();
 }

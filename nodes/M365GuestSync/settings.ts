@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, type InvitationSettings } from './directory';
 import { checkEmail } from './email';
-import { defaultMarkerAttribute, isMarkerAttribute } from './marker';
+import { defaultMarkerAttribute, isMarkerAttribute, normalizeSourceName } from './marker';
 import type { SourceRow } from './plan';
 
 export async function readMarkerAttribute(this: IExecuteFunctions, itemIndex: number): Promise<string> {
@@ -30,8 +30,16 @@ export async function readMarkerAttribute(this: IExecuteFunctions, itemIndex: nu
 	return defaultMarkerAttribute(clientId);
 }
 
-export function readSourceName(this: IExecuteFunctions, itemIndex: number): string {
-	const sourceName = String(this.getNodeParameter('sourceName', itemIndex, '') ?? '').trim();
+/** The source name, normalised as it is written into the marker (see normalizeSourceName). */
+export function readSourceName(this: IExecuteFunctions, itemIndex: number, parameter = 'sourceName'): string {
+	const sourceName = normalizeSourceName(this.getNodeParameter(parameter, itemIndex, ''));
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(sourceName)) {
+		throw new NodeOperationError(this.getNode(), 'Source Name contains a control character', {
+			itemIndex,
+			description: 'Use a plain name such as slack or partner-portal.',
+		});
+	}
 	if (sourceName === '' || sourceName.length > 256) {
 		throw new NodeOperationError(this.getNode(), 'Source Name is empty or longer than 256 characters', {
 			itemIndex,
@@ -100,4 +108,19 @@ export function readSourceRow(this: IExecuteFunctions, itemIndex: number): Sourc
 		externalId: optionalString(attributes.externalId),
 		sourcePlatform: optionalString(attributes.sourcePlatform),
 	};
+}
+
+/**
+ * Sync and Remove are not for AI agents: an agent passes one item (or a few) it chose, which is never the complete
+ * source, and removal must act only on proof. n8n offers this node to agents as a separate node type
+ * (`m365GuestSyncTool`, from `usableAsTool`); its operation list leaves these out, and this refuses them at run time
+ * too (a workflow saved with them, or edited by hand).
+ */
+export function refuseAsTool(this: IExecuteFunctions, operation: string, itemIndex: number): void {
+	if (!this.getNode().type.endsWith('Tool')) return;
+	throw new NodeOperationError(this.getNode(), `${operation} is not available when the node is used as an AI agent's tool`, {
+		itemIndex,
+		description:
+			'An agent passes the items it chose, never the complete source, so a sync or removal from an agent could disable or delete guests that must stay. Use Find or Invite as a tool, and run Sync in a workflow that feeds it the whole source.',
+	});
 }

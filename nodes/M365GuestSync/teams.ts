@@ -1,13 +1,22 @@
-/** Team membership for synced guests: read each team's members once, add only the missing ones, batched. */
+/**
+ * Team membership for synced guests: read each team's members once, add only the missing ones, batched.
+ *
+ * Microsoft (https://learn.microsoft.com/en-us/graph/api/team-post-members?view=graph-rest-1.0): `roles` is empty for a
+ * basic member and holds "guest" for a guest, so guests are added with ["guest"] (chat-post-members shows the same for
+ * a guest in a chat); a disabled or blocked user answers 404; an addition may take time to show in the member list
+ * (a later add then answers 409, counted as done). A guest created moments ago also answers 404 until Entra has
+ * replicated it: those adds are sent again with backoff (replication.ts).
+ */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { AadUserConversationMember } from '@microsoft/microsoft-graph-types';
 
 import { graphBaseUrl, graphPages } from '../shared/transport';
-import type { BatchRequestItem, GraphPage, GraphRequest } from '../shared/transport';
+import type { BatchRequestItem, BatchResponseItem, GraphPage, GraphRequest } from '../shared/transport';
 import { parseTeamId } from '../shared/descriptions/rlc';
 import { CREDENTIAL_TYPE, isSuccess, jsonHeaders, runBatched } from './directory';
 import { teamAddFailure } from './failures';
+import { sendWhileReplicating } from './replication';
 
 export interface TeamMembership {
 	teamId: string;
@@ -54,13 +63,22 @@ export interface TeamAddOutcome {
 	errors: Map<string, string[]>;
 }
 
-/** Adds users to the teams they are missing from; membership sets are updated so a later window sees them. */
+export interface TeamAddOptions {
+	dryRun: boolean;
+	/** Guests created in this run: Entra may not have replicated them yet, so a 404 is retried with backoff. */
+	justCreated?: ReadonlySet<string>;
+	/** Called with the reason when a `$batch` was refused as a whole (nothing more is sent). */
+	onRefused?: (response: BatchResponseItem) => void;
+}
+
+/** Adds guests to the teams they are missing from; membership sets are updated so a later window sees them. */
 export async function addMissingMembers(
 	this: IExecuteFunctions,
 	userIds: string[],
 	teams: TeamMembership[],
-	dryRun: boolean,
+	options: TeamAddOptions,
 ): Promise<TeamAddOutcome> {
+	const { dryRun } = options;
 	const outcome: TeamAddOutcome = { added: new Map(), errors: new Map() };
 	const pending: Array<{ teamId: string; userId: string }> = [];
 	for (const team of teams) {
@@ -81,14 +99,28 @@ export async function addMissingMembers(
 		headers: jsonHeaders(),
 		body: {
 			'@odata.type': '#microsoft.graph.aadUserConversationMember',
-			roles: [],
+			roles: ['guest'],
 			'user@odata.bind': `${graphBase}/v1.0/users('${userId}')`,
 		} as IDataObject,
 	}));
-	const responses = await runBatched.call(this, requests);
-	responses.forEach((response, index) => {
+	const isNew = (index: number) => options.justCreated?.has(pending[index].userId) === true;
+	const fresh = requests.filter((_, index) => isNew(index));
+	const older = requests.filter((_, index) => !isNew(index));
+	const byId = new Map<string, BatchResponseItem>();
+	for (const response of await runBatched.call(this, older, { onBatchFailure: 'results' })) byId.set(response.id, response);
+	const refused = [...byId.values()].find((response) => response.batchRefused);
+	if (refused) options.onRefused?.(refused);
+	const freshResponses = refused ? fresh.map((request) => ({ ...refused, id: request.id })) : await sendWhileReplicating.call(this, fresh);
+	for (const response of freshResponses) byId.set(response.id, response);
+	requests.forEach((request, index) => {
+		const response = byId.get(request.id) as BatchResponseItem;
 		const { teamId, userId } = pending[index];
 		const team = teams.find((candidate) => candidate.teamId === teamId);
+		if (response.batchRefused) {
+			options.onRefused?.(response);
+			note(outcome.errors, userId, `Not added to team ${teamId}: ${response.error?.message ?? 'the sync stopped'}`);
+			return;
+		}
 		// 409: already a member (added meanwhile) counts as done.
 		if (isSuccess(response) || response.status === 409) {
 			team?.memberUserIds.add(userId);

@@ -32,7 +32,17 @@ export interface GraphBatchOptions {
 	concurrency?: number;
 	/** The retry budget of the operation this batch run belongs to (default: its own). */
 	retryBudget?: RetryBudget;
+	/**
+	 * What a `$batch` refused as a whole with 4xx (bad request, permission, authentication) does. `throw` (default):
+	 * the call rejects with that error. `results`: the refused batch's requests get the failure as their result, and
+	 * every request not sent yet gets a `NotSent` result (status 0) instead of being sent; results already received
+	 * are kept. Either way no queued `$batch` is sent after the failure.
+	 */
+	onBatchFailure?: 'throw' | 'results';
 }
+
+/** Code of the result given to requests not sent because an earlier `$batch` was refused as a whole. */
+export const NOT_SENT = 'NotSent';
 
 function isIdempotent(item: BatchRequestItem): boolean {
 	return IDEMPOTENT_METHODS.has(item.method.toUpperCase());
@@ -84,14 +94,24 @@ function lowerCaseHeaders(headers: Record<string, string> | undefined): Record<s
 	return out;
 }
 
-function failure(id: string, status: number, code: string, message: string): BatchResponseItem {
+function failureResult(id: string, status: number, code: string, message: string): BatchResponseItem {
 	return { id, status, headers: {}, body: { error: { code, message } }, error: { code, message } };
 }
 
-async function runLimited<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<void> {
+/** Runs tasks a few at a time; once one fails (or `stopped()` says so), no further task is started. */
+async function runLimited<T>(tasks: Array<() => Promise<T>>, concurrency: number, stopped: () => boolean = () => false): Promise<void> {
 	let next = 0;
+	let failed = false;
 	const workers = Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, async () => {
-		while (next < tasks.length) await tasks[next++]();
+		while (next < tasks.length && !failed && !stopped()) {
+			let done = false;
+			try {
+				await tasks[next++]();
+				done = true;
+			} finally {
+				if (!done) failed = true;
+			}
+		}
 	});
 	await Promise.all(workers);
 }
@@ -109,6 +129,8 @@ export async function graphBatch(
 	}
 	const results = new Map<string, BatchResponseItem>();
 	const budget = options.retryBudget ?? new RetryBudget();
+	/** Set when a $batch was refused as a whole and the caller asked for results: nothing more is sent. */
+	let refused: { status: number; code: string; message: string } | undefined;
 	let pending = requests;
 	for (let round = 0; pending.length > 0; round++) {
 		const retry: BatchRequestItem[] = [];
@@ -118,7 +140,7 @@ export async function graphBatch(
 		const handleLost = async (item: BatchRequestItem, reason: string) => {
 			if (isIdempotent(item)) return void retry.push(item);
 			if (!item.verifyAfterAmbiguousFailure) {
-				results.set(item.id, failure(item.id, 0, 'AmbiguousWrite', new AmbiguousWriteError(item.method, item.url, reason).message));
+				results.set(item.id, failureResult(item.id, 0, 'AmbiguousWrite', new AmbiguousWriteError(item.method, item.url, reason).message));
 				return;
 			}
 			const existing = await item.verifyAfterAmbiguousFailure();
@@ -152,7 +174,14 @@ export async function graphBatch(
 			if (failure !== undefined) {
 				const status = graphFailureOf(failure)?.status ?? 0;
 				// A $batch that failed as a whole with 4xx (bad request, auth) fails the caller; lost answers are per item.
-				if (!(failure instanceof AmbiguousWriteError || isNetworkError(failure) || status >= 500)) throw failure;
+				if (!(failure instanceof AmbiguousWriteError || isNetworkError(failure) || status >= 500)) {
+					if (options.onBatchFailure !== 'results') throw failure;
+					const code = graphFailureOf(failure)?.code ?? 'BatchRefused';
+					const message = (failure as Error).message;
+					refused = refused ?? { status, code, message };
+					for (const item of chunk) results.set(item.id, { ...failureResult(item.id, status, code, message), batchRefused: true });
+					return;
+				}
 				for (const item of chunk) await handleLost(item, (failure as Error).message);
 				return;
 			}
@@ -183,17 +212,22 @@ export async function graphBatch(
 			// Graph answers every sub-request; one missing from the answer counts as lost.
 			for (const item of byId.values()) await handleLost(item, 'missing from the $batch response');
 		});
-		await runLimited(tasks, options.concurrency ?? 4);
+		await runLimited(tasks, options.concurrency ?? 4, () => refused !== undefined);
 
+		if (refused) {
+			const why = `Not sent: an earlier $batch was refused (${refused.message})`;
+			for (const request of pending) if (!results.has(request.id)) results.set(request.id, { ...failureResult(request.id, 0, NOT_SENT, why), batchRefused: true });
+			break;
+		}
 		if (retry.length === 0) break;
 		const wait = Math.min(MAX_WAIT_SECONDS, Math.max(waitSeconds, 0.25 * 2 ** round));
 		if (!budget.take(wait, 429)) {
 			const message = `Microsoft Graph ${budget.summary()}: this request was not sent again.`;
-			for (const item of retry) results.set(item.id, failure(item.id, 429, 'TooManyRequests', message));
+			for (const item of retry) results.set(item.id, failureResult(item.id, 429, 'TooManyRequests', message));
 			break;
 		}
 		await sleep(wait * 1000);
 		pending = retry;
 	}
-	return requests.map((request) => results.get(request.id) ?? failure(request.id, 0, 'NoResponse', 'No response for this request.'));
+	return requests.map((request) => results.get(request.id) ?? failureResult(request.id, 0, 'NoResponse', 'No response for this request.'));
 }

@@ -6,7 +6,7 @@
 export { graphFor, type BoundGraph } from './graph';
 export { graphRequest, graphRequestWithResponse, graphBaseUrl } from './request';
 export { graphPages, graphRequestAllItems } from './paging';
-export { graphBatch, chunkForBatch, BATCH_LIMIT, type GraphBatchOptions } from './batch';
+export { graphBatch, chunkForBatch, BATCH_LIMIT, NOT_SENT, type GraphBatchOptions } from './batch';
 export { getGraphConnection, type GraphConnection } from './connection';
 export {
 	graphFailureOf,

@@ -102,4 +102,9 @@ export interface BatchResponseItem<T = unknown> {
 	headers: Record<string, string>;
 	body: T;
 	error?: GraphErrorBody['error'];
+	/**
+	 * With `onBatchFailure: 'results'`: set when this request was not answered on its own because its `$batch` was refused
+	 * as a whole (status and error are the batch's), or was never sent after that (status 0, code NotSent).
+	 */
+	batchRefused?: boolean;
 }

@@ -11,6 +11,7 @@ import { registerTeamMemberWrites } from './teamMemberWrites';
 import { registerTeams } from './teams';
 import { registerMailArea } from './mail';
 import { registerPresenceArea } from './presence';
+import { registerReplication } from './replication';
 import { registerSubscriptions } from './subscriptions';
 import { registerUsers } from './users';
 
@@ -28,4 +29,5 @@ export function registerAllAreas(graph: GraphRouter): void {
 	registerTeams(graph);
 	registerChats(graph);
 	registerPresenceArea(graph);
+	registerReplication(graph);
 }

@@ -13,6 +13,7 @@ import type { Invitation } from '@microsoft/microsoft-graph-types';
 import { buildUser } from '../state/builders';
 import type { UserRecord } from '../state/types';
 import { graphError } from './errors';
+import { noteCreated } from './replication';
 import type { GraphContext, GraphRouter } from './router';
 
 export interface InvitationPolicy {
@@ -112,6 +113,7 @@ function createInvitation(ctx: GraphContext) {
 				createdDateTime: ctx.state.nowIso(),
 			}),
 		);
+		noteCreated(ctx, guest.user.id);
 	}
 
 	const sendInvitationMessage = body.sendInvitationMessage === true;

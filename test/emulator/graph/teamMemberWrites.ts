@@ -2,9 +2,16 @@
 // POST /teams/{team-id}/members with an aadUserConversationMember and `user@odata.bind` (users('{id | upn}'))
 // answers 201 + the conversationMember; a user already in the team is 409 Conflict; DELETE
 // /teams/{team-id}/members/{membership-id} answers 204. Application and delegated permission: TeamMember.ReadWrite.All.
-// Guests get the "guest" role and cannot be owners, as in Teams.
+//
+// Roles, as Microsoft documents them (team-post-members, conversationMember, team-update-members): `roles` is empty
+// for a basic member, holds "owner" for an owner and "guest" for a guest; "team members with the role of guest cannot
+// be given the role of owner". So a guest is stored with ["guest"] whether the request sent ["guest"] or [] (Teams
+// stamps it), a guest sent as "owner" is refused with 400, and "guest" for a member of the tenant is refused with 400
+// (the docs are silent on that case; refusing is the safer reading). Adding a disabled (sign-in blocked) user answers
+// 404 Not Found, as the docs state, and so does a user created too recently to be replicated (replication.ts).
 import { buildMember } from '../state/builders';
 import { graphError } from './errors';
+import { invisibleById } from './replication';
 import type { GraphContext, GraphRouter } from './router';
 
 const WRITE_PERMISSIONS = { application: ['TeamMember.ReadWrite.All'], delegated: ['TeamMember.ReadWrite.All'] };
@@ -32,14 +39,17 @@ function addMember(ctx: GraphContext) {
 	const reference = boundUserReference(body['user@odata.bind']);
 	if (!reference) graphError(400, 'BadRequest', 'Bind requests not expected for action payload: user@odata.bind is missing or not a users(\'id\') URL.');
 	const user = ctx.state.user(reference);
-	if (!user) graphError(404, 'NotFound', `User '${reference}' was not found.`);
-	const roles = Array.isArray(body.roles) ? body.roles.map(String) : [];
-	if (roles.some((role) => role.toLowerCase() !== 'owner')) graphError(400, 'BadRequest', `Invalid role: ${roles.join(', ')}. Allowed roles are "owner" or none.`);
-	if (user.kind === 'guest' && roles.length > 0) graphError(400, 'BadRequest', 'A guest cannot be added as an owner of a team.');
+	if (!user || invisibleById(ctx, user.user.id)) graphError(404, 'NotFound', `User '${reference}' was not found.`);
+	if (user.user.accountEnabled === false) graphError(404, 'NotFound', `User '${reference}' was not found or is disabled.`);
+	const roles = Array.isArray(body.roles) ? [...new Set(body.roles.map((role) => String(role).toLowerCase()))] : [];
+	if (roles.some((role) => role !== 'owner' && role !== 'guest')) graphError(400, 'BadRequest', `Invalid role: ${roles.join(', ')}. Allowed roles are "owner", "guest" (for a guest) or none.`);
+	const isGuest = user.kind === 'guest' || user.user.userType === 'Guest';
+	if (isGuest && roles.includes('owner')) graphError(400, 'BadRequest', 'A guest cannot be added as an owner of a team.');
+	if (!isGuest && roles.includes('guest')) graphError(400, 'BadRequest', `User '${reference}' is a member of this tenant, not a guest: the "guest" role applies only to guests.`);
 	if (team.members.some((member) => member.userId === user.user.id)) {
 		graphError(409, 'Conflict', `User ${user.user.id} is already a member of team ${team.team.id}.`);
 	}
-	const member = buildMember(team.team.id, user, ctx.state.tenantId, roles);
+	const member = buildMember(team.team.id, user, ctx.state.tenantId, roles.filter((role) => role !== 'guest'));
 	team.members.push(member);
 	return {
 		status: 201,

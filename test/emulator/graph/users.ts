@@ -6,6 +6,7 @@ import { collectionResponse, odataContext, pageItems, selectProperties } from '.
 import type { UserRecord } from '../state/types';
 import { directoryNotFound, graphError } from './errors';
 import { extensionPropertyError } from './extensionProperties';
+import { invisibleById, invisibleToQueries } from './replication';
 import type { GraphContext, GraphRouter } from './router';
 
 /** Properties Graph v1.0 returns for a user when there is no $select. */
@@ -25,8 +26,11 @@ function requireSelfOrBroad(ctx: GraphContext, target: UserRecord, broad: string
 	if (!broad.some((p) => held.has(p.toLowerCase()))) graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 }
 
+/** The user by id or UPN; 404 as Graph answers for an unknown one, or for one created too recently (replication.ts). */
 export function findUserOr404(ctx: GraphContext, idOrUpn: string): UserRecord {
-	return ctx.state.user(idOrUpn) ?? directoryNotFound(idOrUpn);
+	const record = ctx.state.user(idOrUpn);
+	if (!record || invisibleById(ctx, record.user.id)) directoryNotFound(idOrUpn);
+	return record;
 }
 
 /** Directory advanced queries need ConsistencyLevel: eventual (and $count=true), as in Graph. */
@@ -65,7 +69,7 @@ function listUsers(ctx: GraphContext) {
 		}
 		// Indexed properties narrow the candidates first (the whole filter still decides), as the directory does.
 		const candidates = (parsed && ctx.state.userIndex().candidates(parsed)) ?? ctx.state.users();
-		users = candidates.map((r) => r.user);
+		users = candidates.filter((r) => !invisibleToQueries(ctx, r.user.id)).map((r) => r.user);
 		if (parsed) users = users.filter((user) => matchesFilter(parsed, user));
 	} catch (error) {
 		if (error instanceof FilterSyntaxError) graphError(400, 'BadRequest', `Invalid filter clause: ${error.message}`);

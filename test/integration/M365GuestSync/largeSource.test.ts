@@ -65,11 +65,11 @@ describe('Guest sync of a source larger than a page of guests and a window of us
 	it('counts every guest that left above the cap and removes none; below it removes them, once', async () => {
 		seedGuests(emulator, COUNT);
 
-		const capped = await runGuestSync(emulator, people(1200), { removal: 'delete', maxRemovals: 10 });
-		expect(summaryOf(capped).removal).toMatchObject({ mode: 'delete', candidates: 400, aborted: true });
+		const capped = await runGuestSync(emulator, people(1200), { removal: 'delete', inputIsComplete: true, maxRemovals: 10, minShareSeen: 0 });
+		expect(summaryOf(capped).removal).toMatchObject({ mode: 'delete', candidates: 400, withheld: true, reason: expect.stringContaining('more than the maximum of 10') });
 		expect(writeCount(emulator)).toBe(0);
 
-		const disabled = await runGuestSync(emulator, people(COUNT - 3), { removal: 'disable', maxRemovals: 10 });
+		const disabled = await runGuestSync(emulator, people(COUNT - 3), { removal: 'disable', inputIsComplete: true, maxRemovals: 10 });
 		expect(outputJson(disabled).filter((json) => json.type === 'removal').map((json) => [json.email, json.action])).toEqual([
 			[`person${COUNT - 3}@partner.example`, 'disabled'],
 			[`person${COUNT - 2}@partner.example`, 'disabled'],
@@ -77,8 +77,8 @@ describe('Guest sync of a source larger than a page of guests and a window of us
 		]);
 
 		emulator.requests.reset();
-		const again = await runGuestSync(emulator, people(COUNT - 3), { removal: 'disable', maxRemovals: 10 });
+		const again = await runGuestSync(emulator, people(COUNT - 3), { removal: 'disable', inputIsComplete: true, maxRemovals: 10 });
 		expect(writeCount(emulator)).toBe(0);
-		expect(summaryOf(again).removal).toMatchObject({ candidates: 0, aborted: false });
+		expect(summaryOf(again).removal).toMatchObject({ candidates: 0, withheld: false });
 	});
 });

@@ -4,7 +4,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { runNode } from '../../harness';
 import { SEED_GUESTS, SEED_USERS, type Emulator } from '../../emulator';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
-import { guestByMail, MARKER, startTenant, tenantCredential } from './setup';
+import { guestByMail, MARKER, settle, startTenant, tenantCredential } from './setup';
 
 describe('Guest single operations', () => {
 	let emulator: Emulator;
@@ -17,6 +17,7 @@ describe('Guest single operations', () => {
 	});
 
 	async function run(operation: string, parameters: INodeParameters, continueOnFail = false) {
+		settle(emulator);
 		return await runNode({
 			nodeType: new M365GuestSync(),
 			parameters: { resource: 'guest', operation, ...parameters },

@@ -32,12 +32,12 @@ describe('Guest sync safety', () => {
 	it('removes guests that left the source, but refuses the whole removal phase above the cap', async () => {
 		await runGuestSync(emulator, people(4));
 		emulator.requests.reset();
-		const capped = await runGuestSync(emulator, people(1), { removal: 'delete', maxRemovals: 2 });
-		expect(summaryOf(capped).removal).toMatchObject({ mode: 'delete', candidates: 3, aborted: true });
+		const capped = await runGuestSync(emulator, people(1), { removal: 'delete', inputIsComplete: true, maxRemovals: 2, minShareSeen: 0 });
+		expect(summaryOf(capped).removal).toMatchObject({ mode: 'delete', candidates: 3, withheld: true });
 		expect(writeCount(emulator)).toBe(0);
 		expect(guestByMail(emulator, 'person3@partner.example')).toBeDefined();
 
-		const removed = await runGuestSync(emulator, people(1), { removal: 'delete', maxRemovals: 3 });
+		const removed = await runGuestSync(emulator, people(1), { removal: 'delete', inputIsComplete: true, maxRemovals: 3, minShareSeen: 0 });
 		const removals = outputJson(removed).filter((json) => json.type === 'removal');
 		expect(removals.map((json) => [json.email, json.action]).sort()).toEqual([
 			['person1@partner.example', 'removed'],
@@ -53,12 +53,12 @@ describe('Guest sync safety', () => {
 		const seededGuests = emulator.state.users().filter((record) => record.user.userType === 'Guest' && !(MARKER in record.user)).length;
 		// n8n does not run a node without input items: the source here holds only a member, who is skipped.
 		const onlyMember = [{ email: SEED_USERS.adele.mail }];
-		const disabled = await runGuestSync(emulator, onlyMember, { removal: 'disable', maxRemovals: 10 });
+		const disabled = await runGuestSync(emulator, onlyMember, { removal: 'disable', inputIsComplete: true, maxRemovals: 10, minShareSeen: 0 });
 		expect(outputJson(disabled).filter((json) => json.action === 'disabled')).toHaveLength(2);
 		expect(guestByMail(emulator, 'person1@partner.example')?.user.accountEnabled).toBe(false);
 		expect(emulator.state.users().filter((record) => record.user.userType === 'Guest' && !(MARKER in record.user) && record.user.accountEnabled)).toHaveLength(seededGuests);
 		emulator.requests.reset();
-		await runGuestSync(emulator, onlyMember, { removal: 'disable', maxRemovals: 10 });
+		await runGuestSync(emulator, onlyMember, { removal: 'disable', inputIsComplete: true, maxRemovals: 10, minShareSeen: 0 });
 		expect(writeCount(emulator)).toBe(0);
 		// Coming back enables the guest again.
 		const back = await runGuestSync(emulator, people(1));

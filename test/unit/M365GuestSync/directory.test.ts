@@ -67,6 +67,6 @@ describe('failure messages', () => {
 		expect(userWriteFailure(failed(403, 'Authorization_RequestDenied', 'x'), 'update the guest')).toContain('User.ReadWrite.All');
 		expect(userWriteFailure(failed(400, 'Request_BadRequest', "Property 'extension_1_x' does not exist"), 'mark the guest')).toContain('extensionProperties');
 		expect(teamAddFailure(failed(403, 'Forbidden', 'x'), 't1')).toContain('TeamMember.ReadWrite.All');
-		expect(teamAddFailure(failed(404, 'NotFound', 'x'), 't1')).toContain('t1 was not found');
+		expect(teamAddFailure(failed(404, 'NotFound', 'x'), 't1')).toContain('for a disabled guest');
 	});
 });

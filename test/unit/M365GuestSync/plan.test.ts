@@ -1,4 +1,4 @@
-import { checkEmail, odataString } from '../../../nodes/M365GuestSync/email';
+import { checkEmail, normalizeAddress, odataString } from '../../../nodes/M365GuestSync/email';
 import {
 	addressesOf,
 	attributeChanges,
@@ -199,33 +199,93 @@ describe('planRemovals', () => {
 		guest({ id: 'gone2', mail: 'gone2@partner.example', otherMails: [], userPrincipalName: 'gone2', accountEnabled: false }),
 	];
 	const input = new Set(['ada@partner.example']);
+	const gate = { sourceName: 'slack', maxRemovals: 10 };
 
 	it('plans nothing when removal is off', () => {
-		expect(planRemovals(managed, input, 'none', 10)).toEqual({ mode: 'none', targets: [], candidates: 0 });
+		expect(planRemovals(managed, input, 'none', gate)).toMatchObject({ mode: 'none', targets: [], candidates: 0 });
 	});
 
 	it('deletes every managed guest no longer in the input', () => {
-		expect(planRemovals(managed, input, 'delete', 10).targets.map((user) => user.id)).toEqual(['gone1', 'gone2']);
+		expect(planRemovals(managed, input, 'delete', gate).targets.map((user) => user.id)).toEqual(['gone1', 'gone2']);
 	});
 
 	it('disables only guests still enabled, so a second run writes nothing', () => {
-		expect(planRemovals(managed, input, 'disable', 10).targets.map((user) => user.id)).toEqual(['gone1']);
+		expect(planRemovals(managed, input, 'disable', gate).targets.map((user) => user.id)).toEqual(['gone1']);
 	});
 
 	it('keeps a guest whose other address is still in the input', () => {
-		expect(planRemovals(managed, new Set(['ada@partner.example', 'gone1_partner.example#ext#@contoso.onmicrosoft.com']), 'delete', 10).targets.map((user) => user.id)).toEqual(['gone2']);
+		expect(planRemovals(managed, new Set(['ada@partner.example', 'gone1_partner.example#ext#@contoso.onmicrosoft.com']), 'delete', gate).targets.map((user) => user.id)).toEqual(['gone2']);
 	});
 
 	it('refuses the whole removal phase above the cap', () => {
-		const plan = planRemovals(managed, input, 'delete', 1);
+		const plan = planRemovals(managed, input, 'delete', { ...gate, maxRemovals: 1 });
 		expect(plan.targets).toEqual([]);
 		expect(plan.candidates).toBe(2);
-		expect(plan.abortedReason).toContain('maximum of 1');
+		expect(plan.withheldReason).toContain('maximum of 1');
 	});
 
 	it('never removes a member even if it carries the marker', () => {
 		const member = guest({ id: 'member', userType: 'Member', mail: 'm@contoso.example', otherMails: [], userPrincipalName: 'm@contoso.example' });
-		expect(planRemovals([member], input, 'delete', 10).targets).toEqual([]);
+		expect(planRemovals([member], input, 'delete', gate).targets).toEqual([]);
+	});
+
+	it('weighs only guests whose marker is exactly this source name (the directory filter ignores case)', () => {
+		const otherSync = guest({ id: 'other', mail: 'x@partner.example', otherMails: [], userPrincipalName: 'x', marker: 'Slack' });
+		const plan = planRemovals([otherSync], input, 'delete', gate);
+		expect(plan).toMatchObject({ targets: [], candidates: 0 });
+	});
+
+	it('counts a guest whose address is on a rejected row as still in the source', () => {
+		const plan = planRemovals(managed, input, 'delete', { ...gate, rejectedAddresses: new Set(['gone1@partner.example']) });
+		expect(plan.targets.map((user) => user.id)).toEqual(['gone2']);
+		expect(plan.seen).toBe(2);
+	});
+
+	it('withholds removal when the input holds less than the minimum share of this source\'s guests', () => {
+		const plan = planRemovals(managed, input, 'delete', { ...gate, minShareSeen: 0.5 });
+		expect(plan).toMatchObject({ targets: [], candidates: 2, seen: 1 });
+		expect(plan.withheldReason).toContain('1 of the 3 guests');
+		expect(planRemovals(managed, input, 'delete', { ...gate, minShareSeen: 0.3 }).targets).toHaveLength(2);
+	});
+
+	it('withholds removal for every reason given before the guests are read, and says which', () => {
+		const plan = planRemovals(managed, input, 'delete', { ...gate, withheldReasons: ['Input Is the Complete Source is off'] });
+		expect(plan.targets).toEqual([]);
+		expect(plan.withheldReason).toContain('Input Is the Complete Source is off');
+		expect(plan.withheldReason).toContain('2 guests of this source are not in this input');
+	});
+
+	it('says nothing is withheld when nobody left', () => {
+		expect(planRemovals([managed[0]], input, 'delete', { ...gate, withheldReasons: ['x'] }).withheldReason).toBeUndefined();
+	});
+});
+
+describe('international addresses', () => {
+	it('converts the domain to ASCII and composes the address (NFC) before comparing', () => {
+		const decomposed = 'Jose\u0301@Bu\u0308cher.example';
+		const check = checkEmail(decomposed);
+		expect(check).toEqual({ ok: true, email: 'jos\u00e9@xn--bcher-kva.example' });
+		expect(normalizeAddress('jos\u00e9@b\u00fccher.example')).toBe('jos\u00e9@xn--bcher-kva.example');
+	});
+
+	it('plans an NFD input against the guest Entra holds in Unicode form: no invitation, no removal', () => {
+		const held = guest({ id: 'jose', mail: 'jos\u00e9@b\u00fccher.example', otherMails: [], userPrincipalName: 'x' });
+		const prepared = prepareSource([{ itemIndex: 0, email: 'Jose\u0301@Bu\u0308cher.example', displayName: 'Ada Lovelace' }]);
+		const [source] = prepared.users;
+		expect(matchDirectoryUser(source.email, [held], 'slack')).toEqual({ kind: 'guest', user: held });
+		expect(planRemovals([held], prepared.byEmail, 'delete', { sourceName: 'slack', maxRemovals: 10 }).candidates).toBe(0);
+	});
+});
+
+describe('prepareSource, rejected rows', () => {
+	it('keeps the addresses of rejected rows and counts rows without any email', () => {
+		const prepared = prepareSource([
+			{ itemIndex: 0, email: '' },
+			{ itemIndex: 1, email: undefined },
+			{ itemIndex: 2, email: 'Plus+Tag@Partner.example' },
+		]);
+		expect(prepared.rowsWithoutEmail).toBe(2);
+		expect([...prepared.rejectedAddresses]).toEqual(['plus+tag@partner.example']);
 	});
 });
 

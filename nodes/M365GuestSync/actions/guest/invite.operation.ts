@@ -13,12 +13,13 @@ import {
 	lookupUsersByEmail,
 	patchUserRequest,
 	runBatched,
-	verifyInvitation,
 } from '../../directory';
 import { checkEmail } from '../../email';
 import { inviteFailure, userWriteFailure } from '../../failures';
 import { displayNameField, invitationField, markerAttributeOption } from '../../descriptions/fields';
+import { normalizeSourceName } from '../../marker';
 import { isGuest } from '../../plan';
+import { sendWhileReplicating, verifyInvitation } from '../../replication';
 import { readInvitationSettings, readMarkerAttribute } from '../../settings';
 
 const properties: INodeProperties[] = [
@@ -60,7 +61,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!check.ok) throw new NodeOperationError(this.getNode(), check.reason, { itemIndex });
 	const email = check.email;
 	const displayName = String(this.getNodeParameter('displayName', itemIndex, '') ?? '').trim() || undefined;
-	const sourceName = String(this.getNodeParameter('options.sourceName', itemIndex, '') ?? '').trim();
+	const sourceName = normalizeSourceName(this.getNodeParameter('options.sourceName', itemIndex, ''));
 	const settings = readInvitationSettings.call(this, itemIndex);
 	const markerAttribute = await readMarkerAttribute.call(this, itemIndex);
 
@@ -101,8 +102,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		inviteRedeemUrl: body.inviteRedeemUrl,
 	};
 	if (sourceName) {
-		const [mark] = await runBatched.call(this, [patchUserRequest('1', userId, { [markerAttribute]: sourceName })]);
-		if (!isSuccess(mark)) result.reason = `Invited, but not marked: ${userWriteFailure(mark, 'mark the guest')}`;
+		// A guest just created answers 404 until Entra has replicated it: the mark is sent again with backoff.
+		const [mark] = await sendWhileReplicating.call(this, [patchUserRequest('1', userId, { [markerAttribute]: sourceName })]);
+		if (!isSuccess(mark)) {
+			result.reason = `Invited, but not marked: ${userWriteFailure(mark, 'mark the guest')}. Run a Sync of "${sourceName}" with Adopt Existing Guests on to finish it.`;
+		}
 		else result.sourceName = sourceName;
 	}
 	return result;

@@ -11,7 +11,7 @@ import { checkEmail } from '../../email';
 import { userWriteFailure } from '../../failures';
 import { markerAttributeOption, sourceNameField } from '../../descriptions/fields';
 import { isGuest } from '../../plan';
-import { readMarkerAttribute, readSourceName } from '../../settings';
+import { readMarkerAttribute, readSourceName, refuseAsTool } from '../../settings';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,6 +50,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['guest'], operation: ['remove'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	refuseAsTool.call(this, 'Remove', itemIndex);
 	const check = checkEmail(this.getNodeParameter('email', itemIndex, ''));
 	if (!check.ok) throw new NodeOperationError(this.getNode(), check.reason, { itemIndex });
 	const email = check.email;
