@@ -132,6 +132,20 @@ export async function lookupUsersByEmail(
 	return result;
 }
 
+/**
+ * Every user (guest or member) any of these emails belongs to, through `mail`, `userPrincipalName` and `otherMails`
+ * at once: for checks that must not stop at the first match (a member who now owns a managed guest's address).
+ */
+export async function lookupAllOwners(
+	this: IExecuteFunctions,
+	emails: string[],
+	markerAttribute: string,
+): Promise<LookupResult> {
+	const result: LookupResult = { found: new Map(), failed: new Map() };
+	await runLookup.call(this, emails, [byMail, byUserPrincipalName, byOtherMails], markerAttribute, result);
+	return result;
+}
+
 async function runLookup(
 	this: IExecuteFunctions,
 	emails: string[],

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { BatchRequestItem, BatchResponseItem } from '../../shared/transport';
-import { invitationBody, invitedUserId, isSuccess, lookupUsersByEmail, patchUserRequest, runBatched } from '../directory';
+import { invitationBody, invitedUserId, isSuccess, lookupAllOwners, patchUserRequest, runBatched } from '../directory';
 import { inviteFailure, isPermissionDenied, userWriteFailure } from '../failures';
 import { chunk, isGuest, type UserPlan } from '../plan';
 import { sendWhileReplicating, verifyInvitation } from '../replication';
@@ -108,7 +108,7 @@ export async function memberConflicts(
 ): Promise<Map<number, UserResult>> {
 	const conflicts = new Map<number, UserResult>();
 	if (plans.length === 0) return conflicts;
-	const owners = await lookupUsersByEmail.call(this, plans.map((plan) => plan.source.email), settings.markerAttribute);
+	const owners = await lookupAllOwners.call(this, plans.map((plan) => plan.source.email), settings.markerAttribute);
 	for (const plan of plans) {
 		const base = { ...baseResult(plan.source, settings.dryRun), userId: plan.user.id };
 		const failure = owners.failed.get(plan.source.email);

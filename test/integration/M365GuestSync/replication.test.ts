@@ -1,0 +1,159 @@
+// Entra's eventual consistency (test/emulator/graph/replication.ts) and guests in teams: a guest just invited answers
+// 404 by id and is missing from lookups for a while. Each test holds the object invisible (long windows) until the node
+// has demonstrably met the 404 or the empty lookup, then moves the emulator clock past the window: no timing.
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { runNode } from '../../harness';
+import { emulatorRequest, SEED_APPS, SEED_GUESTS, SEED_TEAMS, SEED_USERS, type Emulator, type RequestFilter } from '../../emulator';
+import { invitationsArea } from '../../emulator/graph/invitations';
+import { replicationOf } from '../../emulator/graph/replication';
+import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
+import { guestByMail, MARKER, runGuestSync, startTenant, tenantCredential, userResults } from './setup';
+
+const HOLD_SECONDS = 600;
+
+/** Resolves once the emulator has answered a request matching the filter. */
+async function seen(emulator: Emulator, filter: RequestFilter): Promise<void> {
+	while (emulator.requests.count(filter) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function hold(emulator: Emulator): void {
+	replicationOf(emulator).settings = { enabled: true, byIdSeconds: HOLD_SECONDS, filterSeconds: HOLD_SECONDS };
+}
+
+function release(emulator: Emulator): void {
+	emulator.clock.advance(HOLD_SECONDS + 1);
+}
+
+describe("Entra's replication delay", () => {
+	let emulator: Emulator;
+
+	beforeEach(async () => {
+		emulator = await startTenant();
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	it('the emulator hides a new guest from reads and writes by id, and from queries, until its windows pass', async () => {
+		hold(emulator);
+		const token = emulator.tokens.issueAppToken(SEED_APPS.main.appId);
+		const graph = (path: string, init: { method?: string; json?: unknown } = {}) => emulatorRequest(`${emulator.graphUrl}/v1.0${path}`, { token, ...init });
+		const invited = await graph('/invitations', { method: 'POST', json: { invitedUserEmailAddress: 'late@partner.example', inviteRedirectUrl: 'https://teams.microsoft.com' } });
+		expect(invited.status).toBe(201);
+		const id = invited.json.invitedUser.id as string;
+		expect((await graph(`/users/${id}`)).json.error.code).toBe('Request_ResourceNotFound');
+		expect((await graph(`/users/${id}`, { method: 'PATCH', json: { jobTitle: 'x' } })).status).toBe(404);
+		expect((await graph(`/users?$filter=${encodeURIComponent("mail eq 'late@partner.example'")}`)).json.value).toEqual([]);
+		const bind = { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['guest'], 'user@odata.bind': `${emulator.graphUrl}/v1.0/users('${id}')` };
+		expect((await graph(`/teams/${SEED_TEAMS.marketing.id}/members`, { method: 'POST', json: bind })).status).toBe(404);
+		// Re-inviting during the window answers with the same guest, never a second one.
+		const again = await graph('/invitations', { method: 'POST', json: { invitedUserEmailAddress: 'late@partner.example', inviteRedirectUrl: 'https://teams.microsoft.com' } });
+		expect(again.json.invitedUser.id).toBe(id);
+		release(emulator);
+		expect((await graph(`/users/${id}`)).status).toBe(200);
+		expect((await graph(`/users?$filter=${encodeURIComponent("mail eq 'late@partner.example'")}`)).json.value).toHaveLength(1);
+	});
+
+	it('Sync marks every guest it invites, sending the mark again while Entra answers 404', async () => {
+		hold(emulator);
+		const run = runGuestSync(emulator, [{ email: 'a@partner.example' }, { email: 'b@partner.example' }], {}, { settle: false });
+		await seen(emulator, { method: 'PATCH', status: 404, batch: true });
+		release(emulator);
+		const result = await run;
+		expect(userResults(result).map((json) => [json.action, json.reason])).toEqual([
+			['invited', undefined],
+			['invited', undefined],
+		]);
+		expect(guestByMail(emulator, 'a@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+		expect(guestByMail(emulator, 'b@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+	});
+
+	it('Invite marks the new guest the same way', async () => {
+		hold(emulator);
+		const run = runNode({
+			nodeType: new M365GuestSync(),
+			parameters: { resource: 'guest', operation: 'invite', email: 'solo@partner.example', options: { sourceName: 'slack' } } as INodeParameters,
+			credentials: { m365TenantAppApi: tenantCredential(emulator) },
+		});
+		await seen(emulator, { method: 'PATCH', status: 404, batch: true });
+		release(emulator);
+		const result = await run;
+		expect(result.items[0][0].json).toMatchObject({ action: 'invited', sourceName: 'slack' });
+		expect(result.items[0][0].json.reason).toBeUndefined();
+		expect(guestByMail(emulator, 'solo@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+	});
+
+	it('a lost invitation answer is not taken for "not invited" while lookups cannot see the guest yet: one guest, one email', async () => {
+		hold(emulator);
+		emulator.faults.add({ kind: 'dropAfterApply', method: 'POST', path: '/invitations', times: 1 });
+		const run = runGuestSync(emulator, [{ email: 'lost@partner.example' }], { invitation: { sendInvitationMessage: true } }, { settle: false });
+		// The check after the lost answer looks the guest up and finds nobody yet; the guest replicates meanwhile.
+		await seen(emulator, { method: 'GET', path: '/v1.0/users', batch: false });
+		release(emulator);
+		const result = await run;
+		expect(userResults(result)[0]).toMatchObject({ action: 'invited' });
+		expect(invitationsArea(emulator).messages.filter((message) => message.to === 'lost@partner.example')).toHaveLength(1);
+		expect(emulator.requests.count({ method: 'POST', path: /\/invitations$/, batch: true })).toBe(1);
+		expect(guestByMail(emulator, 'lost@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+	});
+
+	it('adds a guest invited moments ago to a team, sending the add again while Teams answers 404, with the guest role', async () => {
+		hold(emulator);
+		const teams = { team: [{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.marketing.id } }] };
+		// Teams replicates separately from the directory: its first answers for the new guest are 404 too.
+		emulator.faults.add({ kind: 'status', status: 404, code: 'NotFound', message: "User was not found.", method: 'POST', path: '/teams/*/members', times: 2, topLevel: false });
+		const run = runGuestSync(emulator, [{ email: 'teamed@partner.example' }], { teams }, { settle: false });
+		await seen(emulator, { method: 'PATCH', status: 404, batch: true });
+		release(emulator);
+		const result = await run;
+		expect(userResults(result)[0]).toMatchObject({ action: 'invited', addedToTeams: [SEED_TEAMS.marketing.id] });
+		expect(userResults(result)[0].reason).toBeUndefined();
+		expect(emulator.requests.count({ method: 'POST', status: 404, batch: true, path: /\/members$/ })).toBe(2);
+		const guest = guestByMail(emulator, 'teamed@partner.example')!;
+		expect(guest.user).toMatchObject({ [MARKER]: 'slack' });
+		expect(emulator.state.team(SEED_TEAMS.marketing.id)?.members.find((member) => member.userId === guest.user.id)?.roles).toEqual(['guest']);
+	});
+});
+
+describe('guests in teams, as Microsoft documents team member adds', () => {
+	let emulator: Emulator;
+
+	beforeAll(async () => {
+		emulator = await startTenant();
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	async function add(userId: string, roles: string[]) {
+		const token = emulator.tokens.issueAppToken(SEED_APPS.main.appId);
+		return await emulatorRequest(`${emulator.graphUrl}/v1.0/teams/${SEED_TEAMS.engineering.id}/members`, {
+			method: 'POST',
+			token,
+			json: { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles, 'user@odata.bind': `${emulator.graphUrl}/v1.0/users('${userId}')` },
+		});
+	}
+
+	it('a guest gets the guest role, cannot be an owner; a member cannot be a guest; a disabled user is 404', async () => {
+		expect((await add(SEED_GUESTS.sam.id, ['owner'])).status).toBe(400);
+		expect((await add(SEED_USERS.adele.id, ['guest'])).status).toBe(400);
+		const added = await add(SEED_GUESTS.sam.id, []);
+		expect(added.status).toBe(201);
+		expect((added.json as IDataObject).roles).toEqual(['guest']);
+		emulator.state.updateUser(SEED_GUESTS.priya.id, { accountEnabled: false });
+		expect((await add(SEED_GUESTS.priya.id, ['guest'])).status).toBe(404);
+	});
+
+	it('a guest of this source that comes back disabled is enabled before its team add (Teams answers 404 for disabled users)', async () => {
+		const teams = { team: [{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.marketing.id } }] };
+		await runGuestSync(emulator, [{ email: 'one@partner.example' }, { email: 'two@partner.example' }]);
+		const two = guestByMail(emulator, 'two@partner.example')!;
+		emulator.state.updateUser(two.user.id, { accountEnabled: false });
+		const result = await runGuestSync(emulator, [{ email: 'one@partner.example' }, { email: 'two@partner.example' }], { teams, options: { adoptUnmarkedGuests: false } });
+		const [one, second] = userResults(result);
+		expect(one).toMatchObject({ action: 'addedToTeam', addedToTeams: [SEED_TEAMS.marketing.id] });
+		// The guest is ours and disabled: the sync enables it first (it is back in the source), then adds it.
+		expect(second).toMatchObject({ action: 'updated', changes: { accountEnabled: true }, addedToTeams: [SEED_TEAMS.marketing.id] });
+	});
+});
