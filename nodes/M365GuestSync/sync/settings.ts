@@ -84,6 +84,9 @@ export function removalGateReasons(this: IExecuteFunctions, settings: SyncSettin
 	if (loop) {
 		reasons.push(`the node runs inside the loop of "${loop}", so each run sees one batch, not the source (connect the loop's "done" output instead)`);
 	}
+	if (this.getNode().executeOnce === true) {
+		reasons.push('Execute Once is on in the node\'s settings, so the node receives only the first item');
+	}
 	const runIndex = runIndexOf.call(this);
 	if (runIndex > 0) {
 		reasons.push(`this is run ${runIndex + 1} of this node in the execution, so this input is a part of what it received`);

@@ -23,10 +23,14 @@ export interface WindowContext {
 
 export async function syncWindow(this: IExecuteFunctions, window: SourceUser[], context: WindowContext): Promise<void> {
 	const results = new Map<number, UserResult>();
-	await planAndWriteWindow.call(this, window, context, results);
-	for (const source of window) {
-		const result = results.get(source.itemIndex);
-		if (result) context.output[source.itemIndex] = outputItem(result);
+	try {
+		await planAndWriteWindow.call(this, window, context, results);
+	} finally {
+		// Also when the window failed part-way: what it did (an invitation, an update) is reported as done.
+		for (const source of window) {
+			const result = results.get(source.itemIndex);
+			if (result) context.output[source.itemIndex] = outputItem(result);
+		}
 	}
 }
 
