@@ -145,7 +145,7 @@ async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: Stan
 async function main(): Promise<void> {
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
 
-	say('Preparing n8n (the first run on a machine installs Node 24 and n8n into ~/.cache: 5 to 8 minutes on a busy two-core machine, each step reported as it goes)...');
+	say('Preparing n8n (the first run on a machine installs Node 24 and n8n into ~/.cache: about 4 minutes of CPU, 17 minutes measured on a busy two-core machine; each step is reported as it goes)...');
 	const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 
 	const emulator = (running.emulator = await startEmulatorProcess());

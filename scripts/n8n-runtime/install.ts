@@ -154,7 +154,9 @@ function lastLogLine(logFile: string): string | undefined {
 		const buffer = Buffer.alloc(Math.min(size, 2048));
 		fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
 		fs.closeSync(fd);
-		const line = buffer.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop();
+		const lines = buffer.toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+		// The compiler's own steps (CXX(target) ..., SOLINK_MODULE ...) say where the build is; its warnings do not.
+		const line = lines.filter((l) => /^(CXX|CC|LINK|SOLINK|SOLINK_MODULE|ACTION|COPY|TOUCH|gyp info|make)\b/.test(l)).pop() ?? lines.pop();
 		return line ? `last log line: ${line.slice(0, 120)}` : undefined;
 	} catch {
 		return undefined;
@@ -185,7 +187,7 @@ export async function ensureN8n(): Promise<N8nRuntime> {
 			const logFile = path.join(root, `install-n8n-${N8N_VERSION}-node-${NODE_VERSION}.log`);
 			const started = Date.now();
 			progress(
-				`Installing Node ${NODE_VERSION} and n8n ${N8N_VERSION} into ${root} (once per machine; measured 5 to 8 minutes on a busy two-core machine). Log: ${logFile}`,
+				`Installing Node ${NODE_VERSION} and n8n ${N8N_VERSION} into ${root} (once per machine: about 4 minutes of CPU, mostly compiling two native addons; 17 minutes measured on a two-core machine busy with other builds). Log: ${logFile}`,
 			);
 			try {
 				await withLock(
