@@ -341,6 +341,8 @@ async function main(): Promise<void> {
 		const ours = await measure(async () => summaryOf(await runOurSync(info, users)));
 		const oursCounts = await counts(emulator);
 
+		// The next scheduled run comes after Entra has replicated the new guests (test/emulator/graph/replication.ts).
+		await emulator.control('POST', '/clock/advance', { seconds: 10 });
 		await emulator.control('POST', '/requests/reset');
 		const again = await measure(() => runOurSync(info, users));
 		const againCounts = await counts(emulator);
