@@ -33,7 +33,7 @@ export async function sendWhileReplicating(
 	backoffMs: readonly number[] = REPLICATION_BACKOFF_MS,
 ): Promise<BatchResponseItem[]> {
 	const results = await runBatched.call(this, requests, { onBatchFailure: 'results' });
-	let pending = results.map((response, index) => index).filter((index) => isNotFound(results[index]));
+	let pending = results.map((_, index) => index).filter((index) => isNotFound(results[index]));
 	for (const wait of backoffMs) {
 		if (pending.length === 0) break;
 		await sleep(wait);
