@@ -108,6 +108,9 @@ const EMULATOR_ONLY = [
 	'transport › errors › pairs Continue On Fail items',
 	'transport › errors › a missing application permission names admin consent',
 	'transport › errors › refuses a custom Graph host that is not loopback',
+	'transport › one retry budget per operation, and paging that cannot loop › a request throttled without end stops after the budget and says so',
+	'transport › one retry budget per operation, and paging that cannot loop › stops paging with an error naming the endpoint when a next-page link repeats',
+	"transport › one retry budget per operation, and paging that cannot loop › the $batch calls' own retries and the batch rounds draw on the same budget",
 ];
 
 const TENANT_APP_TESTS = [
