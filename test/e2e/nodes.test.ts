@@ -47,7 +47,7 @@ import { deliverMail } from '../emulator/graph/mail';
 import { aggregatePresence } from '../emulator/graph/presence';
 import type { GraphChatMessage } from '../emulator/state/types';
 import { describeEmulatorOnly } from '../support/target';
-import { stripMarker } from '../../nodes/M365TeamsMessage/helpers/idempotencyMarker';
+import { stripLegacyMarker } from '../../nodes/M365TeamsMessage/helpers/postKey';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 /** n8n's shortest poll interval is a minute: the activated mailbox trigger waits for one or two polls. */
@@ -209,7 +209,7 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 		function stored(messages: GraphChatMessage[] | undefined, id: unknown): { from?: string; content: string } | undefined {
 			const message = (messages ?? []).find((candidate) => candidate.id === id);
 			if (!message) return undefined;
-			return { from: message.from?.user?.id ?? undefined, content: stripMarker(message.body?.content ?? '') };
+			return { from: message.from?.user?.id ?? undefined, content: stripLegacyMarker(message.body?.content ?? '') };
 		}
 		const inChannel = (channelId: string, id: unknown) => stored(emulator.state.data.channels[channelId]?.messages, id);
 		const inChat = (chatId: string, id: unknown) => stored(emulator.state.chat(chatId)?.messages, id);
@@ -235,10 +235,10 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			expect(inChannel(SEED_CHANNELS.salesGeneral.id, plain.id)).toEqual({ from: SEED_USERS.integration.id, content: 'Quarterly numbers are in' });
 			expect(inChannel(SEED_CHANNELS.salesDeals.id, attributed.id)).toEqual({
 				from: SEED_USERS.integration.id,
-				content: '<b>Kim Abercrombie</b> (external, via Slack):<br/>Can someone review the Fabrikam deal?',
+				content: '<b>Kim Abercrombie</b> (external, via Slack):<br>Can someone review the Fabrikam deal?',
 			});
 			// The node's output carries no marker.
-			expect((attributed.body as { content: string }).content).toBe('<b>Kim Abercrombie</b> (external, via Slack):<br/>Can someone review the Fabrikam deal?');
+			expect((attributed.body as { content: string }).content).toBe('<b>Kim Abercrombie</b> (external, via Slack):<br>Can someone review the Fabrikam deal?');
 		}, 300_000);
 
 		it('posts to a group chat as the integration account', async () => {
@@ -278,7 +278,7 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			expect(fallback.postedAs).toMatchObject({ identity: 'integrationAccount', reason: 'senderNotMember' });
 			expect(inChannel(SEED_CHANNELS.engineeringGeneral.id, fallback.id)).toEqual({
 				from: SEED_USERS.integration.id,
-				content: '<b>Adele Vance</b> (external, via Slack):<br/>Posted for me',
+				content: '<b>Adele Vance</b> (external, via Slack):<br>Posted for me',
 			});
 		}, 300_000);
 

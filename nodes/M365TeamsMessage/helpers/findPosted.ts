@@ -1,37 +1,72 @@
 /**
  * After a lost answer: which of the newest messages of the target is the one we just posted, if any.
  *
- * First by the invisible marker (exact). Should a Teams client or policy ever strip zero-width characters, by
- * content instead: same author, same visible text, created after the attempt began (less a clock-skew margin),
- * and not a message this run already accounted for (so two items with the same text are never taken for one).
+ * Teams re-serialises the HTML it stores (wrapping, attribute and entity normalisation, see the emulator's
+ * `htmlRewriting` switch), so the stored body is not compared as sent. A message is ours when all of these hold:
+ * - the same author (the account that posted);
+ * - the same visible text: both bodies reduced to their plain text (tags and wrappers removed, entities decoded,
+ *   invisible characters dropped, whitespace collapsed), which Teams' rewriting does not change;
+ * - the same card and quote attachments (their ids are ours and Teams keeps them);
+ * - created after the attempt began (less a clock-skew margin);
+ * - not a message this run already posted or matched, so two items with the same text are never taken for one.
+ * Of several that qualify, the oldest: the first attempt of this item, not a later post of the same text.
  */
 import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 
-import { htmlToPlainText } from './html';
-import { hasMarker, stripMarker } from './idempotencyMarker';
+import sanitize from 'sanitize-html';
+
+import { stripLegacyMarker } from './postKey';
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface PostedLookup {
-	marker: string;
-	/** The HTML we sent, marker included. */
+	/** The HTML we sent. */
 	content: string;
+	/** Ids of the attachments we sent (cards, quoted messages). */
+	attachmentIds: string[];
 	authorId: string;
 	attemptStartedMs: number;
 	/** Ids of messages this run already posted or matched. */
 	knownIds: Set<string>;
 }
 
+const TEXT_ONLY: sanitize.IOptions = {
+	allowedTags: [],
+	allowedAttributes: {},
+	nonTextTags: ['script', 'style'],
+};
+
+/**
+ * The text a reader sees, the same before and after Teams re-serialises the HTML: every entity decoded (an HTML
+ * parser does it), tags dropped, invisible characters removed, whitespace collapsed.
+ */
+export function visibleText(html: string | null | undefined): string {
+	// A space before every tag, so that words in neighbouring elements never run together.
+	return sanitize(stripLegacyMarker(html ?? '').replace(/</g, ' <'), TEXT_ONLY)
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&amp;/g, '&')
+		.replace(/[\u200B-\u200D\u2060-\u2064\uFEFF]/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
+function sameAttachments(message: ChatMessage, ids: string[]): boolean {
+	const stored = (message.attachments ?? []).map((attachment) => attachment.id ?? '').sort();
+	return stored.length === ids.length && [...ids].sort().every((id, index) => id === stored[index]);
+}
+
 export function findPosted(messages: ChatMessage[], lookup: PostedLookup): ChatMessage | undefined {
-	const byMarker = messages.find((message) => hasMarker(message.body?.content, lookup.marker));
-	if (byMarker) return byMarker;
-	const wanted = htmlToPlainText(stripMarker(lookup.content));
-	if (wanted === '') return undefined;
-	return messages.find(
+	const wanted = visibleText(lookup.content);
+	if (wanted === '' && lookup.attachmentIds.length === 0) return undefined;
+	const candidates = messages.filter(
 		(message) =>
 			!lookup.knownIds.has(message.id ?? '') &&
 			message.from?.user?.id?.toLowerCase() === lookup.authorId.toLowerCase() &&
 			Date.parse(message.createdDateTime ?? '') >= lookup.attemptStartedMs - CLOCK_SKEW_MS &&
-			htmlToPlainText(message.body?.content ?? '') === wanted,
+			visibleText(message.body?.content) === wanted &&
+			sameAttachments(message, lookup.attachmentIds),
 	);
+	return candidates.sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''))[0];
 }

@@ -2,12 +2,12 @@
 import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 import type { IDataObject } from 'n8n-workflow';
 
-import { stripMarker } from './idempotencyMarker';
+import { stripLegacyMarker } from './postKey';
 import type { MessageDraft } from './postMessage';
 
 export function formatMessage(message: ChatMessage): IDataObject {
 	const output = { ...message } as IDataObject;
-	if (message.body?.content) output.body = { ...message.body, content: stripMarker(message.body.content) };
+	if (message.body?.content) output.body = { ...message.body, content: stripLegacyMarker(message.body.content) };
 	if (Array.isArray(message.replies)) output.replies = message.replies.map((reply) => formatMessage(reply));
 	return output;
 }

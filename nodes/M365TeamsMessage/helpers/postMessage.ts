@@ -1,6 +1,6 @@
 /**
- * Posting one message: choose the poster, attribute when the integration account posts for someone, mark the
- * body so a lost answer never leads to a second post, check the size, post, and fall back to the integration
+ * Posting one message: choose the poster, attribute when the integration account posts for someone, recognise
+ * its own message after a lost answer so it never posts twice, check the size, post, and fall back to the integration
  * account when Graph refuses the sender's token.
  */
 import type { ChatMessage, ChatMessageAttachment, ChatMessageMention } from '@microsoft/microsoft-graph-types';
@@ -12,9 +12,9 @@ import { renderAttribution } from './attribution';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import { notSignedInMessage, passOn } from './errors';
 import { findPosted, type PostedLookup } from './findPosted';
-import { addMarker } from './idempotencyMarker';
 import { integrationAccountIdentity, senderFacts, type AccountIdentity } from './identities';
 import { messageSizeProblem } from './messageSize';
+import { postKey } from './postKey';
 import { alreadyPosted, knownMessageIds, rememberPosted } from './postedRegistry';
 import { formatMessage, withUnresolvedMentions } from './output';
 import { choosePoster, fallBackAfterSenderRefused, isSenderRefusal, type PosterDecision } from './poster';
@@ -110,8 +110,9 @@ async function postAs(
 	const visible = renderContent(draft, decision, attribution);
 	const executionId = context.getExecutionId();
 	const nodeName = context.getNode().name;
-	const { content, marker } = addMarker(visible, { executionId, nodeName, itemIndex, target: targetKey(target), content: visible });
-	const earlier = alreadyPosted(executionId, nodeName, marker);
+	const content = visible;
+	const key = postKey({ executionId, nodeName, itemIndex, target: targetKey(target), content });
+	const earlier = alreadyPosted(executionId, nodeName, key);
 	if (earlier) return earlier;
 	const attemptStartedMs = Date.now();
 	const tooLarge = messageSizeProblem(content, draft.attachments);
@@ -130,13 +131,13 @@ async function postAs(
 		itemIndex,
 		verifyAfterAmbiguousFailure: async () =>
 			await findOurMessage(context, credentialType, target, {
-				marker,
 				content,
+				attachmentIds: draft.attachments.map((attachment) => attachment.id ?? ''),
 				attemptStartedMs,
 				knownIds: knownMessageIds(executionId, nodeName),
 			}),
 	});
-	rememberPosted(executionId, nodeName, marker, message);
+	rememberPosted(executionId, nodeName, key, message);
 	return message;
 }
 

@@ -5,13 +5,13 @@
 import type { ChatMessage, ChatMessageAttachment } from '@microsoft/microsoft-graph-types';
 
 import { htmlToPlainText } from './html';
-import { stripMarker } from './idempotencyMarker';
+import { stripLegacyMarker } from './postKey';
 
 const PREVIEW_LENGTH = 100;
 
 export function quoteAttachment(quoted: ChatMessage): { attachment: ChatMessageAttachment; bodyTag: string } {
 	const id = quoted.id ?? '';
-	const preview = htmlToPlainText(stripMarker(quoted.body?.content ?? '')).slice(0, PREVIEW_LENGTH);
+	const preview = htmlToPlainText(stripLegacyMarker(quoted.body?.content ?? '')).slice(0, PREVIEW_LENGTH);
 	return {
 		attachment: {
 			id,

@@ -17,6 +17,7 @@ import { applyFilter } from '../odata/filter';
 import { collectionResponse, pageItems, selectProperties } from '../odata/query';
 import { GraphError, graphError } from './errors';
 import type { GraphContext, GraphResult, GraphRouter } from './router';
+import { htmlRewritingOf, setTeamsMessageSettings, type HtmlRewriting } from './teamsHtml';
 import {
 	deletedStore,
 	newestFirst,
@@ -320,6 +321,14 @@ export function registerTeams(graph: GraphRouter): void {
 	}
 
 	// Migration mode for app-only imports: { channelId, enabled }.
+	graph.control('PUT', '/teams/settings', (ctx) => {
+		const body = (ctx.body ?? {}) as { htmlRewriting?: unknown };
+		if (body.htmlRewriting !== undefined && !['normalize', 'wrap', 'off'].includes(String(body.htmlRewriting))) {
+			return { status: 400, body: { error: 'PUT /_emulator/teams/settings with { "htmlRewriting": "normalize" | "wrap" | "off" }' } };
+		}
+		if (body.htmlRewriting !== undefined) setTeamsMessageSettings(ctx.state, { htmlRewriting: body.htmlRewriting as HtmlRewriting });
+		return { status: 200, body: { htmlRewriting: htmlRewritingOf(ctx.state) } };
+	});
 	graph.control('POST', '/teams/migrationMode', (ctx) => {
 		const body = (ctx.body ?? {}) as { channelId?: string; enabled?: boolean };
 		const migration = ctx.state.area<MigrationState>('teamsMigration', () => ({ channels: [] }));

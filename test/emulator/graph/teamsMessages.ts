@@ -13,6 +13,7 @@ import type { ChatMessage, ChatMessageAttachment, ChatMessageHostedContent, Chat
 import type { TenantState } from '../state/tenantState';
 import type { GraphChatMessage, UserRecord } from '../state/types';
 import { graphError } from './errors';
+import { htmlRewritingOf, rewriteTeamsHtml } from './teamsHtml';
 import type { GraphContext } from './router';
 
 export const MESSAGE_SIZE_LIMIT_BYTES = 28 * 1024;
@@ -121,6 +122,13 @@ export function senderOf(ctx: GraphContext): UserRecord {
 	return user;
 }
 
+/** The body as Teams stores it: HTML re-serialised per the `htmlRewriting` switch (teamsHtml.ts). */
+function storedBody(ctx: GraphContext, body: PostedMessage['body']): GraphChatMessage['body'] {
+	const contentType = body?.contentType ?? 'text';
+	const content = body?.content ?? '';
+	return { contentType, content: contentType === 'html' ? rewriteTeamsHtml(content, htmlRewritingOf(ctx.state)) : content };
+}
+
 /** Builds the stored chatMessage the way Graph returns it after a post. */
 export function newMessage(
 	ctx: GraphContext,
@@ -157,7 +165,7 @@ export function newMessage(
 			device: null,
 			user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: from.user.id, displayName: from.user.displayName, userIdentityType: 'aadUser', tenantId: ctx.state.tenantId } as never,
 		},
-		body: { contentType: posted.body?.contentType ?? 'text', content: posted.body?.content ?? '' },
+		body: storedBody(ctx, posted.body),
 		channelIdentity: where.channel ? { teamId: where.channel.teamId, channelId: where.channel.channelId } : null,
 		attachments: (posted.attachments ?? []).map((attachment) => ({
 			id: attachment.id ?? null,
@@ -190,7 +198,7 @@ export function readPatch(ctx: GraphContext, message: GraphChatMessage, quotedEx
 	if (patch.body) {
 		const checked = readPostedMessage({ ...ctx, body: { ...patch, attachments: patch.attachments ?? message.attachments } } as GraphContext, quotedExists);
 		return {
-			body: { contentType: checked.body?.contentType ?? 'text', content: checked.body?.content ?? '' },
+			body: storedBody(ctx, checked.body),
 			mentions: patch.mentions ?? [],
 			...(patch.attachments ? { attachments: patch.attachments } : {}),
 			...(patch.subject !== undefined ? { subject: patch.subject } : {}),

@@ -130,7 +130,7 @@ describe('who posts', () => {
 		);
 		expect(message.postedAs).toMatchObject({ identity: 'integrationAccount', reason: 'senderNotMember' });
 		expect((message.from as { user: { id: string } }).user.id).toBe(SEED_USERS.integration.id);
-		expect((message.body as { content: string }).content).toBe('<b>Adele Vance</b> (external, via Slack):<br/>Hello team');
+		expect((message.body as { content: string }).content).toBe('<b>Adele Vance</b> (external, via Slack):<br>Hello team');
 	});
 
 	it('uses a custom attribution template per item', async () => {

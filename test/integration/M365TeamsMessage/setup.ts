@@ -7,7 +7,7 @@ import { SEED_USERS, type Emulator } from '../../emulator';
 import type { GraphChatMessage } from '../../emulator/state/types';
 import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
 import { M365TeamsMessage } from '../../../nodes/M365TeamsMessage/M365TeamsMessage.node';
-import { readMarkerKey } from '../../../nodes/M365TeamsMessage/helpers/idempotencyMarker';
+import { visibleText } from '../../../nodes/M365TeamsMessage/helpers/findPosted';
 
 export type SeedUserKey = keyof typeof SEED_USERS;
 
@@ -52,12 +52,12 @@ export function chatMessages(emulator: Emulator, chatId: string): GraphChatMessa
 	return emulator.state.chat(chatId)?.messages ?? [];
 }
 
-/** Idempotency keys of messages, counted: a key seen twice is a duplicate post. */
-export function markerCounts(messages: GraphChatMessage[]): Map<string, number> {
+/** Messages counted by what a reader sees: a text seen twice (where each item had its own text) is a duplicate post. */
+export function textCounts(messages: GraphChatMessage[]): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const message of messages) {
-		const key = readMarkerKey(message.body?.content ?? '');
-		if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+		const text = visibleText(message.body?.content);
+		counts.set(text, (counts.get(text) ?? 0) + 1);
 	}
 	return counts;
 }

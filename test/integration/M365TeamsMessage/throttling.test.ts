@@ -3,7 +3,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_TEAMS, startEmulator, type Emulator } from '../../emulator';
-import { channelMessages, locator, markerCounts, outputJson, runTeams, signedIn } from './setup';
+import { channelMessages, locator, textCounts, outputJson, runTeams, signedIn } from './setup';
 
 let emulator: Emulator;
 let integration: ICredentialDataDecryptedObject;
@@ -37,5 +37,5 @@ it('absorbs 429s with Retry-After and delivers every post exactly once', async (
 	expect(emulator.requests.count({ method: 'POST', status: 201 })).toBe(60);
 	const posted = channelMessages(emulator, SEED_CHANNELS.engineeringReleases.id).slice(before);
 	expect(posted).toHaveLength(60);
-	expect([...markerCounts(posted).values()].every((count) => count === 1)).toBe(true);
+	expect([...textCounts(posted).values()].every((count) => count === 1)).toBe(true);
 }, 120_000);
