@@ -7,7 +7,8 @@ import { clientStateMatches } from './clientState';
 
 export interface KnownSubscription {
 	id: string;
-	clientState: string;
+	/** The clientState Graph must echo; undefined when the subscription was made under another key (rotated secret). */
+	clientState: string | undefined;
 	targetKey: string;
 }
 
@@ -28,11 +29,13 @@ export interface CheckedLifecycleEvent {
 	subscriptionExpirationDateTime?: string;
 }
 
-export type RejectionReason = 'malformed' | 'unknownSubscription' | 'clientStateMismatch';
+export type RejectionReason = 'malformed' | 'unknownSubscription' | 'clientStateMismatch' | 'staleKey';
 
 export interface Rejection {
 	index: number;
 	reason: RejectionReason;
+	/** For 'staleKey': the target whose subscription must be replaced. */
+	targetKey?: string;
 }
 
 export type NotificationVerdict =
@@ -117,6 +120,10 @@ export function checkNotifications(
 		const known = findSubscription(item.subscriptionId);
 		if (!known) {
 			rejected.push({ index, reason: 'unknownSubscription' });
+			return;
+		}
+		if (known.clientState === undefined) {
+			rejected.push({ index, reason: 'staleKey', targetKey: known.targetKey });
 			return;
 		}
 		if (!clientStateMatches(known.clientState, item.clientState)) {

@@ -1,6 +1,6 @@
-// What the trigger keeps in the workflow's static data (node scope), typed. n8n persists it after activation,
-// after each webhook call and after each poll, so it survives restarts and is shared by main, webhook and worker
-// processes in queue mode.
+// What the trigger keeps in the workflow's static data (node scope), typed. n8n persists it after activation and
+// after each webhook call that starts the workflow, so it survives restarts and is shared by main, webhook and
+// worker processes in queue mode. It holds no secret: subscriptions' clientStates are derived (clientState.ts).
 import { randomUUID } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -11,9 +11,14 @@ export interface StoredSubscription {
 	id: string;
 	/** What the subscription watches, kept whole so a notification can be handled without re-reading Graph. */
 	target: SubscriptionTarget;
-	/** The random secret Graph echoes in every notification of this subscription. */
-	clientState: string;
+	/**
+	 * Names the key its clientState was derived from (clientState.ts; the secret itself is never stored). Absent in
+	 * state written before clientStates were derived: such a subscription is replaced like one of a rotated key.
+	 */
+	keyId?: string;
 	expirationDateTime: string;
+	/** When the trigger last renewed it (ISO), so repeated lifecycle events do not each cost a Graph call. */
+	renewedAt?: string;
 	/** The notification URL it was created with; a different one (moved n8n, test vs production) means recreate. */
 	notificationUrl: string;
 }

@@ -3,8 +3,10 @@
 // "keep one live subscription per target" is written once.
 import type { Subscription } from '@microsoft/microsoft-graph-types';
 
+import type { IHookFunctions } from 'n8n-workflow';
+
 import { graphFailureOf, graphFor, type GraphFunctions } from '../shared/transport';
-import { clientStateMatches, newClientState } from './clientState';
+import { clientStateKeyFrom, clientStateMatches, deriveClientState, type ClientStateKey } from './clientState';
 import type { StoredSubscription, TriggerStaticData } from './staticData';
 import { expirationFor, hasExpired, renewalDue } from './subscriptionPolicy';
 import type { SubscriptionTarget } from './targets';
@@ -31,6 +33,16 @@ function isGone(error: unknown): boolean {
 	return status === 404;
 }
 
+/** The clientState key of the trigger's credential (every context that manages subscriptions can read it). */
+export async function clientStateKeyOf(ctx: GraphFunctions, credentialType: string): Promise<ClientStateKey> {
+	return clientStateKeyFrom(await (ctx as IHookFunctions).getCredentials(credentialType));
+}
+
+/** The clientState Graph must echo for a stored subscription; undefined when it was made under another key. */
+export function expectedClientState(stored: StoredSubscription, key: ClientStateKey): string | undefined {
+	return stored.keyId === key.id ? deriveClientState(key, stored.notificationUrl, stored.target.key) : undefined;
+}
+
 export async function createSubscription(
 	ctx: GraphFunctions,
 	credentialType: string,
@@ -38,7 +50,8 @@ export async function createSubscription(
 	notificationUrl: string,
 	now: Date,
 ): Promise<StoredSubscription> {
-	const clientState = newClientState();
+	const key = await clientStateKeyOf(ctx, credentialType);
+	const clientState = deriveClientState(key, notificationUrl, target.key);
 	const created = await graphFor(ctx).request<Subscription>({
 		credentialType,
 		method: 'POST',
@@ -59,7 +72,7 @@ export async function createSubscription(
 	return {
 		id: created.id,
 		target,
-		clientState,
+		keyId: key.id,
 		expirationDateTime: created.expirationDateTime ?? expirationFor(target.kind, now),
 		notificationUrl,
 	};
@@ -87,6 +100,7 @@ export async function renewSubscription(
 		throw outcome.error;
 	}
 	stored.expirationDateTime = outcome.value?.expirationDateTime ?? expirationFor(stored.target.kind, now);
+	stored.renewedAt = now.toISOString();
 	return true;
 }
 
@@ -118,6 +132,7 @@ export async function reconcileSubscriptions(
 ): Promise<ReconcileResult> {
 	const result: ReconcileResult = { created: [], renewed: [], recreated: [] };
 	const wanted = new Set(targets.map((t) => t.key));
+	const key = await clientStateKeyOf(ctx, credentialType);
 
 	for (const [key, stored] of Object.entries(state.subscriptions)) {
 		if (wanted.has(key)) continue;
@@ -131,6 +146,8 @@ export async function reconcileSubscriptions(
 			stored !== undefined &&
 			stored.notificationUrl === notificationUrl &&
 			stored.target.resource === target.resource &&
+			// Made under another key (a rotated client secret): its notifications could not be verified any more.
+			stored.keyId === key.id &&
 			!hasExpired(stored.expirationDateTime, now);
 		if (usable) {
 			if (!options.renewAll && !renewalDue(target.kind, stored.expirationDateTime, now)) continue;
@@ -188,38 +205,52 @@ export function findStoredSubscription(
 }
 
 /**
+ * The stored subscription whose target a notification of an unknown subscription id claims, by its clientState
+ * (checked locally: nothing is asked of Graph); undefined when the clientState is none of this node's.
+ */
+export function subscriptionOfClientState(
+	state: TriggerStaticData,
+	key: ClientStateKey,
+	subscriptionId: string,
+	receivedClientState: unknown,
+): StoredSubscription | undefined {
+	if (!/^[0-9a-f-]{36}$/i.test(subscriptionId)) return undefined;
+	return Object.values(state.subscriptions).find((s) =>
+		clientStateMatches(deriveClientState(key, s.notificationUrl, s.target.key), receivedClientState),
+	);
+}
+
+/**
  * Takes back a subscription static data lost. n8n saves static data per webhook call, last write wins: when two
  * calls overlap and one recreated a subscription, its new id can be overwritten, and every notification of it would
- * be refused. Graph is asked about the unknown id: a subscription of this app, pointing at the URL this node's
- * subscriptions use, on a resource it watches, whose clientState is the one the notification carried, is ours.
- * Returns whether one was taken back; anything else stays unknown (and refused).
+ * be refused. The notification's clientState is checked first, without any Graph call: it must be the one derived
+ * for one of this node's targets (a forged POST never gets further). Only then is Graph asked about the unknown id:
+ * a subscription of this app, pointing at that target's URL and resource, is ours.
+ * Returns 'adopted', 'notOurs' (clientState of none of ours: nothing was asked) or 'notFound' (Graph said no).
  */
 export async function adoptLostSubscription(
 	ctx: GraphFunctions,
 	credentialType: string,
 	state: TriggerStaticData,
+	key: ClientStateKey,
 	subscriptionId: string,
 	receivedClientState: unknown,
-): Promise<boolean> {
-	const known = Object.values(state.subscriptions);
-	if (known.length === 0 || !/^[0-9a-f-]{36}$/i.test(subscriptionId)) return false;
+): Promise<'adopted' | 'notOurs' | 'notFound'> {
+	const replaced = subscriptionOfClientState(state, key, subscriptionId, receivedClientState);
+	if (!replaced) return 'notOurs';
 	const outcome = await settle(
 		graphFor(ctx).request<Subscription>({ credentialType, method: 'GET', url: `/subscriptions/${subscriptionId}` }),
 	);
-	if (!outcome.ok || !outcome.value?.id) return false;
-	const found = outcome.value;
-	const foundId = outcome.value.id;
-	const replaced = known.find(
-		(s) => s.notificationUrl === found.notificationUrl && s.target.resource === found.resource,
-	);
-	if (!replaced || !found.clientState || !clientStateMatches(found.clientState, receivedClientState)) return false;
-	if (replaced.id !== foundId) await deleteSubscription(ctx, credentialType, replaced.id);
+	if (!outcome.ok || !outcome.value?.id) return 'notFound';
+	const found = { ...outcome.value, id: outcome.value.id };
+	if (found.notificationUrl !== replaced.notificationUrl || found.resource !== replaced.target.resource) return 'notFound';
+	if (replaced.id !== found.id) await deleteSubscription(ctx, credentialType, replaced.id);
 	state.subscriptions[replaced.target.key] = {
-		id: foundId,
+		id: found.id,
 		target: replaced.target,
-		clientState: found.clientState,
+		keyId: key.id,
 		expirationDateTime: found.expirationDateTime ?? replaced.expirationDateTime,
 		notificationUrl: replaced.notificationUrl,
 	};
-	return true;
+	return 'adopted';
 }

@@ -11,7 +11,17 @@ import { changedResourceFor } from './resourcePaths';
 import { readCredentialType, readEvent, readIncludeReplies } from './selection';
 import { triggerState, type TriggerStaticData } from './staticData';
 import { renewalDue } from './subscriptionPolicy';
-import { adoptLostSubscription, findStoredSubscription, recreateSubscription, renewSubscription } from './subscriptions';
+import type { ClientStateKey } from './clientState';
+import {
+	adoptLostSubscription,
+	clientStateKeyOf,
+	expectedClientState,
+	findStoredSubscription,
+	recreateSubscription,
+	renewSubscription,
+	subscriptionOfClientState,
+} from './subscriptions';
+import { isValidationHandshake, webhookGuard, type WebhookGuard } from './webhookGuards';
 
 const NO_WORKFLOW: IWebhookResponseData = { noWebhookResponse: true };
 
@@ -36,13 +46,18 @@ async function catchUp(
 	return items;
 }
 
-/** At most this many unknown subscription ids are looked up per POST: a forged flood costs Graph calls. */
+/** At most this many unknown subscription ids are looked up per POST (and fewer when the budget is spent). */
 const MAX_LOOKUPS_PER_POST = 2;
 
-/** Asks Graph about subscription ids static data does not know (see adoptLostSubscription). */
+/**
+ * Asks Graph about subscription ids static data does not know (see adoptLostSubscription): only for a clientState
+ * derived for one of ours, within the guard's budget, never again for an id Graph did not know.
+ */
 async function adoptLostSubscriptions(
 	ctx: IWebhookFunctions,
 	state: TriggerStaticData,
+	key: ClientStateKey,
+	guard: WebhookGuard,
 	rejected: Rejection[],
 ): Promise<boolean> {
 	const body = ctx.getBodyData() as { value?: Array<{ subscriptionId?: unknown; clientState?: unknown }> };
@@ -54,8 +69,13 @@ async function adoptLostSubscriptions(
 	}
 	let adopted = false;
 	for (const [subscriptionId, clientState] of unknown) {
+		// A clientState of none of ours (a forged POST) never reaches Graph nor the lookup budget.
+		if (!subscriptionOfClientState(state, key, subscriptionId, clientState)) continue;
+		if (!guard.mayLookUp(subscriptionId)) continue;
 		try {
-			if (await adoptLostSubscription(ctx, readCredentialType(ctx), state, subscriptionId, clientState)) adopted = true;
+			const outcome = await adoptLostSubscription(ctx, readCredentialType(ctx), state, key, subscriptionId, clientState);
+			if (outcome === 'adopted') adopted = true;
+			else guard.rememberNotFound(subscriptionId);
 		} catch (error) {
 			ctx.logger.warn(`Microsoft 365 Trigger: could not look up subscription ${subscriptionId}: ${(error as Error).message}`);
 		}
@@ -65,33 +85,51 @@ async function adoptLostSubscriptions(
 
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	const query = this.getQueryData() as { validationToken?: unknown };
+	const query = this.getQueryData() as Record<string, unknown>;
 
-	// Handshake: echo the token as text/plain (Express has already URL-decoded it), nothing else.
-	if (typeof query.validationToken === 'string') {
-		res.status(200).type('text/plain').send(query.validationToken);
+	if (query.validationToken !== undefined) {
+		// Graph's handshake: echo the token as text/plain (Express has already URL-decoded it), nothing else.
+		if (isValidationHandshake(query, this.getBodyData())) {
+			res.status(200).type('text/plain').send(query.validationToken as string);
+		} else {
+			res.status(400).end();
+		}
 		return NO_WORKFLOW;
 	}
 
 	const state = triggerState(this.getWorkflowStaticData('node'), this.getMode() === 'manual');
+	const guard = webhookGuard(state.instanceId);
+	const credentialType = readCredentialType(this);
+	let key: ClientStateKey;
+	try {
+		key = await clientStateKeyOf(this, credentialType);
+	} catch (error) {
+		guard.refused(this.logger, `Microsoft 365 Trigger: cannot check notifications: ${(error as Error).message}`);
+		res.status(500).end();
+		return NO_WORKFLOW;
+	}
 	const check = () =>
 		checkNotifications(this.getBodyData(), (id) => {
 			const stored = findStoredSubscription(state, id);
-			return stored && { id: stored.id, clientState: stored.clientState, targetKey: stored.target.key };
+			return stored && { id: stored.id, clientState: expectedClientState(stored, key), targetKey: stored.target.key };
 		});
 	let verdict = check();
 	if (verdict.kind === 'checked' && verdict.rejected.some((r) => r.reason === 'unknownSubscription')) {
-		if (await adoptLostSubscriptions(this, state, verdict.rejected)) verdict = check();
+		if (await adoptLostSubscriptions(this, state, key, guard, verdict.rejected)) verdict = check();
 	}
-	const rejectedStatus = statusForRejectedPost(verdict);
+	// Subscriptions made under another key (the credential's secret was rotated) cannot be verified any more: they
+	// are replaced, and what they may have announced is read back from Graph, never taken from this POST.
+	const staleTargets = new Set(
+		verdict.kind === 'checked' ? verdict.rejected.flatMap((r) => (r.reason === 'staleKey' && r.targetKey ? [r.targetKey] : [])) : [],
+	);
+	const rejectedStatus = staleTargets.size > 0 ? undefined : statusForRejectedPost(verdict);
 	if (rejectedStatus !== undefined || verdict.kind !== 'checked') {
-		this.logger.warn(`Microsoft 365 Trigger: refused a notification POST (${rejectedStatus ?? 400})`);
+		guard.refused(this.logger, `Microsoft 365 Trigger: refused a notification POST (${rejectedStatus ?? 400})`);
 		res.status(rejectedStatus ?? 400).end();
 		return NO_WORKFLOW;
 	}
 	res.status(202).end();
 
-	const credentialType = readCredentialType(this);
 	const filter: EventFilter = { event: readEvent(this), includeReplies: readIncludeReplies(this) };
 	const now = new Date();
 	const warn = (message: string) => this.logger.warn(`Microsoft 365 Trigger: ${message}`);
@@ -118,13 +156,32 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const needsCatchUp = new Set<string>();
+	for (const targetKey of staleTargets) {
+		if (!guard.mayActOnLifecycle(targetKey)) continue;
+		try {
+			await recreateSubscription(this, credentialType, state, targetKey, now);
+			guard.actedOnLifecycle(targetKey);
+			needsCatchUp.add(targetKey);
+		} catch (error) {
+			warn(`replacing the subscription of ${targetKey} (made with an earlier client secret) failed: ${(error as Error).message}`);
+		}
+	}
 	for (const event of verdict.lifecycleEvents) {
+		// Graph repeats reauthorizationRequired until it is answered, and a captured one can be replayed: the renewal
+		// keeps the subscription id, so at most one per target in a while; the catch-up is marked pending instead, so
+		// a later call still reads what was missed. (subscriptionRemoved replaces the id: a repeat names an unknown one.)
+		if (event.lifecycleEvent === 'reauthorizationRequired' && !guard.mayActOnLifecycle(event.targetKey)) {
+			const cursor = state.cursors[event.targetKey];
+			if (cursor) cursor.catchUpPending = true;
+			continue;
+		}
 		try {
 			if (event.lifecycleEvent === 'reauthorizationRequired') {
 				const stored = state.subscriptions[event.targetKey];
 				if (stored && !(await renewSubscription(this, credentialType, stored, now))) {
 					await recreateSubscription(this, credentialType, state, event.targetKey, now);
 				}
+				guard.actedOnLifecycle(event.targetKey);
 				// Graph may have paused delivery until this reauthorization, and what changed meanwhile is lost.
 				needsCatchUp.add(event.targetKey);
 			} else if (event.lifecycleEvent === 'subscriptionRemoved') {

@@ -9,6 +9,7 @@ import type { IHookFunctions } from 'n8n-workflow';
 
 import { KINDS_WITHOUT_READER, startCursor } from './changeReaders';
 import { forgetEmissionLedger } from './emissionLedger';
+import { forgetWebhookGuard } from './webhookGuards';
 import { readCredentialType, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 import { notificationUrlProblem } from './subscriptionPolicy';
@@ -99,6 +100,7 @@ export async function deleteSubscriptions(this: IHookFunctions): Promise<boolean
 	state.emitted = {};
 	// The next activation starts a new ledger, as it starts with no emitted ids.
 	forgetEmissionLedger(state.instanceId);
+	forgetWebhookGuard(state.instanceId);
 	state.instanceId = randomUUID();
 	return true;
 }

@@ -2,7 +2,7 @@ import { request } from 'node:https';
 
 import type { Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
-import { activate, allItems, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
+import { activate, allItems, control, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
 
 async function post(url: string, body: string, contentType = 'application/json'): Promise<{ status: number; body: string; type?: string }> {
 	return await new Promise((resolve, reject) => {
@@ -76,6 +76,76 @@ describe('M365 Trigger (webhook): what it refuses', () => {
 			// A real notification still works afterwards.
 			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Real one' }] });
 			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['Real one']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('keeps no clientState in static data: it is derived from the credential\'s secret', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [subscription] = liveSubscriptions(emulator);
+			expect(subscription.clientState).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			const saved = JSON.stringify(trigger.staticData);
+			expect(saved).toContain(subscription.id);
+			expect(saved).not.toContain(subscription.clientState);
+			// Still verified: a notification with it is accepted, a mail delivered is emitted.
+			deliverMail(emulator.state, { mailbox: SUPPORT, messages: [{ subject: 'Verified' }] });
+			expect((await emittedItems(emulator, trigger)).map((i) => i.subject)).toEqual(['Verified']);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('answers a validation token only in the handshake\'s shape (empty body, nothing else in the query)', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const withBody = await post(`${trigger.webhookUrl}?validationToken=echo-me`, JSON.stringify({ value: [] }));
+			expect(withBody.status).toBe(400);
+			expect(withBody.body).not.toContain('echo-me');
+			const extraQuery = await post(`${trigger.webhookUrl}?validationToken=echo-me&x=1`, '', 'text/plain');
+			expect(extraQuery.status).toBe(400);
+			expect(extraQuery.body).not.toContain('echo-me');
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('spends no Graph call on forged notifications, and asks Graph about a replayed old subscription id only once', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		try {
+			const [old] = liveSubscriptions(emulator);
+			const forged = (subscriptionId: string, clientState: string) =>
+				JSON.stringify({
+					value: [
+						{
+							subscriptionId,
+							clientState,
+							changeType: 'created',
+							resource: `Users/${SUPPORT}/Messages/AAMkX=`,
+							resourceData: { id: 'AAMkX=' },
+							tenantId: emulator.tenantId,
+						},
+					],
+				});
+			emulator.requests.reset();
+			for (let i = 0; i < 25; i++) {
+				const id = `0000${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`;
+				expect((await post(trigger.webhookUrl, forged(id, `guess-${i}`))).status).toBe(403);
+			}
+			expect(emulator.requests.count({ host: 'graph' })).toBe(0);
+
+			// Graph replaces the subscription; a captured notification of the old one is replayed (its clientState is
+			// right: it is derived per target). One lookup tells it is gone; replays after that cost nothing.
+			expect(await control(emulator, `/subscriptions/${old.id}/lifecycle`, { lifecycleEvent: 'subscriptionRemoved' })).toBe(200);
+			await settled(emulator);
+			expect(liveSubscriptions(emulator).map((s) => s.id)).not.toContain(old.id);
+			emulator.requests.reset();
+			for (let i = 0; i < 5; i++) expect((await post(trigger.webhookUrl, forged(old.id, old.clientState as string))).status).toBe(403);
+			expect(emulator.requests.byEndpoint()).toEqual({ 'GET /subscriptions/:subscriptionId': 1 });
 		} finally {
 			await settled(emulator);
 			await trigger.deactivate();

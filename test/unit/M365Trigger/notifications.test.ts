@@ -1,11 +1,18 @@
-import { clientStateMatches, newClientState } from '../../../nodes/M365Trigger/clientState';
+import {
+	clientStateKeyFrom,
+	clientStateMatches,
+	deriveClientState,
+	NoClientStateKeyError,
+} from '../../../nodes/M365Trigger/clientState';
+import { isValidationHandshake } from '../../../nodes/M365Trigger/webhookGuards';
 import {
 	checkNotifications,
 	statusForRejectedPost,
 	type KnownSubscription,
 } from '../../../nodes/M365Trigger/notifications';
 
-const secret = newClientState();
+const key = clientStateKeyFrom({ clientSecret: 'the-app-secret' });
+const secret = deriveClientState(key, 'https://n8n.example.com/webhook/abc/webhook', 'chat:c1');
 const known: KnownSubscription = { id: 'sub-1', clientState: secret, targetKey: 'chat:c1' };
 const find = (id: string) => (id === known.id ? known : undefined);
 
@@ -21,11 +28,19 @@ const change = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('clientState', () => {
-	it('is random, long enough and within Graph limit', () => {
-		const a = newClientState();
-		expect(a).not.toBe(newClientState());
-		expect(a.length).toBeGreaterThanOrEqual(40);
-		expect(a.length).toBeLessThanOrEqual(128);
+	it('is derived from the credential secret, the URL and the target: 43 characters, within Graph limit', () => {
+		expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		expect(deriveClientState(key, 'https://n8n.example.com/webhook/abc/webhook', 'chat:c1')).toBe(secret);
+		expect(deriveClientState(key, 'https://n8n.example.com/webhook/abc/webhook', 'chat:c2')).not.toBe(secret);
+		expect(deriveClientState(key, 'https://n8n.example.com/webhook/xyz/webhook', 'chat:c1')).not.toBe(secret);
+		const rotated = clientStateKeyFrom({ clientSecret: 'the-new-secret' });
+		expect(deriveClientState(rotated, 'https://n8n.example.com/webhook/abc/webhook', 'chat:c1')).not.toBe(secret);
+		expect(rotated.id).not.toBe(key.id);
+		// The key id names the key without revealing it or the clientState.
+		expect(key.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+		expect(secret).not.toContain(key.id);
+		expect(clientStateKeyFrom({ authMethod: 'certificate', privateKey: '-----BEGIN PRIVATE KEY-----x' }).id).not.toBe(key.id);
+		expect(() => clientStateKeyFrom({ clientSecret: '' })).toThrow(NoClientStateKeyError);
 	});
 
 	it('matches only the exact value', () => {
@@ -124,5 +139,23 @@ describe('checkNotifications', () => {
 		const verdict = checkNotifications({ value: [change({ clientState: 'bad' }), change()] }, find);
 		expect(verdict.kind === 'checked' && verdict.changes).toHaveLength(1);
 		expect(statusForRejectedPost(verdict)).toBeUndefined();
+	});
+});
+
+describe('the validation handshake, only in Graph\'s shape', () => {
+	it('answers a POST with only validationToken and an empty body', () => {
+		expect(isValidationHandshake({ validationToken: 'Validation: Testing client application reachability for subscription Request-Id: 1' }, {})).toBe(true);
+		expect(isValidationHandshake({ validationToken: 'x' }, '')).toBe(true);
+		expect(isValidationHandshake({ validationToken: 'x' }, undefined)).toBe(true);
+	});
+
+	it('refuses anything else', () => {
+		expect(isValidationHandshake({ validationToken: 'x' }, { value: [] })).toBe(false);
+		expect(isValidationHandshake({ validationToken: 'x', other: '1' }, {})).toBe(false);
+		expect(isValidationHandshake({ validationToken: '' }, {})).toBe(false);
+		expect(isValidationHandshake({ validationToken: 'x'.repeat(1025) }, {})).toBe(false);
+		expect(isValidationHandshake({ validationToken: 'a\u0000b' }, {})).toBe(false);
+		expect(isValidationHandshake({ validationToken: ['a', 'b'] }, {})).toBe(false);
+		expect(isValidationHandshake({ validationToken: 'x' }, Buffer.from('body'))).toBe(false);
 	});
 });
