@@ -21,6 +21,7 @@ import { defaultTenant } from './state/seed';
 import { TenantState } from './state/tenantState';
 import type { TenantSeed } from './state/types';
 import { type TokenControl, TokenService } from './tokens';
+import { Throttling, type ThrottlingSwitches } from './throttling';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEmulatorTls } = require('../../scripts/emulator-tls') as { ensureEmulatorTls: () => { cert: string; key: string } };
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
 	clockStart?: string;
 	/** Seed of the PRNG behind fault probabilities (default 1). */
 	faultSeed?: number;
+	/** Microsoft's throttling limits, each on by default (throttling.ts); false turns one off. */
+	throttling?: Partial<ThrottlingSwitches>;
 }
 
 export interface Emulator {
@@ -58,6 +61,8 @@ export interface Emulator {
 	graph: GraphRouter;
 	/** Global latency for top-level requests (ms); may be changed at run time. */
 	latencyMs: number;
+	/** Microsoft's throttling limits: `throttling.set({ mailboxConcurrency: false })` turns one off (throttling.ts). */
+	throttling: Throttling;
 	/** Replaces the tenant (default: a fresh default seed) and forgets tokens, faults and the request log. */
 	reset(seed?: TenantSeed): void;
 	close(): Promise<void>;
@@ -75,6 +80,7 @@ class EmulatorInstance implements Emulator {
 	readonly state: TenantState;
 	readonly tokenService: TokenService;
 	readonly graph: GraphRouter;
+	readonly throttling: Throttling;
 	latencyMs: number;
 	private readonly pending = new Map<string, PendingAuthorization>();
 	private servers: Server[] = [];
@@ -85,7 +91,10 @@ class EmulatorInstance implements Emulator {
 		this.latencyMs = options.latencyMs ?? 0;
 		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events);
 		this.tokenService = new TokenService(() => this.state, this.clock, () => this.loginUrl);
+		this.throttling = new Throttling(options.throttling, (addressed) => this.state.user(addressed)?.user.id ?? addressed);
 		this.graph = new GraphRouter({
+			throttling: this.throttling,
+			latencyMs: () => this.latencyMs,
 			emulator: () => this,
 			state: () => this.state,
 			clock: this.clock,
@@ -110,6 +119,7 @@ class EmulatorInstance implements Emulator {
 		this.tokenService.reset();
 		this.faults.clear();
 		this.requests.reset();
+		this.throttling.clear();
 		this.pending.clear();
 	}
 
@@ -242,9 +252,10 @@ class EmulatorInstance implements Emulator {
 			return;
 		}
 
-		await this.delay();
+		// The latency of Graph requests is applied by the router, after a request took its concurrency slots.
 		const versionMatch = /^\/(v1\.0|beta)(\/.*)?$/i.exec(url.pathname);
 		if (!versionMatch) {
+			await this.delay();
 			const segment = url.pathname.split('/').filter(Boolean)[0] ?? '';
 			const body = graphErrorBody('BadRequest', `Invalid version: ${segment}`, requestId, clientRequestId, this.clock.now());
 			this.requests.record({ host: 'graph', method, path: url.pathname, status: 400, batch: false, time: this.clock.now().toISOString() });
@@ -256,6 +267,7 @@ class EmulatorInstance implements Emulator {
 		try {
 			body = parseJsonBody(bodyText, headers['content-type']);
 		} catch {
+			await this.delay();
 			const error = graphErrorBody('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.', requestId, clientRequestId, this.clock.now());
 			send(res, { status: 400, headers: common, body: error, contentType: GRAPH_JSON });
 			return;

@@ -66,6 +66,13 @@ async function runBatch(ctx: GraphContext): Promise<GraphResult> {
 			responses.push({ id, status: 424, headers: { 'Content-Type': 'application/json' }, body: graphErrorBody('FailedDependency', 'The request could not be processed because a request it depends on failed.', randomUUID(), ctx.clientRequestId, ctx.clock.now()) });
 			continue;
 		}
+		const throttled = ctx.throttledSubRequests?.get(id);
+		if (throttled) {
+			// Outlook's MailboxConcurrency refused it (throttling.ts): a 429 with its own Retry-After inside the batch.
+			statusById.set(id, 429);
+			responses.push({ id, status: 429, headers: { 'Content-Type': 'application/json', 'Retry-After': String(throttled.retryAfterSeconds) }, body: graphErrorBody(throttled.code, throttled.message, randomUUID(), ctx.clientRequestId, ctx.clock.now()) });
+			continue;
+		}
 		const response = await dispatchSubRequest(ctx, item);
 		if (response.drop === 'before') return { drop: 'before' };
 		if (response.drop === 'after') drop = 'after';

@@ -4,6 +4,7 @@
 import type { Clock } from '../clock';
 import type { Emulator } from '../emulator';
 import type { ActiveFault, Faults } from '../faults';
+import { outlookMailbox, type Throttled, type Throttling } from '../throttling';
 import type { QueryContext } from '../odata/query';
 import type { RequestLog } from '../requestLog';
 import type { TenantState } from '../state/tenantState';
@@ -57,6 +58,8 @@ export interface GraphContext extends QueryContext {
 	route: string;
 	/** True when this is a $batch sub-request. */
 	inBatch: boolean;
+	/** For a $batch: ids of sub-requests Outlook's MailboxConcurrency limit refuses (see throttling.ts). */
+	throttledSubRequests?: Map<string, Throttled>;
 }
 
 export interface GraphResult {
@@ -109,6 +112,8 @@ export interface DispatchRequest {
 	body: unknown;
 	inBatch: boolean;
 	requestId: string;
+	/** Set by dispatch for a $batch (see GraphContext). */
+	throttledSubRequests?: Map<string, Throttled>;
 }
 
 export interface DispatchResponse {
@@ -130,6 +135,10 @@ export interface RouterDeps {
 	faults: Faults;
 	requests: RequestLog;
 	graphUrl: () => string;
+	/** Microsoft's throttling limits (throttling.ts). */
+	throttling: Throttling;
+	/** The emulator's latency for top-level requests (ms): the time a request holds its concurrency slots. */
+	latencyMs: () => number;
 }
 
 const WWW_AUTHENTICATE =
@@ -282,22 +291,79 @@ export class GraphRouter {
 		const routeId = matched ? `${matched.route.method} ${matched.route.template}` : undefined;
 		const appId = check.ok ? check.principal.appId : undefined;
 
-		const faults = this.deps.faults.match({ host: 'graph', method, path: '/' + pathSegments.join('/'), rawPath: `/${request.version}${request.path}`, inBatch: request.inBatch });
-		const faultKinds = faults.length ? faults.map((f) => f.kind) : undefined;
-		let dropAfter = false;
-		for (const fault of faults) {
-			if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs ?? 0));
-			if (fault.kind === 'hold') await this.deps.faults.hold(fault.id);
-			if (fault.kind === 'drop') return { status: 0, headers: {}, drop: 'before', faults: faultKinds, route: routeId, appId };
-			if (fault.kind === 'dropAfterApply') dropAfter = true;
-			const response = this.faultResponse(request, fault);
-			if (response) return { ...response, faults: faultKinds, route: routeId, appId };
+		// Outlook's concurrency slots are taken on arrival and held until the answer (latency included).
+		const throttling = this.deps.throttling;
+		let release = () => {};
+		let refused: Throttled | undefined;
+		let throttledSubRequests: Map<string, Throttled> | undefined;
+		if (!request.inBatch && appId) {
+			const mailbox = outlookMailbox(segments);
+			if (mailbox) {
+				if (throttling.takeMailboxSlots(appId, mailbox, 1) === 1) release = () => throttling.releaseMailboxSlots(appId, mailbox, 1);
+				else refused = throttling.mailboxConcurrencyThrottle();
+			} else if (routeId === 'POST /$batch') {
+				({ release, throttledSubRequests } = this.reserveBatchSlots(appId, request.body));
+			}
 		}
+		try {
+			const latency = request.inBatch ? 0 : this.deps.latencyMs();
+			if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+			if (refused) return { ...this.throttledResponse(request, refused), route: routeId, appId };
 
-		const response = await this.dispatchResolved(request, method, check, segments, found, meWithAppToken);
+			const faults = this.deps.faults.match({ host: 'graph', method, path: '/' + pathSegments.join('/'), rawPath: `/${request.version}${request.path}`, inBatch: request.inBatch });
+			const faultKinds = faults.length ? faults.map((f) => f.kind) : undefined;
+			let dropAfter = false;
+			for (const fault of faults) {
+				if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs ?? 0));
+				if (fault.kind === 'hold') await this.deps.faults.hold(fault.id);
+				if (fault.kind === 'drop') return { status: 0, headers: {}, drop: 'before', faults: faultKinds, route: routeId, appId };
+				if (fault.kind === 'dropAfterApply') dropAfter = true;
+				const response = this.faultResponse(request, fault);
+				if (response) return { ...response, faults: faultKinds, route: routeId, appId };
+			}
+			if (appId && matched) {
+				const throttled = throttling.rate({ appId, method, segments, directory: matched.route.definition.directory === true });
+				if (throttled) return { ...this.throttledResponse(request, throttled), faults: faultKinds, route: routeId, appId };
+			}
+
+			const response = await this.dispatchResolved({ ...request, throttledSubRequests }, method, check, segments, found, meWithAppToken);
 		if (faults.some((f) => f.kind === 'repeatNextLink')) repeatNextLink(response, `${this.deps.graphUrl()}/${request.version}${request.path}`, request.query);
-		const drop = response.drop ?? (dropAfter ? ('after' as const) : undefined);
-		return { route: routeId, appId, ...response, faults: faultKinds, ...(drop ? { drop } : {}) };
+			const drop = response.drop ?? (dropAfter ? ('after' as const) : undefined);
+			return { route: routeId, appId, ...response, faults: faultKinds, ...(drop ? { drop } : {}) };
+		} finally {
+			release();
+		}
+	}
+
+	/**
+	 * A $batch holds, per mailbox its Outlook sub-requests target, min(4, their number) slots while it runs (Outlook
+	 * runs up to 4 of a batch's sub-requests in parallel); the sub-requests beyond the free slots are refused.
+	 */
+	private reserveBatchSlots(appId: string, body: unknown): { release: () => void; throttledSubRequests: Map<string, Throttled> } {
+		const throttling = this.deps.throttling;
+		const items = (body as { requests?: Array<{ id?: unknown; url?: unknown }> } | undefined)?.requests;
+		const byMailbox = new Map<string, string[]>();
+		for (const item of Array.isArray(items) ? items : []) {
+			if (typeof item?.id !== 'string' || typeof item.url !== 'string') continue;
+			const path = item.url.replace(/^https?:\/\/[^/]+\/(v1\.0|beta)/i, '').split('?')[0];
+			const mailbox = outlookMailbox(splitPath(normaliseKeySyntax(path)).map(decodeSegment));
+			if (mailbox) byMailbox.set(mailbox, [...(byMailbox.get(mailbox) ?? []), item.id]);
+		}
+		const held: Array<[string, number]> = [];
+		const throttledSubRequests = new Map<string, Throttled>();
+		for (const [mailbox, ids] of byMailbox) {
+			const wanted = Math.min(4, ids.length);
+			const granted = throttling.takeMailboxSlots(appId, mailbox, wanted);
+			held.push([mailbox, granted]);
+			// With fewer slots than it runs in parallel, the sub-requests that find none are refused (the last ones).
+			const refusedCount = granted === 0 ? ids.length : granted < wanted ? wanted - granted : 0;
+			for (const id of ids.slice(ids.length - refusedCount)) throttledSubRequests.set(id, throttling.mailboxConcurrencyThrottle());
+		}
+		return { release: () => held.forEach(([mailbox, count]) => throttling.releaseMailboxSlots(appId, mailbox, count)), throttledSubRequests };
+	}
+
+	private throttledResponse(request: DispatchRequest, throttled: Throttled): DispatchResponse {
+		return this.respondError(request, new GraphError(429, throttled.code, throttled.message, { 'Retry-After': String(throttled.retryAfterSeconds) }));
 	}
 
 	private async dispatchResolved(
@@ -349,6 +415,7 @@ export class GraphRouter {
 			graphUrl,
 			route: routeId,
 			inBatch: request.inBatch,
+			throttledSubRequests: request.throttledSubRequests,
 		};
 		try {
 			const result = await route.definition.handler(ctx);

@@ -1,0 +1,202 @@
+// Microsoft Graph's documented throttling limits, enforced the way Microsoft keys them. Each limit has a switch,
+// on by default (Microsoft applies them to every tenant). Values and keys from "Microsoft Graph service-specific
+// throttling limits" (https://learn.microsoft.com/en-us/graph/throttling-limits); what each one means here:
+//
+//   mailboxConcurrency  Outlook: 4 concurrent requests per app per mailbox (Outlook service limits). A request holds
+//                       its slot from arrival until its answer (the emulator's latency included). A $batch holds,
+//                       for each mailbox its sub-requests target, min(4, their number) slots for its whole duration
+//                       (Outlook runs up to 4 sub-requests of a batch in parallel); sub-requests beyond the free
+//                       slots answer 429 ApplicationThrottled "Application is over its MailboxConcurrency limit."
+//   mailboxRate         Outlook: 10,000 requests per 10 minutes per app per mailbox.
+//   teamsPosting        Teams: at most 4 requests per second per app on a given team or channel (counted on both,
+//                       the safer reading); POST channel message 50 rps and POST chat message 20 rps per app per
+//                       tenant; 3,000 messages per app per day to one channel (Microsoft Teams service limits).
+//   invitations         Invitation manager: 150 requests per 5 seconds per tenant, all apps (any /invitations call).
+//   directoryWrites     Identity and access: writes (POST, PATCH, PUT, DELETE on directory routes) 3,000 per
+//                       2 min 30 s per app per tenant, 18,000 per 5 minutes per tenant.
+//
+// Presence limits belong to the presence area. Windows are sliding and follow real time, as the client's waits do
+// (a frozen emulator clock would otherwise never free a slot). Retry-After is the whole seconds until the window
+// has room again (at least 1), as Graph sends it; MailboxConcurrency answers Retry-After: 1 (the docs give no value).
+
+export interface ThrottlingSwitches {
+	mailboxConcurrency: boolean;
+	mailboxRate: boolean;
+	teamsPosting: boolean;
+	invitations: boolean;
+	directoryWrites: boolean;
+}
+
+export const DEFAULT_THROTTLING: ThrottlingSwitches = {
+	mailboxConcurrency: true,
+	mailboxRate: true,
+	teamsPosting: true,
+	invitations: true,
+	directoryWrites: true,
+};
+
+/** Microsoft's values (see the header). */
+export const LIMITS = {
+	mailboxConcurrency: 4,
+	mailboxRate: { limit: 10_000, windowMs: 600_000 },
+	teamOrChannelRate: { limit: 4, windowMs: 1_000 },
+	channelPostsPerTenant: { limit: 50, windowMs: 1_000 },
+	chatPostsPerTenant: { limit: 20, windowMs: 1_000 },
+	channelPostsPerDay: { limit: 3_000, windowMs: 86_400_000 },
+	invitationsPerTenant: { limit: 150, windowMs: 5_000 },
+	directoryWritesPerApp: { limit: 3_000, windowMs: 150_000 },
+	directoryWritesPerTenant: { limit: 18_000, windowMs: 300_000 },
+} as const;
+
+export const MAILBOX_CONCURRENCY_MESSAGE = 'Application is over its MailboxConcurrency limit.';
+
+export interface Throttled {
+	status: 429;
+	code: string;
+	message: string;
+	retryAfterSeconds: number;
+	limit: keyof ThrottlingSwitches;
+}
+
+/** What the limits need to know about one request (segments version-less, `/me` already resolved). */
+export interface ThrottleInput {
+	appId: string;
+	method: string;
+	segments: string[];
+	/** A directory route (users, invitations, applications, ...). */
+	directory: boolean;
+}
+
+const OUTLOOK_SEGMENTS = new Set(['messages', 'mailfolders', 'mailboxsettings', 'events', 'calendar', 'calendars', 'contacts', 'contactfolders', 'inferenceclassification', 'outlook']);
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** The mailbox (as addressed: id or UPN, lower-cased) an Outlook request targets, if it is one. */
+export function outlookMailbox(segments: string[]): string | undefined {
+	if (segments.length < 3 || segments[0].toLowerCase() !== 'users') return undefined;
+	return OUTLOOK_SEGMENTS.has(segments[2].toLowerCase()) ? segments[1].toLowerCase() : undefined;
+}
+
+interface Window {
+	limit: number;
+	windowMs: number;
+}
+
+export class Throttling {
+	switches: ThrottlingSwitches;
+	private readonly windows = new Map<string, number[]>();
+	private readonly inFlight = new Map<string, number>();
+
+	constructor(
+		switches: Partial<ThrottlingSwitches> = {},
+		/** Resolves a mailbox as addressed (id or UPN) to one key per mailbox. */
+		private readonly mailboxKey: (addressed: string) => string = (addressed) => addressed,
+		private readonly now: () => number = Date.now,
+	) {
+		this.switches = { ...DEFAULT_THROTTLING, ...switches };
+	}
+
+	set(switches: Partial<ThrottlingSwitches>): ThrottlingSwitches {
+		for (const [name, value] of Object.entries(switches)) {
+			if (name in DEFAULT_THROTTLING && typeof value === 'boolean') this.switches[name as keyof ThrottlingSwitches] = value;
+		}
+		return { ...this.switches };
+	}
+
+	/** Forgets every window and slot (the emulator's reset). */
+	clear(): void {
+		this.windows.clear();
+		this.inFlight.clear();
+	}
+
+	/**
+	 * Rate limits of one request (top-level or inside a $batch): counts it, or answers how it is throttled. A
+	 * throttled request is not counted (Graph did not process it).
+	 */
+	rate(input: ThrottleInput): Throttled | undefined {
+		const checks: Array<{ key: string; window: Window; limit: keyof ThrottlingSwitches; code: string }> = [];
+		const { segments, appId } = input;
+		const method = input.method.toUpperCase();
+		const first = segments[0]?.toLowerCase();
+		const mailbox = outlookMailbox(segments);
+		if (mailbox && this.switches.mailboxRate) {
+			checks.push({ key: `mailboxRate:${appId}:${this.mailboxKey(mailbox)}`, window: LIMITS.mailboxRate, limit: 'mailboxRate', code: 'ApplicationThrottled' });
+		}
+		if (this.switches.teamsPosting) {
+			if (first === 'teams' && segments.length >= 2) {
+				const team = segments[1].toLowerCase();
+				checks.push({ key: `team:${appId}:${team}`, window: LIMITS.teamOrChannelRate, limit: 'teamsPosting', code: 'TooManyRequests' });
+				if (segments[2]?.toLowerCase() === 'channels' && segments.length >= 4) {
+					const channel = segments[3].toLowerCase();
+					checks.push({ key: `channel:${appId}:${channel}`, window: LIMITS.teamOrChannelRate, limit: 'teamsPosting', code: 'TooManyRequests' });
+					if (method === 'POST' && isMessagePost(segments.slice(4))) {
+						checks.push({ key: `channelPosts:${appId}`, window: LIMITS.channelPostsPerTenant, limit: 'teamsPosting', code: 'TooManyRequests' });
+						checks.push({ key: `channelPostsDay:${appId}:${channel}`, window: LIMITS.channelPostsPerDay, limit: 'teamsPosting', code: 'TooManyRequests' });
+					}
+				}
+			}
+			if (first === 'chats' && segments.length >= 3 && method === 'POST' && isMessagePost(segments.slice(2))) {
+				checks.push({ key: `chatPosts:${appId}`, window: LIMITS.chatPostsPerTenant, limit: 'teamsPosting', code: 'TooManyRequests' });
+			}
+		}
+		if (this.switches.invitations && first === 'invitations') {
+			checks.push({ key: 'invitations', window: LIMITS.invitationsPerTenant, limit: 'invitations', code: 'TooManyRequests' });
+		}
+		if (this.switches.directoryWrites && input.directory && WRITES.has(method)) {
+			checks.push({ key: `directoryWrites:${appId}`, window: LIMITS.directoryWritesPerApp, limit: 'directoryWrites', code: 'TooManyRequests' });
+			checks.push({ key: 'directoryWrites', window: LIMITS.directoryWritesPerTenant, limit: 'directoryWrites', code: 'TooManyRequests' });
+		}
+		if (checks.length === 0) return undefined;
+		const now = this.now();
+		let worst: Throttled | undefined;
+		for (const check of checks) {
+			const admitted = this.live(check.key, check.window, now);
+			if (admitted.length < check.window.limit) continue;
+			const retryAfterSeconds = Math.max(1, Math.ceil((admitted[admitted.length - check.window.limit] + check.window.windowMs - now) / 1000));
+			if (!worst || retryAfterSeconds > worst.retryAfterSeconds) {
+				worst = { status: 429, code: check.code, message: THROTTLED, retryAfterSeconds, limit: check.limit };
+			}
+		}
+		if (worst) return worst;
+		for (const check of checks) this.live(check.key, check.window, now).push(now);
+		return undefined;
+	}
+
+	/** Takes `count` concurrency slots of one app on one mailbox; how many it got. */
+	takeMailboxSlots(appId: string, mailbox: string, count: number): number {
+		if (!this.switches.mailboxConcurrency) return count;
+		const key = `${appId}:${this.mailboxKey(mailbox)}`;
+		const busy = this.inFlight.get(key) ?? 0;
+		const granted = Math.max(0, Math.min(count, LIMITS.mailboxConcurrency - busy));
+		if (granted > 0) this.inFlight.set(key, busy + granted);
+		return granted;
+	}
+
+	releaseMailboxSlots(appId: string, mailbox: string, count: number): void {
+		if (count <= 0) return;
+		const key = `${appId}:${this.mailboxKey(mailbox)}`;
+		const left = (this.inFlight.get(key) ?? 0) - count;
+		if (left > 0) this.inFlight.set(key, left);
+		else this.inFlight.delete(key);
+	}
+
+	mailboxConcurrencyThrottle(): Throttled {
+		return { status: 429, code: 'ApplicationThrottled', message: MAILBOX_CONCURRENCY_MESSAGE, retryAfterSeconds: 1, limit: 'mailboxConcurrency' };
+	}
+
+	private live(key: string, window: Window, now: number): number[] {
+		let admitted = this.windows.get(key);
+		if (!admitted) this.windows.set(key, (admitted = []));
+		let drop = 0;
+		while (drop < admitted.length && admitted[drop] <= now - window.windowMs) drop++;
+		if (drop > 0) admitted.splice(0, drop);
+		return admitted;
+	}
+}
+
+const THROTTLED = 'Too many requests. Please retry after the time specified in the Retry-After header.';
+
+/** messages, or messages/{id}/replies: a post of a channel or chat message. */
+function isMessagePost(rest: string[]): boolean {
+	const lower = rest.map((segment) => segment.toLowerCase());
+	return (lower.length === 1 && lower[0] === 'messages') || (lower.length === 3 && lower[0] === 'messages' && lower[2] === 'replies');
+}

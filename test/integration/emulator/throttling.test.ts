@@ -1,0 +1,60 @@
+// Microsoft's throttling limits through the emulator's HTTP API: Outlook's MailboxConcurrency (top-level and inside
+// $batch), with Graph's 429 body and Retry-After, off by its switch. The rate windows (Teams posting, invitations,
+// directory writes) are tested on a test clock in test/unit/emulator/throttling.test.ts.
+import { type Emulator, SEED_APPS, SEED_USERS, startEmulator } from '../../emulator';
+import { emulatorRequest } from '../../emulator/testClient';
+
+let emulator: Emulator;
+let appToken: string;
+beforeAll(async () => {
+	emulator = await startEmulator({ latencyMs: 400 });
+	appToken = emulator.tokens.issueAppToken(SEED_APPS.main.appId);
+});
+afterAll(async () => {
+	await emulator.close();
+});
+beforeEach(() => {
+	emulator.reset();
+	emulator.latencyMs = 400;
+});
+
+const graph = (path: string, options: Parameters<typeof emulatorRequest>[1] = {}) => emulatorRequest(`${emulator.graphUrl}/v1.0${path}`, { token: appToken, ...options });
+
+describe('Outlook MailboxConcurrency', () => {
+	it('a fifth concurrent request of one app to one mailbox gets 429 ApplicationThrottled with Retry-After; other mailboxes do not', async () => {
+		const adele = `/users/${SEED_USERS.adele.id}/messages?$top=1`;
+		const answers = await Promise.all([...Array.from({ length: 6 }, () => graph(adele)), graph(`/users/${SEED_USERS.support.id}/messages?$top=1`)]);
+		const statuses = answers.slice(0, 6).map((a) => a.status).sort();
+		expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+		const throttled = answers.find((a) => a.status === 429)!;
+		expect(throttled.json.error).toMatchObject({ code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' });
+		expect(throttled.headers['retry-after']).toBe('1');
+		expect(answers[6].status).toBe(200);
+		// Slots are freed with the answers.
+		expect((await graph(adele)).status).toBe(200);
+	});
+
+	it('inside $batch: a batch takes up to 4 slots on each mailbox it reads; sub-requests beyond the free slots get their own 429', async () => {
+		const requests = Array.from({ length: 6 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: `/users/${SEED_USERS.adele.id}/messages?$top=1` }));
+		const [first, second, batch] = await Promise.all([
+			graph(`/users/${SEED_USERS.adele.id}/messages?$top=1`),
+			graph(`/users/${SEED_USERS.adele.upn}/mailFolders/inbox/messages?$top=1`),
+			graph('/$batch', { method: 'POST', json: { requests } }),
+		]);
+		expect([first.status, second.status, batch.status]).toEqual([200, 200, 200]);
+		const responses = (batch.json as { responses: Array<{ id: string; status: number; headers: Record<string, string>; body: { error?: { code: string } } }> }).responses;
+		const throttled = responses.filter((r) => r.status === 429);
+		expect(throttled).toHaveLength(2);
+		expect(throttled[0].headers['Retry-After']).toBe('1');
+		expect(throttled[0].body.error?.code).toBe('ApplicationThrottled');
+		expect(responses.filter((r) => r.status === 200)).toHaveLength(4);
+	});
+
+	it('off by its switch (control API)', async () => {
+		const off = await emulatorRequest(`${emulator.graphUrl}/_emulator/throttling`, { method: 'POST', json: { mailboxConcurrency: false } });
+		expect(off.json).toMatchObject({ mailboxConcurrency: false, teamsPosting: true });
+		const answers = await Promise.all(Array.from({ length: 6 }, () => graph(`/users/${SEED_USERS.adele.id}/messages?$top=1`)));
+		expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+		emulator.throttling.set({ mailboxConcurrency: true });
+	});
+});
