@@ -2,6 +2,7 @@
  * Assembles the middleware chain every Graph call goes through, top to bottom:
  *   AmbiguousWriteGuard  lost answers: retry reads, verify writes before repeating them
  *   RetryHandler         graph-client's: 429 (any method) and 503/504 (idempotent) with Retry-After, capped backoff
+ *   ClientLimit          Microsoft's throttling limits, client side: each attempt waits for room (limiter.ts)
  *   TokenRefresh         401 / 403 InvalidAuthenticationToken: resend once with a fresh token
  *   N8nSender            n8n's request helpers (proxy, SSRF guard), token or OAuth2 signing
  */
@@ -9,6 +10,7 @@ import { RetryHandler, RetryHandlerOptions, type Context, type Middleware } from
 
 import type { GraphConnection } from './connection';
 import { AmbiguousWriteGuard } from './middleware/ambiguousWriteGuard';
+import { ClientLimit } from './middleware/clientLimit';
 import { callStateOfOptions, IDEMPOTENT_METHODS, setCallState, type CallState } from './middleware/callState';
 import { N8nSender } from './middleware/n8nSender';
 import { TokenRefresh } from './middleware/tokenRefresh';
@@ -41,7 +43,7 @@ function retryHandler(): RetryHandler {
 }
 
 export function buildChain(ctx: GraphFunctions, connection: GraphConnection): Middleware {
-	const links: Middleware[] = [new AmbiguousWriteGuard(), retryHandler(), new TokenRefresh(connection), new N8nSender(ctx, connection)];
+	const links: Middleware[] = [new AmbiguousWriteGuard(), retryHandler(), new ClientLimit(connection), new TokenRefresh(connection), new N8nSender(ctx, connection)];
 	for (let i = 0; i < links.length - 1; i++) links[i].setNext!(links[i + 1]);
 	return links[0];
 }

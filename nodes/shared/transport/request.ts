@@ -7,6 +7,7 @@ import { buildChain, sendThroughChain } from './client';
 import { getGraphConnection, type GraphConnection } from './connection';
 import { graphApiError, parseGraphError } from './errors';
 import { IDEMPOTENT_METHODS } from './middleware/callState';
+import { limitsOf, limitsOfBatch, pathSegments, type LimitPlan } from './limiter';
 import { RetryBudget } from './retryBudget';
 import type { GraphFunctions, GraphRequest, GraphResponse } from './types';
 import { graphUrl, pathOf } from './url';
@@ -60,6 +61,15 @@ async function readBody(response: Response, binary: boolean): Promise<unknown> {
 	return text;
 }
 
+function limitsOfRequest(method: string, url: string, body: GraphRequest['body']): LimitPlan {
+	const requests = (body as { requests?: unknown } | undefined)?.requests;
+	const segments = pathSegments(url);
+	if (method === 'POST' && segments.length === 1 && segments[0] === '$batch' && Array.isArray(requests)) {
+		return limitsOfBatch(requests as Array<{ method: string; url: string }>);
+	}
+	return limitsOf(method, url);
+}
+
 export async function graphRequestWithResponse<T>(this: GraphFunctions, request: GraphRequest): Promise<GraphResponse<T>> {
 	const { connection, chain } = await graphSession(this, request.credentialType);
 	const url = graphUrl(connection.graphHost, request.url, request.version, request.qs);
@@ -80,6 +90,7 @@ export async function graphRequestWithResponse<T>(this: GraphFunctions, request:
 		verifyAfterAmbiguousFailure: request.verifyAfterAmbiguousFailure,
 		binary: request.binary === true,
 		budget,
+		limits: limitsOfRequest(method, url, request.body),
 	});
 	const parsed = await readBody(response, request.binary === true);
 	const headersOut = responseHeaders(response);

@@ -5,6 +5,7 @@
  */
 import type { Context } from '@microsoft/microsoft-graph-client';
 
+import type { LimitPlan } from '../limiter';
 import type { RetryBudget } from '../retryBudget';
 
 export interface CallState {
@@ -20,6 +21,8 @@ export interface CallState {
 	binary: boolean;
 	/** The operation's retry budget, shared by every retrying layer. */
 	budget: RetryBudget;
+	/** Microsoft's throttling limits this call falls under (a $batch: its sub-requests'). */
+	limits: LimitPlan;
 }
 
 const states = new WeakMap<Context, CallState>();

@@ -1,0 +1,196 @@
+/**
+ * Client-side limiter: keeps every Graph call within Microsoft's documented throttling limits, keyed the way
+ * Microsoft keys them, so a large job runs at the limit instead of collecting 429s (and spending its retry budget).
+ * Limits from https://learn.microsoft.com/en-us/graph/throttling-limits:
+ *
+ *   Outlook            4 concurrent requests per app per mailbox; 10,000 requests per 10 minutes per app per mailbox
+ *   Teams              4 requests per second per app on one team or channel; POST channel message 50 per second and
+ *                      POST chat message 20 per second per app per tenant
+ *   Invitation manager 150 requests per 5 seconds per tenant
+ *   Directory writes   3,000 per 2 min 30 s per app per tenant (POST/PATCH/PUT/DELETE on users, groups, applications,
+ *                      service principals, invitations)
+ *
+ * One limiter per app and tenant, shared by every execution in this n8n process (the limits are the app's, not
+ * the execution's). A $batch takes what its sub-requests take: a slot per sub-request in each rate window (at most
+ * the window's size) and min(4, n) concurrency slots on each mailbox its n sub-requests read, for as long as the
+ * batch runs (Outlook runs up to 4 sub-requests of a batch in parallel). Keys use ids as the request addresses
+ * them (a mailbox addressed by UPN and by id counts twice; the server's 429 still backs this up). The per-channel
+ * daily post limit (3,000) is left to the server: waiting a day is not what a workflow wants.
+ *
+ * Rate windows are sliding. A request occupies its slot from the moment it is sent, and its slot's time is the
+ * moment its answer came: Graph counted it somewhere in between, so a request sent a window after that answer
+ * can never meet it in one server window, whatever the network did (the price: one round trip per window).
+ */
+interface RateRule {
+	key: string;
+	limit: number;
+	windowMs: number;
+	/** Slots this request takes (a $batch: one per sub-request of this key). */
+	count: number;
+}
+
+export interface LimitPlan {
+	rates: RateRule[];
+	/** Mailbox (as addressed, lower-cased) -> concurrency slots held while the request runs. */
+	mailboxes: Map<string, number>;
+}
+
+export const MAILBOX_CONCURRENCY = 4;
+/** A window entry of a request not answered yet: it cannot leave the window. */
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
+/** Added to every window: timer and clock granularity. */
+const WINDOW_MARGIN_MS = 20;
+
+const OUTLOOK_SEGMENTS = new Set(['messages', 'mailfolders', 'mailboxsettings', 'events', 'calendar', 'calendars', 'contacts', 'contactfolders', 'inferenceclassification', 'outlook']);
+const DIRECTORY_ROOTS = new Set(['users', 'groups', 'applications', 'serviceprincipals', 'invitations', 'directoryobjects']);
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** Version-less path segments of a Graph url (absolute, or relative to the version root), query dropped. */
+export function pathSegments(url: string): string[] {
+	const path = url.replace(/^https?:\/\/[^/]+/i, '').split('?')[0].replace(/^\/(v1\.0|beta)(?=\/|$)/i, '');
+	return path
+		.split('/')
+		.filter(Boolean)
+		.map((segment) => {
+			try {
+				return decodeURIComponent(segment);
+			} catch {
+				return segment;
+			}
+		});
+}
+
+function isMessagePost(rest: string[]): boolean {
+	return (rest.length === 1 && rest[0] === 'messages') || (rest.length === 3 && rest[0] === 'messages' && rest[2] === 'replies');
+}
+
+/** The limits one request falls under. */
+export function limitsOf(method: string, url: string): LimitPlan {
+	const segments = pathSegments(url);
+	const lower = segments.map((segment) => segment.toLowerCase());
+	const verb = method.toUpperCase();
+	const plan: LimitPlan = { rates: [], mailboxes: new Map() };
+	const rate = (key: string, limit: number, windowMs: number) => plan.rates.push({ key, limit, windowMs, count: 1 });
+	const [first] = lower;
+	if (first === 'users' && lower.length >= 3 && OUTLOOK_SEGMENTS.has(lower[2])) {
+		plan.mailboxes.set(lower[1], 1);
+		rate(`mailboxRate:${lower[1]}`, 10_000, 600_000);
+	}
+	if (first === 'teams' && lower.length >= 2) {
+		rate(`team:${lower[1]}`, 4, 1_000);
+		if (lower[2] === 'channels' && lower.length >= 4) {
+			rate(`channel:${lower[3]}`, 4, 1_000);
+			if (verb === 'POST' && isMessagePost(lower.slice(4))) rate('channelPosts', 50, 1_000);
+		}
+	}
+	if (first === 'chats' && lower.length >= 3 && verb === 'POST' && isMessagePost(lower.slice(2))) rate('chatPosts', 20, 1_000);
+	if (first === 'invitations') rate('invitations', 150, 5_000);
+	if (WRITES.has(verb) && DIRECTORY_ROOTS.has(first) && !plan.mailboxes.size && (lower.length <= 2 || first === 'applications')) {
+		rate('directoryWrites', 3_000, 150_000);
+	}
+	return plan;
+}
+
+/** The limits of a $batch: the sum of its sub-requests'. */
+export function limitsOfBatch(items: Array<{ method: string; url: string }>): LimitPlan {
+	const plan: LimitPlan = { rates: [], mailboxes: new Map() };
+	const rates = new Map<string, RateRule>();
+	for (const item of items) {
+		const sub = limitsOf(item.method, item.url);
+		for (const rule of sub.rates) {
+			const known = rates.get(rule.key);
+			if (known) known.count += 1;
+			else rates.set(rule.key, { ...rule });
+		}
+		for (const [mailbox, count] of sub.mailboxes) plan.mailboxes.set(mailbox, Math.min(MAILBOX_CONCURRENCY, (plan.mailboxes.get(mailbox) ?? 0) + count));
+	}
+	plan.rates = [...rates.values()];
+	return plan;
+}
+
+export class Limiter {
+	private readonly windows = new Map<string, number[]>();
+	private readonly busy = new Map<string, number>();
+	private readonly waiters = new Set<() => void>();
+
+	constructor(private readonly now: () => number = Date.now) {}
+
+	/** Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended. */
+	async acquire(plan: LimitPlan): Promise<() => void> {
+		if (plan.rates.length === 0 && plan.mailboxes.size === 0) return () => {};
+		for (;;) {
+			const rateWait = this.rateWait(plan, this.now());
+			const mailboxesFree = [...plan.mailboxes].every(([mailbox, count]) => (this.busy.get(mailbox) ?? 0) + count <= MAILBOX_CONCURRENCY);
+			if (rateWait === 0 && mailboxesFree) return this.take(plan);
+			// Woken when a request ends (a slot or a window entry frees), or when the earliest window entry leaves.
+			await new Promise<void>((resolve) => {
+				const wake = () => {
+					this.waiters.delete(wake);
+					clearTimeout(timer);
+					resolve();
+				};
+				const timer = setTimeout(wake, Number.isFinite(rateWait) && rateWait > 0 ? rateWait : 60_000);
+				this.waiters.add(wake);
+			});
+		}
+	}
+
+	private take(plan: LimitPlan): () => void {
+		for (const rule of plan.rates) {
+			const admitted = this.window(rule.key);
+			for (let i = 0; i < rule.count; i++) admitted.push(IN_FLIGHT);
+		}
+		for (const [mailbox, count] of plan.mailboxes) this.busy.set(mailbox, (this.busy.get(mailbox) ?? 0) + count);
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			const now = this.now();
+			for (const rule of plan.rates) {
+				const admitted = this.window(rule.key);
+				// In-flight entries sit at the end; the first of them becomes this answer's time (order kept).
+				for (let i = 0, at = admitted.indexOf(IN_FLIGHT); i < rule.count && at >= 0 && at < admitted.length; i++, at++) admitted[at] = now;
+			}
+			for (const [mailbox, count] of plan.mailboxes) {
+				const left = (this.busy.get(mailbox) ?? 0) - count;
+				if (left > 0) this.busy.set(mailbox, left);
+				else this.busy.delete(mailbox);
+			}
+			for (const wake of [...this.waiters]) wake();
+		};
+	}
+
+	/** Milliseconds until every rate window of the plan has room (0: now; Infinity: when a request in flight ends). */
+	private rateWait(plan: LimitPlan, now: number): number {
+		let wait = 0;
+		for (const rule of plan.rates) {
+			const windowMs = rule.windowMs + WINDOW_MARGIN_MS;
+			const admitted = this.window(rule.key);
+			let drop = 0;
+			while (drop < admitted.length && admitted[drop] <= now - windowMs) drop++;
+			if (drop > 0) admitted.splice(0, drop);
+			if (admitted.length === 0) this.windows.delete(rule.key);
+			const needed = Math.min(rule.count, rule.limit);
+			if (admitted.length + needed <= rule.limit) continue;
+			// The entry that must leave the window before `needed` more fit.
+			const leaving = admitted[admitted.length + needed - rule.limit - 1];
+			wait = Math.max(wait, leaving === IN_FLIGHT ? Infinity : leaving + windowMs - now + 1);
+		}
+		return wait;
+	}
+
+	private window(key: string): number[] {
+		let admitted = this.windows.get(key);
+		if (!admitted) this.windows.set(key, (admitted = []));
+		return admitted;
+	}
+}
+
+/** One limiter per app and tenant (and Graph host), for the life of the process. */
+const limiters = new Map<string, Limiter>();
+
+export function limiterFor(scope: string): Limiter {
+	let limiter = limiters.get(scope);
+	if (!limiter) limiters.set(scope, (limiter = new Limiter()));
+	return limiter;
+}
