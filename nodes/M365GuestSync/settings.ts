@@ -6,6 +6,7 @@ import { CREDENTIAL_TYPE, type InvitationSettings } from './directory';
 import { checkEmail } from './email';
 import { defaultMarkerAttribute, isMarkerAttribute, normalizeSourceName } from './marker';
 import type { SourceRow } from './plan';
+import { itemParameter } from '../shared/itemParameters';
 
 export async function readMarkerAttribute(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const configured = String(this.getNodeParameter('options.markerAttribute', itemIndex, '') ?? '').trim();
@@ -91,17 +92,18 @@ function isSet(this: IExecuteFunctions, name: string): boolean {
 
 /**
  * One input item's source user fields, as mapped in the node. Expressions are evaluated per item (n8n's cost is
- * about a quarter of a millisecond each), so fields left empty are not evaluated at all.
+ * about a quarter of a millisecond each), so fields left empty are not evaluated at all and fields without an
+ * expression only once (nodes/shared/itemParameters.ts).
  */
 export function readSourceRow(this: IExecuteFunctions, itemIndex: number): SourceRow {
 	const attributes = isSet.call(this, 'attributes')
-		? (this.getNodeParameter('attributes', itemIndex, {}) as IDataObject)
+		? itemParameter<IDataObject>(this, 'attributes', {})(itemIndex)
 		: {};
 	return {
 		itemIndex,
-		email: this.getNodeParameter('email', itemIndex, ''),
+		email: itemParameter(this, 'email', '')(itemIndex),
 		displayName: isSet.call(this, 'displayName')
-			? optionalString(this.getNodeParameter('displayName', itemIndex, ''))
+			? optionalString(itemParameter(this, 'displayName', '')(itemIndex))
 			: undefined,
 		companyName: optionalString(attributes.companyName),
 		jobTitle: optionalString(attributes.jobTitle),

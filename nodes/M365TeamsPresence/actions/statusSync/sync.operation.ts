@@ -4,6 +4,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { itemParameter } from '../../../shared/itemParameters';
 import { errorItem } from '../../../shared/router';
 import { readTimeField } from '../../../shared/time';
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
@@ -121,19 +122,19 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	const raw: Array<{ itemIndex: number; user: string; externalStatus?: string; changedAt?: number }> = [];
 	for (const itemIndex of itemIndexes) {
 		try {
-			const user = String(this.getNodeParameter('user', itemIndex) ?? '').trim();
+			const user = String(itemParameter(this, 'user')(itemIndex) ?? '').trim();
 			const identifier = classifyIdentifier(user);
 			if (identifier.kind === 'invalid') {
 				throw new NodeOperationError(this.getNode(), `User "${user}" is not an object ID, user principal name or email`, { itemIndex });
 			}
-			const status = String(this.getNodeParameter('externalStatus', itemIndex, '') ?? '').trim();
+			const status = String(itemParameter(this, 'externalStatus', '')(itemIndex) ?? '').trim();
 			if (settings.direction !== 'fromTeams' && status === '') {
 				throw new NodeOperationError(this.getNode(), 'External Status is empty', {
 					itemIndex,
 					description: "Map the other system's status of this user into External Status, e.g. {{ $json.status }}.",
 				});
 			}
-			const changedAt = readTimeField(this.getNode(), this.getNodeParameter('options.statusChangedAt', itemIndex, ''), 'Status Changed At', {
+			const changedAt = readTimeField(this.getNode(), itemParameter(this, 'options.statusChangedAt', '')(itemIndex), 'Status Changed At', {
 				itemIndex,
 				timezone: this.getTimezone(),
 				now,
