@@ -16,7 +16,7 @@ import { activateWebhookTrigger, runPoll } from '../test/harness';
 import { SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
 import { deliverMail } from '../test/emulator/graph/mail';
 import { idleDeliveries } from '../test/emulator/graph/subscriptions';
-import { closeRawClient, graphCounts, measure, naiveAppToken, rawCall, tenantAppCredentialData } from './support';
+import { closeRawClient, graphCounts, machineLoad, measure, naiveAppToken, rawCall, tenantAppCredentialData } from './support';
 
 // tsx resolves 'X.node' to the codex file X.node.json, so the classes are required by their full names.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
 		const report = {
 			scenario: `${MAILBOXES.length} mailboxes, ${TOTAL_MAILS} mails over ${HOURS} simulated hours`,
 			latencyMsPerRequest: LATENCY_MS,
+			machine: machineLoad(),
 			jobs: [
 				{
 					job: 'trigger: new mail, webhook',

@@ -7,6 +7,7 @@
  * with top-level `ours` / `naive` are read too.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 interface BenchSide {
@@ -20,12 +21,26 @@ interface BenchSide {
 
 interface BenchJob {
 	job: string;
-	ours: BenchSide;
+	/** Absent for a job that only reports a size (e.g. static data). */
+	ours?: BenchSide;
 	naive?: BenchSide;
 	note?: string;
+	/** What Microsoft's throttling limit allows at best (see bench/support.ts Floor). */
+	floor?: { ms: number; basis: string };
+	/** 429 answers our side drew (top-level and inside $batch). */
+	throttled?: number;
+	/** CPU split between the emulator and the rest (bench/support.ts CpuSplit). */
+	cpu?: { emulatorMs: number; processMs: number; emulatorShare: number; how: string };
+	/** Size of the node's static data after the job (JSON bytes). */
+	staticDataBytes?: number;
 }
 
-interface BenchFile {
+interface BenchRun {
+	/** Load average and cores while the benchmark ran (bench/support.ts machineLoad). */
+	machine?: { cores: number; loadAverage: number[] };
+}
+
+interface BenchFile extends BenchRun {
 	scenario?: string;
 	jobs?: BenchJob[];
 	ours?: BenchSide;
@@ -66,6 +81,18 @@ function ratio(naive: number | undefined, ours: number | undefined): string {
 }
 
 const fmt = (n: number | undefined, unit = '') => (n === undefined ? '—' : `${Math.round(n).toLocaleString('en-US')}${unit}`);
+
+/** Our wall time over the floor (1.0 = at Microsoft's limit). */
+function floorRatio(job: BenchJob): string {
+	if (!job.floor || job.ours?.wallMs === undefined || job.floor.ms <= 0) return '—';
+	return `${(job.ours?.wallMs / job.floor.ms).toFixed(2)}`;
+}
+
+function cpuShare(job: BenchJob): string {
+	if (!job.cpu) return '—';
+	const share = `${Math.round(job.cpu.emulatorShare * 100)}%`;
+	return job.cpu.how === 'emulator process' ? share : `≥ ${share}`;
+}
 
 function escapeXml(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -120,32 +147,45 @@ export async function buildReport(): Promise<void> {
 	const rows: string[] = [];
 	const allJobs: BenchJob[] = [];
 	const notes: string[] = [];
+	const floors: string[] = [];
+	const loads: string[] = [];
 	for (const file of files.sort()) {
 		const name = file.replace(/\.json$/, '');
 		const data = JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as BenchFile;
 		if (data.scenario) notes.push(`- **${name}**: ${data.scenario}`);
+		if (data.machine) loads.push(`${name} ${data.machine.loadAverage.map((l) => l.toFixed(1)).join('/')}`);
 		for (const job of jobsOf(name, data)) {
 			allJobs.push(job);
 			const ours = requestsOf(job.ours);
 			const naive = requestsOf(job.naive);
 			rows.push(
-				`| ${job.job} | ${fmt(ours)} | ${fmt(naive)} | ${ratio(naive, ours)} | ${fmt(job.ours.wallMs, ' ms')} | ${fmt(job.naive?.wallMs, ' ms')} | ${ratio(job.naive?.wallMs, job.ours.wallMs)} | ${fmt(job.ours.peakRssMb, ' MB')} | ${fmt(job.naive?.peakRssMb, ' MB')} |`,
+				`| ${job.job} | ${fmt(ours)} | ${fmt(naive)} | ${ratio(naive, ours)} | ${fmt(job.ours?.wallMs, ' ms')} | ${fmt(job.naive?.wallMs, ' ms')} | ${ratio(job.naive?.wallMs, job.ours?.wallMs)} | ${fmt(job.ours?.peakRssMb, ' MB')} | ${fmt(job.naive?.peakRssMb, ' MB')} | ${fmt(job.floor?.ms, ' ms')} | ${floorRatio(job)} | ${job.throttled ?? '—'} | ${cpuShare(job)} | ${job.staticDataBytes === undefined ? '—' : fmt(job.staticDataBytes, ' B')} |`,
 			);
+			if (job.floor) floors.push(`- *${job.job}*: ${job.floor.basis}`);
 			if (job.note) notes.push(`- *${job.job}*: ${job.note}`);
 		}
 	}
 	const chartWritten = allJobs.length > 0 && (await writeChart(chartSvg(allJobs), join(RESULTS, 'latest.png')));
+	const cores = cpus().length;
+	const busiest = Math.max(0, ...files.map((file) => (JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as BenchFile).machine?.loadAverage[0] ?? 0));
 	const markdown = [
 		'# Benchmark results',
 		'',
-		`Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}, against the built-in emulator. `,
+		`Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, ${cores} cores, Node ${process.version}, against the built-in emulator with Microsoft's throttling limits on (test/emulator/README.md). `,
+		busiest > cores * 0.75
+			? `**Busy machine**: the 1-minute load average reached ${busiest.toFixed(1)} on ${cores} cores during the run (${loads.join('; ')}), so wall times and floor ratios are pessimistic; request counts and 429s are not affected.`
+			: `Load average during the run: ${loads.join('; ') || 'not recorded'}.`,
 		'"Naive" is the same job done the way a workflow with n8n\'s HTTP Request node does it: one Graph call per item.',
-		'Requests count top-level HTTP requests to Graph (a `$batch` of 20 counts once).',
+		'Requests count top-level HTTP requests to Graph (a `$batch` of 20 counts once). "Floor" is the least time',
+		"Microsoft's throttling limits allow for the job (how each is derived: below); \"÷ floor\" is our wall time over it",
+		'(1.00 = running exactly at the limit). "429s" are throttled answers our side drew. "Emulator CPU" is the emulator\'s',
+		'share of all CPU the job used: exact when the emulator ran in its own process, else a lower bound (≥, its handlers only).',
 		'',
-		'| Job | Graph requests | Naive requests | Ratio | Wall time | Naive wall time | Ratio | Peak RSS | Naive peak RSS |',
-		'|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+		'| Job | Graph requests | Naive requests | Ratio | Wall time | Naive wall time | Ratio | Peak RSS | Naive peak RSS | Floor | ÷ floor | 429s | Emulator CPU | Static data |',
+		'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 		...rows,
 		'',
+		...(floors.length ? ['## Floors', '', ...floors, ''] : []),
 		...(notes.length ? ['## Scenarios and notes', '', ...notes, ''] : []),
 		...(chartWritten ? ['![Graph requests per job](latest.png)', ''] : []),
 	].join('\n');

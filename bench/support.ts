@@ -4,6 +4,7 @@
  * as a workflow with n8n's HTTP Request node would make them).
  */
 import { Agent, request } from 'node:https';
+import { cpus, loadavg } from 'node:os';
 
 import type { Emulator } from '../test/emulator';
 import { SEED_APPS } from '../test/emulator';
@@ -114,4 +115,104 @@ export async function naiveAppToken(emulator: Pick<Emulator, 'loginUrl' | 'tenan
 /** Closes the naive client's kept-alive connection, so the benchmark process can exit. */
 export function closeRawClient(): void {
 	agent.destroy();
+}
+
+// ----- floors, throttling and the emulator's CPU share (issue: benchmarks measured against Microsoft's limits) -----
+
+/** 429 answers the emulator gave (top-level and inside $batch) since the request log was reset. */
+export function throttledCount(emulator: Emulator): number {
+	return emulator.requests.entries().filter((entry) => entry.host === 'graph' && entry.status === 429).length;
+}
+
+export interface CpuSplit {
+	/** CPU time (ms) the emulator's Graph handlers used; in process, a lower bound (TLS, HTTP and JSON not counted). */
+	emulatorMs: number;
+	/** CPU time (ms) of the whole benchmark process (node, n8n, and an in-process emulator). */
+	processMs: number;
+	/** Share of the emulator in all CPU time used, 0..1. */
+	emulatorShare: number;
+	how: 'in process: handler time' | 'emulator process';
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+const handlerCpu = new WeakMap<object, { ms: number }>();
+
+/**
+ * Counts the CPU time of every Graph handler of an in-process emulator (each handler's synchronous part, where
+ * the emulator's work is: lookups, filters, paging, serialising state). Call once after startEmulator.
+ */
+export function meterEmulatorHandlers(emulator: Emulator): void {
+	const routes = (emulator.graph as unknown as { routes: Array<{ definition: { handler: (ctx: unknown) => unknown } }> }).routes;
+	const total = { ms: 0 };
+	handlerCpu.set(emulator, total);
+	for (const route of routes) {
+		const original = route.definition.handler;
+		route.definition.handler = (ctx: unknown) => {
+			const started = process.cpuUsage();
+			try {
+				return original(ctx);
+			} finally {
+				total.ms += cpuMs(process.cpuUsage(started));
+			}
+		};
+	}
+}
+
+/** Runs `work` and splits the CPU it cost between the in-process emulator's handlers and everything else. */
+export async function withCpuSplit<T>(emulator: Emulator, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+	const meter = handlerCpu.get(emulator);
+	if (!meter) throw new Error('meterEmulatorHandlers(emulator) first');
+	const before = meter.ms;
+	const started = process.cpuUsage();
+	const result = await work();
+	const processMs = cpuMs(process.cpuUsage(started));
+	const emulatorMs = meter.ms - before;
+	return { result, cpu: { emulatorMs: Math.round(emulatorMs), processMs: Math.round(processMs), emulatorShare: processMs > 0 ? emulatorMs / processMs : 0, how: 'in process: handler time' } };
+}
+
+/** The same for an emulator in its own process (GET /_emulator/cpu): exact. */
+export async function withCpuSplitRemote<T>(graphUrl: string, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+	const read = async () => JSON.parse((await rawCall('GET', `${graphUrl}/_emulator/cpu`, {})).body) as NodeJS.CpuUsage;
+	const emulatorBefore = await read();
+	const started = process.cpuUsage();
+	const result = await work();
+	const nodeMs = cpuMs(process.cpuUsage(started));
+	const emulatorAfter = await read();
+	const emulatorMs = cpuMs({ user: emulatorAfter.user - emulatorBefore.user, system: emulatorAfter.system - emulatorBefore.system });
+	return { result, cpu: { emulatorMs: Math.round(emulatorMs), processMs: Math.round(nodeMs + emulatorMs), emulatorShare: emulatorMs / Math.max(1, nodeMs + emulatorMs), how: 'emulator process' } };
+}
+
+/** The time Microsoft's limit allows a job at best, and how it is derived. */
+export interface Floor {
+	ms: number;
+	basis: string;
+}
+
+/** Prints what a long scenario is doing and how far it got (stderr, so results on stdout stay clean). */
+export function progress(scenario: string): (done: number, total: number) => void {
+	const started = Date.now();
+	let last = 0;
+	return (done, total) => {
+		const now = Date.now();
+		if (now - last < 5000 && done < total) return;
+		last = now;
+		process.stderr.write(`  ${scenario}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${Math.round((now - started) / 1000)} s)\n`);
+	};
+}
+
+/** Calls `tick` every few seconds while `work` runs (for scenarios whose progress is inside n8n's engine). */
+export async function withProgress<T>(scenario: string, read: () => number, total: number, work: () => Promise<T>): Promise<T> {
+	const report = progress(scenario);
+	const timer = setInterval(() => report(read(), total), 5000);
+	try {
+		return await work();
+	} finally {
+		clearInterval(timer);
+		report(read(), total);
+	}
+}
+
+/** Cores and load average now, for the report's "busy machine" line. */
+export function machineLoad(): { cores: number; loadAverage: number[] } {
+	return { cores: cpus().length, loadAverage: loadavg() };
 }
