@@ -32,7 +32,7 @@ async function portRefuses(port: number): Promise<boolean> {
 
 /** A killed process's sockets close a moment after it is gone: waits that moment (the deadline stops a hang). */
 async function portIsClosed(port: number): Promise<boolean> {
-	const deadline = Date.now() + 15_000;
+	const deadline = Date.now() + 60_000;
 	while (!(await portRefuses(port))) {
 		if (Date.now() > deadline) return false;
 		await new Promise((resolve) => setTimeout(resolve, 250));

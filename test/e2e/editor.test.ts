@@ -74,7 +74,7 @@ describe('the package in the n8n editor', () => {
 			await search.fill(type.displayName);
 			const exactly = new RegExp(`^\\s*(${listedAs.map(escapeRegExp).join('|')})\\s*$`);
 			try {
-				await itemNames.filter({ hasText: exactly }).first().waitFor({ state: 'visible', timeout: 15_000 });
+				await itemNames.filter({ hasText: exactly }).first().waitFor({ state: 'visible', timeout: 60_000 });
 			} catch {
 				const listed = (await itemNames.allInnerTexts()).map((name) => name.trim()).join(', ');
 				notFound.push(`${type.displayName} (listed: ${listed})`);
