@@ -2,6 +2,7 @@ import type { Message } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { adminConsentUrl as buildAdminConsentUrl, instanceBaseUrlOf } from '../shared/auth/adminConsent';
 import { mailboxPath } from '../shared/descriptions/mailbox';
 import {
 	getGraphConnection,
@@ -111,7 +112,12 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	}
 	const adminConsentUrl =
 		connection.kind === 'tenantApp'
-			? `https://${connection.loginHost}/${encodeURIComponent(connection.settings.tenantId)}/adminconsent?client_id=${encodeURIComponent(connection.settings.clientId)}`
+			? buildAdminConsentUrl({
+					loginHost: connection.loginHost,
+					tenantId: connection.settings.tenantId,
+					clientId: connection.settings.clientId,
+					instanceBaseUrl: instanceBaseUrlOf(this),
+				})
 			: undefined;
 	const classify = (failure: GraphFailure, mailbox: string, folder: string) =>
 		classifyFailure(failure, { mailbox, folder, appOnly: config.appOnly, adminConsentUrl });

@@ -17,6 +17,7 @@ import { graphErrorBody } from './graph/errors';
 import { GraphRouter } from './graph/router';
 import { GRAPH_JSON, headerMap, parseJsonBody, readBody, send } from './http/io';
 import { createRequestLog, type RequestLog } from './requestLog';
+import { createRules, type RulesControl } from './rules';
 import { defaultTenant } from './state/seed';
 import { TenantState } from './state/tenantState';
 import type { TenantSeed } from './state/types';
@@ -59,11 +60,13 @@ export interface Emulator {
 	events: EmulatorEvents;
 	/** The Graph router (areas are already registered; tests may add routes). */
 	graph: GraphRouter;
+	/** Microsoft's tenant rules (polling policy, protected APIs, ...): switches, on by default where Microsoft applies them. */
+	rules: RulesControl;
 	/** Global latency for top-level requests (ms); may be changed at run time. */
 	latencyMs: number;
 	/** Microsoft's throttling limits: `throttling.set({ mailboxConcurrency: false })` turns one off (throttling.ts). */
 	throttling: Throttling;
-	/** Replaces the tenant (default: a fresh default seed) and forgets tokens, faults and the request log. */
+	/** Replaces the tenant (default: a fresh default seed), forgets tokens, faults and the request log, and puts every rule back to its default. */
 	reset(seed?: TenantSeed): void;
 	close(): Promise<void>;
 }
@@ -77,6 +80,7 @@ class EmulatorInstance implements Emulator {
 	readonly events: EmulatorEvents = createEvents();
 	readonly faults: Faults;
 	readonly requests: RequestLog = createRequestLog();
+	readonly rules: RulesControl = createRules();
 	readonly state: TenantState;
 	readonly tokenService: TokenService;
 	readonly graph: GraphRouter;
@@ -101,6 +105,7 @@ class EmulatorInstance implements Emulator {
 			tokens: this.tokenService,
 			faults: this.faults,
 			requests: this.requests,
+			rules: this.rules,
 			graphUrl: () => this.graphUrl,
 		});
 		registerAllAreas(this.graph);
@@ -120,6 +125,7 @@ class EmulatorInstance implements Emulator {
 		this.faults.clear();
 		this.requests.reset();
 		this.throttling.clear();
+		this.rules.reset();
 		this.pending.clear();
 	}
 
@@ -175,7 +181,7 @@ class EmulatorInstance implements Emulator {
 			for (const fault of faults) {
 				if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs ?? 0));
 				if (fault.kind === 'drop') {
-					this.requests.record({ host: 'login', method, path: url.pathname, status: 0, batch: false, time: this.clock.now().toISOString(), faults: ['drop'] });
+					this.requests.record({ host: 'login', method, path: url.pathname, query: url.search.slice(1), status: 0, batch: false, time: this.clock.now().toISOString(), faults: ['drop'] });
 					req.socket.destroy();
 					return;
 				}
@@ -184,7 +190,7 @@ class EmulatorInstance implements Emulator {
 					const retryAfter = fault.retryAfterNow ?? fault.retryAfterSeconds;
 					const headers: Record<string, string> = fault.kind !== 'status' || retryAfter !== undefined ? { 'Retry-After': String(retryAfter ?? 2) } : {};
 					send(res, { status, headers, body: { error: 'temporarily_unavailable', error_description: `AADSTS50196: The server terminated an operation because it encountered a client request loop or is throttling. (${status})`, error_codes: [50196] } });
-					this.requests.record({ host: 'login', method, path: url.pathname, status, batch: false, time: this.clock.now().toISOString(), faults: [fault.kind] });
+					this.requests.record({ host: 'login', method, path: url.pathname, query: url.search.slice(1), status, batch: false, time: this.clock.now().toISOString(), faults: [fault.kind] });
 					return;
 				}
 			}
@@ -197,10 +203,11 @@ class EmulatorInstance implements Emulator {
 					graphUrl: () => this.graphUrl,
 					graphHost: () => this.graphHost,
 					pending: this.pending,
+					rules: this.rules,
 				},
 				{ method, path: url.pathname, query: url.searchParams, headers: headerMap(req), bodyText, raw: req },
 			);
-			this.requests.record({ host: 'login', method, path: url.pathname, route: reply.route, status: reply.status, appId: reply.appId, batch: false, time: this.clock.now().toISOString() });
+			this.requests.record({ host: 'login', method, path: url.pathname, query: url.search.slice(1), route: reply.route, status: reply.status, appId: reply.appId, batch: false, time: this.clock.now().toISOString() });
 			if (faults.some((f) => f.kind === 'dropAfterApply')) {
 				req.socket.destroy();
 				return;
@@ -258,7 +265,7 @@ class EmulatorInstance implements Emulator {
 			await this.delay();
 			const segment = url.pathname.split('/').filter(Boolean)[0] ?? '';
 			const body = graphErrorBody('BadRequest', `Invalid version: ${segment}`, requestId, clientRequestId, this.clock.now());
-			this.requests.record({ host: 'graph', method, path: url.pathname, status: 400, batch: false, time: this.clock.now().toISOString() });
+			this.requests.record({ host: 'graph', method, path: url.pathname, query: url.search.slice(1), status: 400, batch: false, time: this.clock.now().toISOString() });
 			send(res, { status: 400, headers: common, body, contentType: GRAPH_JSON });
 			return;
 		}
@@ -286,6 +293,7 @@ class EmulatorInstance implements Emulator {
 			host: 'graph',
 			method,
 			path: url.pathname,
+			query: url.search.slice(1),
 			route: response.route,
 			status: response.drop === 'before' ? 0 : response.status,
 			appId: response.appId,

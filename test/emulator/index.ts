@@ -5,6 +5,8 @@ export type { ChangeEvent, ChangeType, EmulatorEvents } from './events';
 export { normalizeResourcePath } from './events';
 export type { ActiveFault, FaultKind, FaultSpec, Faults } from './faults';
 export type { RequestFilter, RequestLog, RequestLogEntry } from './requestLog';
+export { queryOf } from './requestLog';
+export type { RuleDefinition, RulesControl, RuleValue } from './rules';
 export type { Principal, TokenControl } from './tokens';
 export { TenantState } from './state/tenantState';
 export type * from './state/types';

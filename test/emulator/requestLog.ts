@@ -7,6 +7,9 @@ export interface RequestLogEntry {
 	method: string;
 	/** Path as requested, without query. */
 	path: string;
+	/** The query string as sent, without `?` (still percent-encoded): `new URLSearchParams(entry.query)` reads it.
+	 * Empty when there was none. Lets a test see each poll's filter window and paging. */
+	query: string;
 	/** Route template (`GET /users/:userId/presence`), or undefined when nothing matched. */
 	route?: string;
 	status: number;
@@ -23,7 +26,14 @@ export interface RequestLogEntry {
 export type RequestFilter = Partial<Pick<RequestLogEntry, 'host' | 'method' | 'route' | 'status' | 'appId' | 'batch'>> & {
 	/** Matches `path` exactly, or tests it when a RegExp. */
 	path?: string | RegExp;
+	/** Query parameters that must be present with these (decoded) values; a RegExp tests the decoded value. */
+	query?: Record<string, string | RegExp>;
 };
+
+/** The decoded query parameters of a logged request. */
+export function queryOf(entry: Pick<RequestLogEntry, 'query'>): Record<string, string> {
+	return Object.fromEntries(new URLSearchParams(entry.query ?? ''));
+}
 
 export interface RequestLog {
 	entries(): RequestLogEntry[];
@@ -39,7 +49,14 @@ export function matchesRequest(entry: RequestLogEntry, filter: RequestFilter): b
 	for (const [key, expected] of Object.entries(filter)) {
 		if (expected === undefined) continue;
 		const actual = entry[key as keyof RequestLogEntry];
-		if (key === 'path' && expected instanceof RegExp) {
+		if (key === 'query') {
+			const actualQuery = queryOf(entry);
+			for (const [name, value] of Object.entries(expected as Record<string, string | RegExp>)) {
+				const got = actualQuery[name];
+				if (got === undefined) return false;
+				if (value instanceof RegExp ? !value.test(got) : got !== value) return false;
+			}
+		} else if (key === 'path' && expected instanceof RegExp) {
 			if (!expected.test(entry.path)) return false;
 		} else if (actual !== expected) return false;
 	}

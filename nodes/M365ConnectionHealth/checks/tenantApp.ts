@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { adminConsentUrl } from '../../shared/auth/aadErrors';
+import { adminConsentUrl, instanceBaseUrlOf } from '../../shared/auth/adminConsent';
 import { grantedPermissions, readTokenClaims } from '../../shared/auth/jwt';
 import { readTenantAppSettings, type TenantAppSettings } from '../../shared/auth/tenantAppCredentials';
 import { getTenantAppToken } from '../../shared/auth/tenantAppToken';
@@ -115,7 +115,7 @@ export async function checkTenantApp(this: IExecuteFunctions, options: TenantApp
 	}
 	const results: CheckResult[] = [check('tenantApp', 'token', 'ok', `A token was obtained for app ${settings.clientId} in tenant ${settings.tenantId}.`)];
 	const roles = grantedPermissions(readTokenClaims(token));
-	const consentUrl = adminConsentUrl({ tenantId: settings.tenantId, clientId: settings.clientId, loginHost: settings.loginHost });
+	const consentUrl = adminConsentUrl({ tenantId: settings.tenantId, clientId: settings.clientId, loginHost: settings.loginHost, instanceBaseUrl: instanceBaseUrlOf(this) });
 	if (roles.length === 0) {
 		results.push(check('tenantApp', 'adminConsent', 'error', 'Admin consent has not been granted: the token carries no application permissions.', `An administrator must grant admin consent: ${consentUrl}`, { adminConsentUrl: consentUrl }));
 	}

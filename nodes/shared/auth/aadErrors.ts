@@ -3,6 +3,8 @@
  * token", "Account credentials are incomplete") followed by the precise cause and the fix. Messages never contain
  * the secret, the assertion or any token; Entra's own descriptions do not either, and we keep only their first line.
  */
+import { adminConsentUrl } from './adminConsent';
+
 export const TOKEN_FAILURE_PREFIX = 'Failed to request refresh token';
 export const INCOMPLETE_PREFIX = 'Account credentials are incomplete';
 
@@ -21,11 +23,10 @@ export interface TokenFailureContext {
 	tenantId: string;
 	clientId: string;
 	loginHost: string;
+	/** n8n's base URL when known (for the admin consent link's redirect_uri). */
+	instanceBaseUrl?: string;
 }
 
-export function adminConsentUrl(ctx: TokenFailureContext): string {
-	return `https://${ctx.loginHost}/${encodeURIComponent(ctx.tenantId)}/adminconsent?client_id=${encodeURIComponent(ctx.clientId)}`;
-}
 
 /** Reads an AADSTS code and the first line of the description from msal's ServerError or a raw token body. */
 export function readAadError(error: unknown): AadErrorInfo {

@@ -5,7 +5,8 @@
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { adminConsentUrl, describeTokenFailure, readAadError, TOKEN_FAILURE_PREFIX } from './aadErrors';
+import { adminConsentUrl } from './adminConsent';
+import { describeTokenFailure, readAadError, TOKEN_FAILURE_PREFIX } from './aadErrors';
 import { resolveHosts } from './hostPolicy';
 import { grantedPermissions, readTokenClaims } from './jwt';
 import { plainHttpsRequest, type PlainResponse } from './plainHttps';

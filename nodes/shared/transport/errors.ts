@@ -6,6 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { adminConsentUrl } from '../auth/adminConsent';
 import { describeNetworkFailure, networkErrorCode } from '../networkFailure';
 import type { GraphConnection } from './connection';
 import type { GraphErrorBody } from './types';
@@ -37,7 +38,7 @@ export function parseGraphError(status: number, body: unknown, headers: Record<s
 
 function consentUrl(connection: GraphConnection): string | undefined {
 	if (connection.kind !== 'tenantApp') return undefined;
-	return `https://${connection.loginHost}/${connection.settings.tenantId}/adminconsent?client_id=${connection.settings.clientId}`;
+	return adminConsentUrl({ loginHost: connection.loginHost, tenantId: connection.settings.tenantId, clientId: connection.settings.clientId });
 }
 
 /** A fix for the failures users meet most; undefined when Graph's own message is the best we have. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'crypto';
 import type { HttpReply } from '../http/io';
 import type { UserRecord } from '../state/types';
 import { requiresAdminConsent } from '../state/permissions';
-import { EMULATOR_MFA_CODE, type EntraDeps, type PendingAuthorization } from './context';
+import { ADMIN_CONSENT_REDIRECT_RULE, EMULATOR_MFA_CODE, type EntraDeps, type PendingAuthorization } from './context';
 import { AADSTS, type AadstsError, entraTimestamp, PAGE_ERRORS } from './errors';
 import { hasAllScopes, parseScopes } from './scopes';
 import { resolveTenant } from './tenant';
@@ -274,6 +274,9 @@ export function adminConsentEndpoint(deps: EntraDeps, tenant: string, query: URL
 	if (!clientId) return errorPage(deps, { code: 900144, text: "The request body must contain the following parameter: 'client_id'." });
 	const app = state.app(clientId);
 	if (!app) return errorPage(deps, { code: 700016, text: AADSTS.unknownApp(clientId, tenant).description });
+	if (!query.get('redirect_uri') && deps.rules.enabled(ADMIN_CONSENT_REDIRECT_RULE)) {
+		return errorPage(deps, { code: 900144, text: "The request body must contain the following parameter: 'redirect_uri'." });
+	}
 	const redirectUri = query.get('redirect_uri') ?? app.redirectUris[0];
 	if (!redirectUri || (app.redirectUris.length > 0 && !app.redirectUris.includes(redirectUri))) {
 		return errorPage(deps, PAGE_ERRORS.redirectMismatch(redirectUri ?? '', app.application.appId));

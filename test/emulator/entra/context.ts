@@ -1,5 +1,6 @@
 // What the Entra (login host) handlers need from the emulator.
 import type { Clock } from '../clock';
+import type { RulesControl } from '../rules';
 import type { TenantState } from '../state/tenantState';
 import type { TokenService } from '../tokens';
 
@@ -30,7 +31,12 @@ export interface EntraDeps {
 	graphHost: () => string;
 	/** Sign-in sessions in progress (the authorize page's hidden `ctx` field points here). */
 	pending: Map<string, PendingAuthorization>;
+	/** Microsoft's tenant rules (rules.ts). */
+	rules: RulesControl;
 }
+
+/** /adminconsent without redirect_uri: refused, as Microsoft documents the parameter as required (v2-admin-consent). */
+export const ADMIN_CONSENT_REDIRECT_RULE = 'adminConsentRedirectRequired';
 
 /** The verification code the emulator's MFA prompt accepts for users with mfaRequired. */
 export const EMULATOR_MFA_CODE = '123456';

@@ -1,6 +1,8 @@
 // Every Graph area, registered once per emulator. To add an area: create graph/<area>.ts exporting
 // `register<Area>(graph: GraphRouter)` and add one import and one call below (see test/emulator/README.md).
 import { registerBatch } from './batch';
+import { registerChannelThreads } from './channelThreads';
+import { registerTeamsRules } from './teamsRules';
 import { registerChats } from './chats';
 import { registerControl } from './control';
 import { registerDirectory } from './directory';
@@ -30,4 +32,6 @@ export function registerAllAreas(graph: GraphRouter): void {
 	registerChats(graph);
 	registerPresenceArea(graph);
 	registerReplication(graph);
+	registerTeamsRules(graph);
+	registerChannelThreads(graph);
 }

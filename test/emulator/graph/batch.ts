@@ -105,6 +105,7 @@ async function dispatchSubRequest(ctx: GraphContext, item: BatchRequestItem): Pr
 		host: 'graph',
 		method: String(item.method).toUpperCase(),
 		path: `/${ctx.version}${url.pathname}`,
+		query: url.search.slice(1),
 		route: response.route,
 		status: response.drop === 'before' ? 0 : response.status,
 		appId: response.appId,

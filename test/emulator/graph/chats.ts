@@ -12,7 +12,7 @@ import type { AadUserConversationMember } from '@microsoft/microsoft-graph-types
 
 import { buildChat, buildMember } from '../state/builders';
 import { groupChatId, oneOnOneChatId } from '../state/ids';
-import type { ChatRecord, UserRecord } from '../state/types';
+import type { ChatRecord, GraphChatMessage, UserRecord } from '../state/types';
 import { collectionResponse, pageItems } from '../odata/query';
 import { GraphError, graphError } from './errors';
 import type { GraphContext, GraphResult, GraphRouter } from './router';
@@ -26,6 +26,7 @@ import {
 	softDeletedPatch,
 	withContext,
 } from './teamsMessages';
+import { countTeamsRead, requireProtectedApiAccess } from './teamsRules';
 
 const CHAT_READ = {
 	application: ['Chat.ReadBasic.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
@@ -147,7 +148,9 @@ function postToChat(ctx: GraphContext): GraphResult {
 }
 
 function listChatMessages(ctx: GraphContext): GraphResult {
+	requireProtectedApiAccess(ctx);
 	const chat = readableChat(ctx);
+	countTeamsRead(ctx, `/chats/${chat.chat.id}/messages`);
 	const orderby = (ctx.query.get('$orderby') ?? '').trim();
 	if (orderby && !/^(createdDateTime|lastModifiedDateTime)\s+desc$/i.test(orderby)) {
 		graphError(400, 'BadRequest', `$orderby '${orderby}' is not supported: use createdDateTime desc or lastModifiedDateTime desc.`);
@@ -156,12 +159,39 @@ function listChatMessages(ctx: GraphContext): GraphResult {
 	const ordered = orderby === '' || /^lastModified/i.test(orderby)
 		? [...chat.messages].sort((a, b) => Date.parse(b.lastModifiedDateTime ?? '') - Date.parse(a.lastModifiedDateTime ?? '') || Number(b.id) - Number(a.id))
 		: newestFirst(chat.messages);
-	const page = pageItems(ctx, ordered, {
+	const page = pageItems(ctx, chatDateRange(ctx, ordered, orderby), {
 		defaultTop: 20,
 		maxTop: 50,
 		topError: (top) => new GraphError(400, 'BadRequest', `Invalid value '${top}' for $top: it must be between 1 and 50.`),
 	});
 	return { body: collectionResponse(ctx, `chats('${chat.chat.id}')/messages`, { ...page, value: page.value.map((m) => structuredClone(m)) }) };
+}
+
+/**
+ * chat-list-messages.md: `$filter` is a date range on the property `$orderby` names: lastModifiedDateTime with `gt`
+ * and `lt`, createdDateTime with `lt`; without a matching `$orderby` the filter is ignored, as Graph does.
+ */
+function chatDateRange(ctx: GraphContext, messages: GraphChatMessage[], orderby: string): GraphChatMessage[] {
+	const filter = (ctx.query.get('$filter') ?? '').trim();
+	if (!filter || !orderby) return messages;
+	const property = /^lastModified/i.test(orderby) ? 'lastModifiedDateTime' : 'createdDateTime';
+	const clauses = filter.split(/\s+and\s+/i);
+	const tests: Array<(m: GraphChatMessage) => boolean> = [];
+	for (const clause of clauses) {
+		const match = /^\(?\s*(\w+)\s+(gt|lt)\s+'?([0-9T:.\-+Z]+)'?\s*\)?$/i.exec(clause.trim());
+		if (!match || match[1].toLowerCase() !== property.toLowerCase()) return messages;
+		const operator = match[2].toLowerCase();
+		if (property === 'createdDateTime' && operator !== 'lt') {
+			graphError(400, 'BadRequest', `Only the 'lt' operator is supported for createdDateTime in $filter.`);
+		}
+		const bound = Date.parse(match[3]);
+		if (Number.isNaN(bound)) graphError(400, 'BadRequest', `Invalid date '${match[3]}' in $filter.`);
+		tests.push((m) => {
+			const value = Date.parse((property === 'createdDateTime' ? m.createdDateTime : m.lastModifiedDateTime) ?? '');
+			return operator === 'gt' ? value > bound : value < bound;
+		});
+	}
+	return messages.filter((m) => tests.every((t) => t(m)));
 }
 
 function softDeleteChatMessage(ctx: GraphContext, undo: boolean): GraphResult {
@@ -197,6 +227,7 @@ export function registerChats(graph: GraphRouter): void {
 			if (ctx.principal.kind === 'delegated' && ctx.principal.userId !== user.user.id) {
 				graphError(403, 'Forbidden', "A delegated caller can list only its own chats.");
 			}
+			countTeamsRead(ctx, `/users/${user.user.id}/chats`);
 			const chats = Object.values(ctx.state.data.chats)
 				.filter((chat) => isChatMember(chat, user.user.id))
 				.sort((a, b) => Date.parse(b.chat.lastUpdatedDateTime ?? '') - Date.parse(a.chat.lastUpdatedDateTime ?? ''))
@@ -211,7 +242,10 @@ export function registerChats(graph: GraphRouter): void {
 	});
 	graph.route('GET', '/chats/:chatId', {
 		permissions: CHAT_READ,
-		handler: (ctx) => ({ body: { '@odata.context': `${ctx.baseUrl}/$metadata#chats/$entity`, ...chatView(ctx, readableChat(ctx)) } }),
+		handler(ctx) {
+			requireProtectedApiAccess(ctx);
+			return { body: { '@odata.context': `${ctx.baseUrl}/$metadata#chats/$entity`, ...chatView(ctx, readableChat(ctx)) } };
+		},
 	});
 	graph.route('GET', '/chats/:chatId/members', {
 		permissions: CHAT_MEMBERS_READ,
@@ -227,6 +261,7 @@ export function registerChats(graph: GraphRouter): void {
 	graph.route('GET', '/chats/:chatId/messages/:messageId', {
 		permissions: CHAT_MESSAGE_READ,
 		handler(ctx) {
+			requireProtectedApiAccess(ctx);
 			const chat = readableChat(ctx);
 			return { body: withContext(ctx, `chats('${chat.chat.id}')/messages`, findChatMessage(chat, ctx.params.messageId)) };
 		},

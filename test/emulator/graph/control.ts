@@ -1,5 +1,7 @@
 // The core control API under /_emulator/ on the Graph listener (JSON in, JSON out, no auth: loopback only).
 import type { FaultSpec } from '../faults';
+import { ADMIN_CONSENT_REDIRECT_RULE } from '../entra/context';
+import type { RuleValue } from '../rules';
 import { generateLargeTenant } from '../state/largeTenant';
 import { defaultTenant } from '../state/seed';
 import type { TenantData } from '../state/types';
@@ -35,6 +37,16 @@ function faultFromJson(json: Json): FaultSpec {
 }
 
 export function registerControl(graph: GraphRouter): void {
+	graph.defineRule({
+		name: ADMIN_CONSENT_REDIRECT_RULE,
+		defaultValue: true,
+		description: '/adminconsent without redirect_uri shows AADSTS900144 (Microsoft documents the parameter as required)',
+	});
+	graph.control('GET', '/rules', ({ emulator }) => ({ body: emulator.rules.list() }));
+	graph.control('POST', '/rules', (ctx) => {
+		ctx.emulator.rules.set(bodyOf(ctx) as Record<string, RuleValue>);
+		return { body: ctx.emulator.rules.list() };
+	});
 	graph.control('GET', '/info', ({ emulator }) => ({
 		body: {
 			loginUrl: emulator.loginUrl,

@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { Emulator } from '../emulator';
 import type { ActiveFault, Faults } from '../faults';
 import { outlookMailbox, type Throttled, type Throttling } from '../throttling';
+import type { RuleDefinition, RulesControl, RuleValue } from '../rules';
 import type { QueryContext } from '../odata/query';
 import type { RequestLog } from '../requestLog';
 import type { TenantState } from '../state/tenantState';
@@ -134,6 +135,7 @@ export interface RouterDeps {
 	tokens: TokenService;
 	faults: Faults;
 	requests: RequestLog;
+	rules: RulesControl;
 	graphUrl: () => string;
 	/** Microsoft's throttling limits (throttling.ts). */
 	throttling: Throttling;
@@ -182,6 +184,11 @@ export class GraphRouter {
 	private readonly controls: Array<CompiledRoute<ControlHandler>> = [];
 
 	constructor(private readonly deps: RouterDeps) {}
+
+	/** Registers one of Microsoft's tenant rules (see rules.ts); the area that enforces it defines it. */
+	defineRule<T extends RuleValue>(definition: RuleDefinition<T>): void {
+		this.deps.rules.define(definition);
+	}
 
 	/** Registers a Graph route. Templates use `:name` for parameters; both /v1.0 and /beta reach it. */
 	route(method: HttpMethod, template: string, definition: RouteDefinition): void {

@@ -3,7 +3,9 @@
 //   GET  /teams/{id}/channels, /teams/{id}/channels/{id}                                                channel-list.md, channel-get.md
 //   GET  /teams/{id}/members, /teams/{id}/channels/{id}/members                                          team-list-members.md, channel-list-members.md
 //   POST /teams/{t}/channels/{c}/messages, .../messages/{m}/replies  (201)                               channel-post-messages.md, chatmessage-post-replies.md
-//   GET  .../messages ($top <= 50, default 20, $expand=replies, newest first), .../messages/{m}, .../replies, .../replies/{r}
+//   GET  .../messages ($top <= 50, default 20, $expand=replies; thread order and reply paging: channelThreads.ts), .../messages/{m}, .../replies, .../replies/{r}
+//   GET  .../messages/delta ($filter=lastModifiedDateTime gt, $expand=replies, $top <= 50)                chatmessage-delta.md
+// Protected APIs and the polling policy for these reads: teamsRules.ts.
 //   PATCH .../messages/{m}, .../replies/{r} (204)                                                         chatmessage-update.md
 //   POST .../messages/{m}/softDelete | undoSoftDelete, .../replies/{r}/softDelete | undoSoftDelete (204) chatmessage-softdelete.md
 // Rules: app-only tokens cannot post (Teamwork.Migrate.All only, and only into a channel in migration mode, with
@@ -28,6 +30,8 @@ import {
 	softDeletedPatch,
 	withContext,
 } from './teamsMessages';
+import { channelMessagesDelta, LIST_EXPANDED_REPLIES, orderedThreads, withExpandedReplies } from './channelThreads';
+import { countTeamsRead, requireProtectedApiAccess } from './teamsRules';
 
 const TEAM_READ = {
 	application: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All'],
@@ -166,17 +170,16 @@ function postToChannel(ctx: GraphContext, replyToId?: string): GraphResult {
 	return { status: 201, body: withContext(ctx, entitySet, message) };
 }
 
-function listMessages(ctx: GraphContext, messages: GraphChatMessage[], channel: ChannelRecord, entitySet: string): GraphResult {
-	const page = pageItems(ctx, newestFirst(messages), {
+/** Root messages (in Graph's thread order) or a thread's replies (newest first), one page. */
+function listMessages(ctx: GraphContext, messages: GraphChatMessage[], team: TeamRecord, channel: ChannelRecord, entitySet: string, roots: boolean): GraphResult {
+	const page = pageItems(ctx, roots ? orderedThreads(ctx, channel, messages) : newestFirst(messages), {
 		defaultTop: 20,
 		maxTop: 50,
 		topError: (top) => new GraphError(400, 'BadRequest', `Invalid value '${top}' for $top: it must be between 1 and 50.`),
 	});
-	const expandReplies = /(^|,)\s*replies\b/i.test(ctx.query.get('$expand') ?? '');
+	const expandReplies = roots && /(^|,)\s*replies\b/i.test(ctx.query.get('$expand') ?? '');
 	const value = page.value.map((message) =>
-		expandReplies
-			? { ...structuredClone(message), replies: newestFirst(channel.messages.filter((m) => m.replyToId === message.id)).map((m) => structuredClone(m)) }
-			: structuredClone(message),
+		expandReplies ? withExpandedReplies(ctx, team, channel, message, LIST_EXPANDED_REPLIES) : structuredClone(message),
 	);
 	return { body: collectionResponse(ctx, entitySet, { ...page, value }) };
 }
@@ -282,13 +285,25 @@ export function registerTeams(graph: GraphRouter): void {
 	graph.route('GET', base, {
 		permissions: CHANNEL_MESSAGE_READ,
 		handler(ctx) {
+			requireProtectedApiAccess(ctx);
 			const { team, channel } = readableChannel(ctx);
-			return listMessages(ctx, topLevel(channel), channel, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages`);
+			countTeamsRead(ctx, `/teams/${team.team.id}/channels/${channel.channel.id}/messages`);
+			return listMessages(ctx, topLevel(channel), team, channel, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages`, true);
+		},
+	});
+	graph.route('GET', `${base}/delta`, {
+		permissions: { application: ['ChannelMessage.Read.All'], delegated: ['ChannelMessage.Read.All'] },
+		handler(ctx) {
+			requireProtectedApiAccess(ctx);
+			const { team, channel } = readableChannel(ctx);
+			countTeamsRead(ctx, `/teams/${team.team.id}/channels/${channel.channel.id}/messages/delta`);
+			return channelMessagesDelta(ctx, team, channel);
 		},
 	});
 	graph.route('GET', `${base}/:messageId`, {
 		permissions: CHANNEL_MESSAGE_READ,
 		handler(ctx) {
+			requireProtectedApiAccess(ctx);
 			const { team, channel } = readableChannel(ctx);
 			return { body: withContext(ctx, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages`, findMessage(channel, ctx.params.messageId)) };
 		},
@@ -296,15 +311,17 @@ export function registerTeams(graph: GraphRouter): void {
 	graph.route('GET', `${base}/:messageId/replies`, {
 		permissions: CHANNEL_MESSAGE_READ,
 		handler(ctx) {
+			requireProtectedApiAccess(ctx);
 			const { team, channel } = readableChannel(ctx);
 			findMessage(channel, ctx.params.messageId);
 			const replies = channel.messages.filter((m) => m.replyToId === ctx.params.messageId);
-			return listMessages(ctx, replies, channel, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages('${ctx.params.messageId}')/replies`);
+			return listMessages(ctx, replies, team, channel, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages('${ctx.params.messageId}')/replies`, false);
 		},
 	});
 	graph.route('GET', `${base}/:messageId/replies/:replyId`, {
 		permissions: CHANNEL_MESSAGE_READ,
 		handler(ctx) {
+			requireProtectedApiAccess(ctx);
 			const { team, channel } = readableChannel(ctx);
 			const reply = findMessage(channel, ctx.params.replyId, ctx.params.messageId);
 			return { body: withContext(ctx, `teams('${team.team.id}')/channels('${channel.channel.id}')/messages('${ctx.params.messageId}')/replies`, reply) };

@@ -70,6 +70,8 @@ export interface AppRecord {
 	userConsents: Record<string, string[]>;
 	/** Web redirect URIs; the authorize endpoint accepts only these. An empty list accepts any (emulator convenience). */
 	redirectUris: string[];
+	/** Microsoft approved this app for Teams' protected APIs (teams-protected-apis); absent or false for a new app. */
+	protectedApiAccess?: boolean;
 }
 
 export type ConversationMemberRecord = Required2<AadUserConversationMember, 'id' | 'userId' | 'displayName'> & {

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { activateWebhookTrigger, runPoll, type ActiveWebhookTrigger } from '../../harness';
-import { SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { idleDeliveries, subscriptionRuntime } from '../../emulator/graph/subscriptions';
 import type { SubscriptionRecord } from '../../emulator/state/types';
 import { request } from 'node:https';
@@ -27,6 +27,14 @@ export const SALES = SEED_USERS.salesDesk.upn;
 
 export async function startTenant(clockStart?: string): Promise<Emulator> {
 	return await startEmulator({ clockStart });
+}
+
+/**
+ * Marks the seeded tenant app as approved by Microsoft for Teams' protected APIs (app-only reads of channel and
+ * chat messages), as a tenant that requested access has it. New apps are not approved, in Graph and in the emulator.
+ */
+export async function approveProtectedApis(emulator: Emulator, appId = SEED_APPS.main.appId): Promise<void> {
+	expect(await control(emulator, `/apps/${appId}/protectedApiAccess`, { approved: true })).toBe(200);
 }
 
 export function credentialsFor(emulator: Emulator): Record<string, IDataObject> {

@@ -7,7 +7,7 @@ import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from
 import { buildChatMessage } from '../../emulator/state/builders';
 import { activateWebhookTrigger } from '../../harness';
 import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
-import { activate, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
+import { activate, approveProtectedApis, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
 const GENERAL = SEED_CHANNELS.salesGeneral;
@@ -55,6 +55,8 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 	let emulator: Emulator;
 	beforeEach(async () => {
 		emulator = await startTenant();
+		// The tenant app reads the notified messages app-only: Microsoft must have approved it (teams-protected-apis).
+		await approveProtectedApis(emulator);
 	});
 	afterEach(async () => {
 		await emulator.close();

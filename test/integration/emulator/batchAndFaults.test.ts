@@ -1,7 +1,7 @@
 // $batch semantics and every fault kind (top-level, on the login host and inside batches).
 import { ConfidentialClientApplication } from '@azure/msal-node';
 
-import { type Emulator, SEED_APPS, SEED_TENANT, SEED_USERS, startEmulator } from '../../emulator';
+import { type Emulator, SEED_APPS, SEED_TENANT, SEED_USERS, queryOf, startEmulator } from '../../emulator';
 import { emulatorRequest } from '../../emulator/testClient';
 
 let emulator: Emulator;
@@ -98,6 +98,27 @@ describe('$batch', () => {
 		emulator.faults.add({ kind: 'dropAfterApply', method: 'PATCH', path: '/users/*', times: 1 });
 		await expect(batch([{ id: '1', method: 'PATCH', url: `/users/${SEED_USERS.lee.id}`, headers: { 'Content-Type': 'application/json' }, body: { jobTitle: 'Batch applied' } }])).rejects.toThrow();
 		expect(emulator.state.user(SEED_USERS.lee.id)?.user.jobTitle).toBe('Batch applied');
+	});
+});
+
+describe('request log', () => {
+	it('keeps the full query string of top-level requests and $batch sub-requests', async () => {
+		const filter = "userType eq 'Guest'";
+		await emulatorRequest(`${emulator.graphUrl}/v1.0/users?$filter=${encodeURIComponent(filter)}&$top=5`, { token });
+		await batch([{ id: '1', method: 'GET', url: `/users?$select=id&$top=2` }]);
+		const [top, sub] = emulator.requests.entries().filter((e) => e.route === 'GET /users');
+		expect(top).toMatchObject({ path: '/v1.0/users', batch: false });
+		expect(queryOf(top)).toEqual({ $filter: filter, $top: '5' });
+		expect(queryOf(sub)).toEqual({ $select: 'id', $top: '2' });
+		expect(emulator.requests.count({ route: 'GET /users', query: { $filter: /Guest/ } })).toBe(1);
+		expect(emulator.requests.count({ route: 'GET /users', query: { $top: '2' } })).toBe(1);
+		expect(emulator.requests.entries().find((e) => e.route === 'POST /$batch')?.query).toBe('');
+	});
+
+	it('shows the query string through the control API', async () => {
+		await emulatorRequest(`${emulator.graphUrl}/v1.0/users?$top=3`, { token });
+		const log = await emulatorRequest(`${emulator.graphUrl}/_emulator/requests`);
+		expect(log.json.entries.map((e: { query: string }) => e.query)).toContain('$top=3');
 	});
 });
 

@@ -235,6 +235,20 @@ describe('Entra authorization code and refresh token', () => {
 		}
 	});
 
+	it('refuses /adminconsent without redirect_uri (documented as required) unless the rule is off', async () => {
+		const url = `${emulator.loginUrl}/${SEED_TENANT.id}/adminconsent?${new URLSearchParams({ client_id: SEED_APPS.noConsent.appId })}`;
+		const refused = await emulatorRequest(url);
+		expect(refused.status).toBe(400);
+		expect(refused.text).toContain('AADSTS900144');
+		expect(refused.text).toContain('redirect_uri');
+		emulator.rules.set({ adminConsentRedirectRequired: false });
+		try {
+			expect((await emulatorRequest(url)).status).toBe(200);
+		} finally {
+			emulator.rules.reset();
+		}
+	});
+
 	it('works with msal-node: auth code URL, code redemption and refresh', async () => {
 		const cca = new ConfidentialClientApplication({ auth: { clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, authority: `${emulator.loginUrl}/${SEED_TENANT.id}`, knownAuthorities: [emulator.loginHost] } });
 		const scopes = ['User.Read', 'ChannelMessage.Send'];

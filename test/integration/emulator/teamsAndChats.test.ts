@@ -90,18 +90,22 @@ describe('channel messages', () => {
 		expect((await post(path, integration, { body: { content: '' } })).status).toBe(400);
 	});
 
-	it('replies, lists newest first with $expand=replies and pages with $top', async () => {
+	it('replies, lists threads by their last change with $expand=replies and pages with $top', async () => {
 		const path = channelPath(SEED_CHANNELS.salesDeals);
 		const first = await post(path, integration, { body: { content: 'one' } });
+		emulator.clock.advance(1);
 		await post(path, integration, { body: { content: 'two' } });
+		emulator.clock.advance(1);
 		const reply = await post(`${path}/${first.json.id}/replies`, integration, { body: { content: 'reply' } });
 		expect(reply.status).toBe(201);
 		expect(reply.json.replyToId).toBe(first.json.id);
+		// The reply is the newest change, so its thread comes first (channel-list-messages.md).
 		const list = await get(`${path}?$top=1&$expand=replies`, integration);
-		expect(list.json.value.map((m: { body: { content: string } }) => m.body.content)).toEqual(['two']);
+		expect(list.json.value.map((m: { body: { content: string } }) => m.body.content)).toEqual(['one']);
+		expect(list.json.value[0].replies.map((m: { body: { content: string } }) => m.body.content)).toEqual(['reply']);
 		expect(list.json['@odata.nextLink']).toContain('$skiptoken=');
 		const next = await emulatorRequest(list.json['@odata.nextLink'], { token: integration });
-		expect(next.json.value[0].replies.map((m: { body: { content: string } }) => m.body.content)).toEqual(['reply']);
+		expect(next.json.value.map((m: { body: { content: string } }) => m.body.content)).toEqual(['two']);
 		expect((await get(`${path}?$top=51`, integration)).status).toBe(400);
 	});
 
