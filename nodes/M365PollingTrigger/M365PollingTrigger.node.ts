@@ -32,7 +32,7 @@ export class M365PollingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The first poll after activation only marks where to start: changes from then on start the workflow. "All teams" and "all chats in the tenant" need the webhook trigger.',
+					'The first poll after activation only marks where to start: changes from then on start the workflow. Teams messages: Microsoft allows polling them at most once a day, so set Poll Times to Every Day (or use the Microsoft 365 Trigger for near-real-time events). "All teams" and "all chats in the tenant" need the webhook trigger.',
 				name: 'pollingNotice',
 				type: 'notice',
 				default: '',

@@ -1,7 +1,9 @@
 // Finding changes without notifications: polling mode reads every target this way on each poll, and webhook mode
 // does the same to catch up after Graph says notifications were missed or a subscription was removed.
-// Mail uses Graph delta queries; channel and chat messages are read newest first down to the cursor; presence is
-// read for all watched users at once and compared with what was last seen.
+// Mail and channel messages use Graph delta queries (channels with the date range Microsoft's Teams polling
+// requirements ask for); chat messages are read with their documented date range (lastModifiedDateTime), and "all
+// chats of an account" reads only the chats whose last message preview is in range; presence is read for all
+// watched users at once and compared with what was last seen.
 import type { Chat, ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
 
 import { graphFor, type GraphFunctions, type GraphRequest } from '../shared/transport';
@@ -71,60 +73,81 @@ function nextSince(since: string | undefined, newest: string | undefined, now: D
 	return since && Date.parse(overlapped) < Date.parse(since) ? since : overlapped;
 }
 
+/** The channel-messages delta request: the saved deltaLink, or a first round with the date range Microsoft asks for. */
+function channelDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor): GraphRequest {
+	if (cursor.deltaLink) return { credentialType, method: 'GET', url: cursor.deltaLink };
+	const qs: Record<string, string | number> = { $expand: 'replies', $top: 50 };
+	if (cursor.since) qs.$filter = `lastModifiedDateTime gt ${cursor.since}`;
+	return {
+		credentialType,
+		method: 'GET',
+		url: `/teams/${target.teamId}/channels/${target.channelId}/messages/delta`,
+		qs,
+	};
+}
+
+type ThreadWithReplies = ChatMessage & { replies?: ChatMessage[]; 'replies@odata.nextLink'?: string };
+
+/** All replies of a thread: the expanded ones, then the rest behind replies@odata.nextLink (Graph expands 200 or 1000). */
+async function repliesOf(ctx: GraphFunctions, credentialType: string, root: ThreadWithReplies): Promise<ChatMessage[]> {
+	const replies = [...(root.replies ?? [])];
+	const more = root['replies@odata.nextLink'];
+	if (more) replies.push(...(await graphFor(ctx).all<ChatMessage>({ credentialType, method: 'GET', url: more })));
+	return replies;
+}
+
 /**
- * Channel messages and replies created since `since`, oldest first. Graph lists threads newest first, with their
- * replies expanded; reading stops at the first page with nothing new. (A new reply in a thread older than the
- * threads on that page is seen by the webhook trigger, not by polling.)
+ * Channel messages and replies created since `since`, oldest first, from the channel-messages delta query: it
+ * returns every reply chain created or changed since the last round (an edit or a reaction anywhere in a thread
+ * brings the whole chain), so nothing is missed when threads reorder; what was already emitted is dropped later
+ * by the emitted-ids window.
  */
 async function readChannelMessages(
 	ctx: GraphFunctions,
 	credentialType: string,
 	target: SubscriptionTarget,
-	since: string | undefined,
-): Promise<ChatMessage[]> {
+	cursor: TargetCursor,
+): Promise<{ messages: ChatMessage[]; deltaLink?: string }> {
 	const found: ChatMessage[] = [];
-	for await (const page of graphFor(ctx).pages<ChatMessage & { replies?: ChatMessage[] }>({
-		credentialType,
-		method: 'GET',
-		url: `/teams/${target.teamId}/channels/${target.channelId}/messages`,
-		qs: { $top: 50, $expand: 'replies' },
-	})) {
-		let recent = 0;
+	let deltaLink: string | undefined;
+	for await (const page of graphFor(ctx).pages<ThreadWithReplies>(channelDeltaRequest(credentialType, target, cursor))) {
+		if (page.deltaLink) deltaLink = page.deltaLink;
 		for (const root of page.value) {
-			if (root.id && createdAtOrAfter(root.createdDateTime, since)) {
-				found.push(root);
-				recent += 1;
-			}
-			for (const reply of root.replies ?? []) {
-				if (!reply.id || !createdAtOrAfter(reply.createdDateTime, since)) continue;
+			if (root.id && createdAtOrAfter(root.createdDateTime, cursor.since)) found.push(withoutReplies(root));
+			for (const reply of await repliesOf(ctx, credentialType, root)) {
+				if (!reply.id || !createdAtOrAfter(reply.createdDateTime, cursor.since)) continue;
 				found.push({ ...reply, replyToId: reply.replyToId ?? root.id });
-				recent += 1;
 			}
 		}
-		if (recent === 0) break;
 	}
-	return found.sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
+	found.sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
+	return { messages: found, deltaLink };
 }
 
+function withoutReplies(root: ThreadWithReplies): ChatMessage {
+	const message: ThreadWithReplies = { ...root };
+	delete message.replies;
+	delete message['replies@odata.nextLink'];
+	return message;
+}
+
+/**
+ * A chat's messages changed since `since`, newest first: Graph's documented date range for chats is
+ * `$filter=lastModifiedDateTime gt` with `$orderby=lastModifiedDateTime desc`, so every page is inside the range.
+ */
 async function readChatMessages(
 	ctx: GraphFunctions,
 	credentialType: string,
 	chatId: string,
 	since: string | undefined,
 ): Promise<ChatMessage[]> {
+	const qs: Record<string, string | number> = { $top: 50, $orderby: 'lastModifiedDateTime desc' };
+	if (since) qs.$filter = `lastModifiedDateTime gt ${since}`;
 	const found: ChatMessage[] = [];
-	for await (const page of graphFor(ctx).pages<ChatMessage>({
-		credentialType,
-		method: 'GET',
-		url: `/chats/${chatId}/messages`,
-		qs: { $top: 50 },
-	})) {
-		const recent = page.value.filter((m) => createdAtOrAfter(m.createdDateTime, since));
-		found.push(...recent);
-		// Newest first: a page with nothing recent means the rest is older still.
-		if (recent.length === 0) break;
+	for await (const page of graphFor(ctx).pages<ChatMessage>({ credentialType, method: 'GET', url: `/chats/${chatId}/messages`, qs })) {
+		found.push(...page.value.filter((m) => createdAtOrAfter(m.createdDateTime, since)));
 	}
-	return found;
+	return found.sort((a, b) => Date.parse(b.createdDateTime ?? '') - Date.parse(a.createdDateTime ?? ''));
 }
 
 async function presenceOf(ctx: GraphFunctions, credentialType: string, userIds: string[]): Promise<Presence[]> {
@@ -186,7 +209,7 @@ export async function readChanges(
 		case 'channelMessages': {
 			const changes: ReadResult['changes'] = [];
 			let newest = cursor.since;
-			const found = await readChannelMessages(ctx, credentialType, target, cursor.since);
+			const { messages: found, deltaLink } = await readChannelMessages(ctx, credentialType, target, cursor);
 			for (const message of found) {
 				newest = latest(newest, message.createdDateTime);
 				const changed: ChangedResource = message.replyToId
@@ -194,7 +217,7 @@ export async function readChanges(
 					: { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: message.id! };
 				changes.push({ changed, changeType: 'created' });
 			}
-			return { changes, cursor: { ...cursor, since: nextSince(cursor.since, newest, now) } };
+			return { changes, cursor: { ...cursor, since: nextSince(cursor.since, newest, now), deltaLink: deltaLink ?? cursor.deltaLink } };
 		}
 		case 'chatMessages':
 		case 'userChatMessages': {

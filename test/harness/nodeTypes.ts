@@ -4,6 +4,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -82,6 +83,36 @@ function withErrorTrap(nodeType: INodeType, trap: ThrownErrorTrap): INodeType {
 	return trapped;
 }
 
+/**
+ * n8n's node loader adds "Poll Times" to every polling node's properties (DirectoryLoader.applySpecialNodeParameters
+ * with commonPollingParameters, n8n-core's nodes-loader/constants): the same parameter, so `getNodeParameter('pollTimes')`
+ * works as in n8n.
+ */
+const POLL_TIMES: INodeProperties = {
+	displayName: 'Poll Times',
+	name: 'pollTimes',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Poll Time' },
+	default: { item: [{ mode: 'everyMinute' }] },
+	description: 'Time at which polling should occur',
+	placeholder: 'Add Poll Time',
+	options: NodeHelpers.cronNodeOptions,
+};
+
+const specialised = new WeakMap<INodeType, INodeType>();
+
+function withSpecialParameters(nodeType: INodeType): INodeType {
+	const { description } = nodeType;
+	if (!description.polling || description.properties.some((p) => p.name === 'pollTimes')) return nodeType;
+	let wrapped = specialised.get(nodeType);
+	if (!wrapped) {
+		wrapped = Object.create(nodeType) as INodeType;
+		Object.defineProperty(wrapped, 'description', { value: { ...description, properties: [POLL_TIMES, ...description.properties] } });
+		specialised.set(nodeType, wrapped);
+	}
+	return wrapped;
+}
+
 export class HarnessNodeTypes implements INodeTypes {
 	private readonly types = new Map<string, TestableNodeType>([
 		[START_NODE_TYPE, new HarnessStartNode()],
@@ -103,7 +134,7 @@ export class HarnessNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		const resolved = NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		const resolved = withSpecialParameters(NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version));
 		if (this.errorTrap === undefined || nodeType === START_NODE_TYPE) return resolved;
 		const key = `${nodeType}@${version ?? 'latest'}`;
 		let trapped = this.trappedVersions.get(key);

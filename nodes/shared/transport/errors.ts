@@ -8,6 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { adminConsentUrl } from '../auth/adminConsent';
 import { describeNetworkFailure, networkErrorCode } from '../networkFailure';
+import { isProtectedApiDenial, PROTECTED_API_FIX } from '../protectedApis';
 import type { GraphConnection } from './connection';
 import type { GraphErrorBody } from './types';
 
@@ -48,6 +49,7 @@ export function fixFor(failure: GraphFailure, connection: GraphConnection): stri
 			? 'Graph refused a freshly minted token. Check that the app registration still exists and is enabled, and the National Cloud setting.'
 			: 'Graph refused the token even after a refresh. Open the credential and click Connect again.';
 	}
+	if (isProtectedApiDenial(failure)) return PROTECTED_API_FIX;
 	if (failure.status === 403 && /Authorization_RequestDenied|Forbidden|AccessDenied|ErrorAccessDenied/i.test(failure.code)) {
 		const url = consentUrl(connection);
 		return connection.kind === 'tenantApp'

@@ -113,6 +113,9 @@ export function allItems(trigger: ActiveWebhookTrigger): IDataObject[] {
 	return trigger.emitted.flatMap((workflowData) => (workflowData[0] ?? []).map((item: INodeExecutionData) => item.json));
 }
 
+/** n8n's "Poll Times" once a day, what Microsoft allows for Teams messages. */
+export const DAILY: INodeParameters = { item: [{ mode: 'everyDay', hour: 9, minute: 0 }] };
+
 /** Polls like an active workflow: static data carried from one poll to the next. */
 export class Poller {
 	staticData: IDataObject = {};
@@ -131,8 +134,9 @@ export class Poller {
 			staticData: this.staticData,
 			mode,
 		});
-		if (result.error) throw result.error;
+		// n8n keeps the workflow's static data in memory from one poll to the next, also after a failed poll.
 		if (mode === 'trigger') this.staticData = result.staticData;
+		if (result.error) throw result.error;
 		return (result.items?.[0] ?? []).map((item: INodeExecutionData) => item.json);
 	}
 }

@@ -7,7 +7,7 @@ import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from
 import { buildChatMessage } from '../../emulator/state/builders';
 import { activateWebhookTrigger } from '../../harness';
 import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
-import { activate, approveProtectedApis, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
+import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
 const GENERAL = SEED_CHANNELS.salesGeneral;
@@ -158,7 +158,7 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 			chatId: { __rl: true, mode: 'id', value: SEED_CHATS.projectFalcon.id },
 		};
 		const trigger = await activate(emulator, parameters);
-		const poller = new Poller(emulator, parameters);
+		const poller = new Poller(emulator, { ...parameters, pollTimes: DAILY });
 		try {
 			expect(await poller.poll()).toEqual([]);
 			emulator.clock.advance(60);
@@ -179,7 +179,7 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 	it('polling gives the same channel messages and replies as the webhook', async () => {
 		const parameters = channelParameters('newChannelMessage', { includeReplies: true });
 		const trigger = await activate(emulator, parameters);
-		const poller = new Poller(emulator, parameters);
+		const poller = new Poller(emulator, { ...parameters, pollTimes: DAILY });
 		try {
 			expect(await poller.poll()).toEqual([]);
 			emulator.clock.advance(60);
@@ -200,7 +200,7 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 	it("polls the integration account's own chats (delegated) like the webhook", async () => {
 		const credentials = { m365IntegrationAccountOAuth2Api: await integrationAccountCredentialData(emulator) };
 		const parameters: INodeParameters = { authentication: 'm365IntegrationAccountOAuth2Api', event: 'newChatMessage', chatScope: 'user' };
-		const poller = new Poller(emulator, parameters, credentials);
+		const poller = new Poller(emulator, { ...parameters, pollTimes: DAILY }, credentials);
 		expect(await poller.poll()).toEqual([]);
 		emulator.clock.advance(60);
 		const yes = chatMessage(emulator, SEED_CHATS.adeleIntegration.id, SEED_USERS.adele.id, 'YES');
