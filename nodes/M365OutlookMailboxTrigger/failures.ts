@@ -2,6 +2,8 @@
  * What a failed Graph answer for one mailbox folder means for the trigger, and the message a user sees.
  * Pure: the poll decides from the kind whether to resync, skip the mailbox this time, or stop with the message.
  */
+import { mailboxScopeFix, mailboxScopeRefusal } from '../shared/mailboxScope';
+
 export type FailureKind = 'resync' | 'consent' | 'accessPolicy' | 'notFound' | 'other';
 
 export interface GraphFailure {
@@ -36,8 +38,9 @@ const NOT_FOUND_CODES = new Set([
 	'errornonexistentmailbox',
 ]);
 
+/** A mailbox outside the app's Exchange scope (RBAC for Applications, or a legacy application access policy). */
 export function isAccessPolicyRefusal(failure: GraphFailure): boolean {
-	return failure.status === 403 && /AccessPolicy|\[RAOP\]/i.test(failure.message ?? '');
+	return mailboxScopeRefusal(failure) !== undefined;
 }
 
 export function classifyFailure(failure: GraphFailure, context: FailureContext): ClassifiedFailure {
@@ -46,14 +49,12 @@ export function classifyFailure(failure: GraphFailure, context: FailureContext):
 	if (failure.status === 410 || RESYNC_CODES.has(code)) {
 		return { kind: 'resync', message: `Graph no longer knows the sync state of ${where}; resynchronising` };
 	}
-	if (isAccessPolicyRefusal(failure)) {
+	const scope = mailboxScopeRefusal(failure);
+	if (scope) {
 		return {
 			kind: 'accessPolicy',
-			message: `An Exchange application access policy blocks this app from mailbox "${context.mailbox}"`,
-			description:
-				`Graph answered: ${failure.message ?? 'Access denied'}. Add "${context.mailbox}" to the mail-enabled security group ` +
-				'the application access policy (or RBAC for Applications scope) is limited to, check it with ' +
-				'Test-ApplicationAccessPolicy, or remove the mailbox from this trigger.',
+			message: `Mailbox "${context.mailbox}" is outside this app's scope (${scope === 'rbacForApplications' ? 'Exchange RBAC for Applications' : 'Exchange application access policy'})`,
+			description: `Graph answered: ${failure.code ?? ''} ${failure.message ?? 'Access denied'}. ${mailboxScopeFix(context.mailbox, scope)}`,
 		};
 	}
 	if (failure.status === 401 || failure.status === 403) {

@@ -7,7 +7,7 @@ import { searchChats } from '../shared/listSearch/chats';
 import { searchMailboxes } from '../shared/listSearch/mailboxes';
 import { searchTeams } from '../shared/listSearch/teams';
 import { searchUsers } from '../shared/listSearch/users';
-import { triggerCredentials, triggerProperties } from '../M365Trigger/description';
+import { triggerCredentials, triggerProperties, WEBHOOK_ONLY_PARAMETERS } from '../M365Trigger/description';
 import { pollChanges } from '../M365Trigger/poll';
 
 /**
@@ -37,7 +37,7 @@ export class M365PollingTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			...triggerProperties,
+			...triggerProperties.filter((property) => !WEBHOOK_ONLY_PARAMETERS.includes(property.name)),
 		],
 	};
 

@@ -25,6 +25,30 @@ export const triggerCredentials: INodeTypeDescription['credentials'] = [
 
 const channelEvents = ['newChannelMessage', 'newChannelReply'];
 
+const PAYMENT_MODEL_DESCRIPTION =
+	'Sent as model=A or model=B on the getAllMessages subscription (Microsoft: "Payment models and licensing requirements for Microsoft Teams APIs"). Changing it re-creates the subscription, as Microsoft requires.';
+
+const PAYMENT_MODEL_OPTIONS = [
+	{
+		name: 'Evaluation (No Model)',
+		value: 'evaluation',
+		description:
+			"Microsoft's default, free: 500 messages a month for this app in this tenant, then no more notifications until next month, without an error. For trying out.",
+	},
+	{
+		name: 'Model B (Not Security or Compliance)',
+		value: 'B',
+		description:
+			'For apps that do not perform a security or compliance function. No licence needed; Microsoft bills about $0.00075 per message to the Azure subscription linked to the app (set up metered APIs first).',
+	},
+	{
+		name: 'Model A (Security or Compliance)',
+		value: 'A',
+		description:
+			'Only for security or compliance apps. Message senders need a licence with the Microsoft Communications DLP service plan (e.g. Microsoft 365 E5); seeded capacity, then billed per message. Not accepted for the chats of one account.',
+	},
+];
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Credential',
@@ -109,6 +133,43 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{ ...chatRlc, displayOptions: { show: { event: ['newChatMessage'], chatScope: ['chat'] } } },
 	{
+		displayName:
+			'Microsoft meters getAllMessages subscriptions. Without a payment model they run in evaluation mode: 500 messages a month for this app in this tenant, then Microsoft stops notifying without an error. Offered in the Global cloud only.',
+		name: 'meteredNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { event: ['newChatMessage'], chatScope: ['tenant', 'user'] } },
+	},
+	{
+		displayName:
+			'Microsoft meters getAllMessages subscriptions. Without a payment model they run in evaluation mode: 500 messages a month for this app in this tenant, then Microsoft stops notifying without an error. Offered in the Global cloud only.',
+		name: 'meteredChannelNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { event: channelEvents, channelScope: ['tenant'] } },
+	},
+	{
+		displayName: 'Payment Model',
+		name: 'paymentModel',
+		type: 'options',
+		noDataExpression: true,
+		// Shown for the metered resources: all teams (here), all chats of the tenant or of an account (below).
+		displayOptions: { show: { event: channelEvents, channelScope: ['tenant'] } },
+		options: PAYMENT_MODEL_OPTIONS,
+		default: 'evaluation',
+		description: PAYMENT_MODEL_DESCRIPTION,
+	},
+	{
+		displayName: 'Payment Model',
+		name: 'paymentModel',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { event: ['newChatMessage'], chatScope: ['tenant', 'user'] } },
+		options: PAYMENT_MODEL_OPTIONS,
+		default: 'evaluation',
+		description: PAYMENT_MODEL_DESCRIPTION,
+	},
+	{
 		...userRlc,
 		name: 'chatUser',
 		displayName: 'Account',
@@ -169,3 +230,6 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: { show: { event: ['presenceChanged'] } },
 	},
 ];
+
+/** Parameters that only concern change-notification subscriptions (the polling node reads without getAllMessages). */
+export const WEBHOOK_ONLY_PARAMETERS = ['paymentModel', 'meteredNotice', 'meteredChannelNotice'];

@@ -13,11 +13,13 @@ import {
 	type ChannelScope,
 	type ChatScope,
 	type CredentialType,
+	type PaymentModel,
 	type ResolvedSelection,
 	type SubscriptionTarget,
 	type TriggerEvent,
 } from './targets';
 import { GUID } from '../shared/identifiers';
+import { assertOfferedInCloud, cloudOfCredential, type CloudLimitedOperation } from '../shared/cloudSupport';
 
 export type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions;
 
@@ -89,10 +91,15 @@ async function teamChannelIds(ctx: TriggerContext, credentialType: CredentialTyp
 	return channels.map((c) => c.id).filter((id): id is string => typeof id === 'string');
 }
 
+export function readPaymentModel(ctx: TriggerContext): PaymentModel {
+	const value = ctx.getNodeParameter('paymentModel', 'evaluation') as string;
+	return value === 'A' || value === 'B' ? value : 'evaluation';
+}
+
 export async function resolveSelection(ctx: TriggerContext): Promise<ResolvedSelection> {
 	const credentialType = readCredentialType(ctx);
 	const event = readEvent(ctx);
-	const selection: ResolvedSelection = { event, credentialType };
+	const selection: ResolvedSelection = { event, credentialType, paymentModel: readPaymentModel(ctx) };
 
 	if (event === 'newChannelMessage' || event === 'newChannelReply') {
 		selection.channelScope = ctx.getNodeParameter('channelScope', 'channel') as ChannelScope;
@@ -169,4 +176,21 @@ export async function resolveTargets(ctx: TriggerContext): Promise<SubscriptionT
 		const message = error instanceof TargetSelectionError ? error.message : `Could not plan the subscriptions: ${(error as Error).message}`;
 		throw new NodeOperationError(ctx.getNode(), message);
 	}
+}
+
+const CLOUD_OPERATION: Partial<Record<SubscriptionTarget['kind'], CloudLimitedOperation>> = {
+	allChannelMessages: 'teamsGetAllMessages',
+	allChatMessages: 'chatsGetAllMessages',
+	userChatMessages: 'userChatsGetAllMessages',
+};
+
+/**
+ * Refuses, before any Graph call, subscriptions Microsoft does not offer in the credential's national cloud (the
+ * metered getAllMessages resources are Global only).
+ */
+export async function assertSubscriptionsOfferedInCloud(ctx: TriggerContext, credentialType: CredentialType, targets: SubscriptionTarget[]): Promise<void> {
+	const operations = targets.map((t) => CLOUD_OPERATION[t.kind]).filter((o): o is CloudLimitedOperation => o !== undefined);
+	if (operations.length === 0) return;
+	const cloud = cloudOfCredential(await ctx.getCredentials(credentialType));
+	for (const operation of operations) assertOfferedInCloud(ctx.getNode(), operation, cloud);
 }

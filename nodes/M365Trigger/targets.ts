@@ -20,6 +20,16 @@ export type TargetKind =
 
 export type CredentialType = 'm365TenantAppApi' | 'm365IntegrationAccountOAuth2Api';
 
+/**
+ * Payment model of Teams' metered getAllMessages subscriptions (https://learn.microsoft.com/en-us/graph/teams-licenses):
+ * 'evaluation' sends no model (Microsoft's evaluation mode: 500 messages a month per app and tenant, then no more
+ * notifications, silently); 'A' security and compliance apps (licensed senders); 'B' every other app (billed per message).
+ */
+export type PaymentModel = 'evaluation' | 'A' | 'B';
+
+/** Target kinds that are metered getAllMessages resources. */
+export const METERED_KINDS: readonly TargetKind[] = ['allChannelMessages', 'allChatMessages', 'userChatMessages'];
+
 export interface SubscriptionTarget {
 	/** Stable identity inside one trigger node: static data (subscription, clientState, cursor) is kept under it. */
 	key: string;
@@ -60,6 +70,8 @@ export interface ResolvedSelection {
 	mailboxes?: string[];
 	mailFolder?: string;
 	userIds?: string[];
+	/** Payment model for metered resources (getAllMessages); default evaluation. */
+	paymentModel?: PaymentModel;
 }
 
 export class TargetSelectionError extends Error {}
@@ -71,6 +83,12 @@ function requireValue(value: string | undefined, field: string): string {
 		throw new TargetSelectionError(`Choose a value for "${field}"`);
 	}
 	return value.trim();
+}
+
+/** `?model=A|B` for a metered resource, nothing in evaluation mode. */
+function modelQuery(selection: ResolvedSelection): string {
+	const model = selection.paymentModel ?? 'evaluation';
+	return model === 'evaluation' ? '' : `?model=${model}`;
 }
 
 function quoteOData(value: string): string {
@@ -89,7 +107,7 @@ function channelTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 			{
 				key: 'channels:tenant',
 				kind: 'allChannelMessages',
-				resource: '/teams/getAllMessages',
+				resource: `/teams/getAllMessages${modelQuery(selection)}`,
 				changeType: 'created',
 			},
 		];
@@ -122,16 +140,21 @@ function chatTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 			);
 		}
 		return [
-			{ key: 'chats:tenant', kind: 'allChatMessages', resource: '/chats/getAllMessages', changeType: 'created' },
+			{ key: 'chats:tenant', kind: 'allChatMessages', resource: `/chats/getAllMessages${modelQuery(selection)}`, changeType: 'created' },
 		];
 	}
 	if (scope === 'user') {
 		const userId = requireValue(selection.chatUserId, 'User');
+		if (selection.paymentModel === 'A') {
+			throw new TargetSelectionError(
+				'Microsoft accepts only payment model B (or evaluation mode) for the chats of one account (/users/{id}/chats/getAllMessages): choose Model B under "Payment Model".',
+			);
+		}
 		return [
 			{
 				key: `chats:user:${userId}`,
 				kind: 'userChatMessages',
-				resource: `/users/${userId}/chats/getAllMessages`,
+				resource: `/users/${userId}/chats/getAllMessages${modelQuery(selection)}`,
 				changeType: 'created',
 				userId,
 			},

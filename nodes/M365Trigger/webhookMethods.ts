@@ -10,7 +10,7 @@ import type { IHookFunctions } from 'n8n-workflow';
 import { KINDS_WITHOUT_READER, startCursor } from './changeReaders';
 import { forgetEmissionLedger } from './emissionLedger';
 import { forgetWebhookGuard } from './webhookGuards';
-import { readCredentialType, resolveTargets } from './selection';
+import { assertSubscriptionsOfferedInCloud, readCredentialType, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 import { notificationUrlProblem } from './subscriptionPolicy';
 import { deleteAllSubscriptions, reconcileSubscriptions } from './subscriptions';
@@ -57,6 +57,7 @@ async function reconcile(ctx: IHookFunctions, renewAll: boolean): Promise<void> 
 	if (problem) throw new NodeOperationError(ctx.getNode(), problem);
 	const credentialType = readCredentialType(ctx);
 	const targets = await resolveTargets(ctx);
+	await assertSubscriptionsOfferedInCloud(ctx, credentialType, targets);
 	const state = stateOf(ctx);
 	const now = new Date();
 	await ensureCursors(ctx, credentialType, targets, state, now);

@@ -111,6 +111,8 @@ interface ParsedResource {
 	chatId?: string;
 	userId?: string;
 	presenceIds?: string[];
+	/** Payment model of a metered resource (teams-licenses.md); undefined = evaluation mode. */
+	model?: 'A' | 'B';
 }
 
 /** Emulator bookkeeping per subscription (SubscriptionRecord.emulator). */
@@ -127,6 +129,9 @@ interface Bookkeeping {
 	/** Delivery paused until the subscription is renewed or reauthorized. */
 	needsReauthorization?: boolean;
 	presenceIds?: string[];
+	model?: 'A' | 'B';
+	/** Notifications not sent because the evaluation quota was spent. */
+	withheld?: number;
 }
 
 interface Delivery {
@@ -176,6 +181,45 @@ function render(record: SubscriptionRecord, graphUrl: string): Subscription & { 
 	return { '@odata.context': `${graphUrl}/v1.0/$metadata#subscriptions/$entity`, ...subscription };
 }
 
+export const METERED_APIS_RULE = 'meteredApis';
+const METERED_KINDS: ResourceKind[] = ['allChannelMessages', 'allChats', 'userChats'];
+const DEFAULT_EVALUATION_QUOTA = 500;
+
+/**
+ * `model=A|B` of a metered resource (teams-licenses.md). /users/{id}/chats/getAllMessages takes model B only;
+ * Microsoft does not document the error's wording for a refused model: this is the emulator's.
+ */
+function paymentModelOf(resource: string, query: string, accepted: Array<'A' | 'B'>): 'A' | 'B' | undefined {
+	const model = new URLSearchParams(query).get('model');
+	if (model === null || model === '') return undefined;
+	if (!accepted.includes(model as 'A' | 'B')) {
+		graphError(400, 'BadRequest', `Payment model '${model}' is not supported for resource '${resource}'. Supported payment models: ${accepted.join(', ')}.`);
+	}
+	return model as 'A' | 'B';
+}
+
+interface EvaluationUsage {
+	/** `${appId}|${yyyy-mm}` -> notifications sent in evaluation mode */
+	used: Record<string, number>;
+}
+
+/**
+ * Evaluation mode: per app, per tenant, per calendar month, at most `evaluationQuota` notifications of metered
+ * resources without a payment model; beyond it Graph sends nothing (teams-licenses.md "Evaluation mode").
+ */
+function evaluationQuotaAllows(emulator: Emulator, book: Bookkeeping): boolean {
+	if (!METERED_KINDS.includes(book.kind) || book.model) return true;
+	const setting = emulator.rules.get<boolean | Record<string, unknown>>(METERED_APIS_RULE);
+	if (setting === false) return true;
+	const quota = typeof setting === 'object' && typeof setting.evaluationQuota === 'number' ? setting.evaluationQuota : DEFAULT_EVALUATION_QUOTA;
+	const usage = emulator.state.area<EvaluationUsage>('meteredEvaluation', () => ({ used: {} }));
+	const key = `${book.appId}|${emulator.clock.now().toISOString().slice(0, 7)}`;
+	const used = usage.used[key] ?? 0;
+	if (used >= quota) return false;
+	usage.used[key] = used + 1;
+	return true;
+}
+
 function presenceIdsOf(query: string): string[] | undefined {
 	const filter = /\$filter=\s*id\s+in\s*\(([^)]*)\)/i.exec(decodeURIComponent(query));
 	if (!filter) return undefined;
@@ -197,8 +241,8 @@ function parseResource(resource: string, state: TenantState, principal: Principa
 	const unsupported = () =>
 		graphError(400, 'InvalidRequest', `Resource '${resource}' is not supported for change notifications.`);
 
-	if (path === '/teams/getallmessages') return { rule: RULES.allChannelMessages, matches: [path] };
-	if (path === '/chats/getallmessages') return { rule: RULES.allChats, matches: [path] };
+	if (path === '/teams/getallmessages') return { rule: RULES.allChannelMessages, matches: [path], model: paymentModelOf(resource, queryPart, ['A', 'B']) };
+	if (path === '/chats/getallmessages') return { rule: RULES.allChats, matches: [path], model: paymentModelOf(resource, queryPart, ['A', 'B']) };
 	if (segments[0] === 'teams' && segments[2] === 'channels' && segments[4] === 'messages' && segments.length === 5) {
 		const channel = state.channel(segments[1], segments[3]) ?? Object.values(state.data.channels).find(
 			(c) => c.teamId.toLowerCase() === segments[1] && c.channel.id.toLowerCase() === segments[3],
@@ -214,7 +258,7 @@ function parseResource(resource: string, state: TenantState, principal: Principa
 	if (segments[0] === 'users' && segments[2] === 'chats' && segments[3] === 'getallmessages' && segments.length === 4) {
 		const user = state.user(segments[1]);
 		if (!user) graphError(404, 'Request_ResourceNotFound', `Resource '${segments[1]}' does not exist or one of its queried reference-property objects are not present.`);
-		return { rule: RULES.userChats, matches: ['/chats/getallmessages'], userId: user.user.id };
+		return { rule: RULES.userChats, matches: ['/chats/getallmessages'], userId: user.user.id, model: paymentModelOf(resource, queryPart, ['B']) };
 	}
 	if (segments[0] === 'users' && (segments.length === 3 || segments.length === 5) && segments[segments.length - 1] === 'messages') {
 		if (segments.length === 5 && segments[2] !== 'mailfolders') unsupported();
@@ -405,6 +449,7 @@ async function createSubscription(ctx: GraphContext): Promise<GraphResult> {
 			failed: 0,
 			dropNext: 0,
 			presenceIds: parsed.presenceIds,
+			model: parsed.model,
 			matches: parsed.matches,
 			chatsOf: parsed.rule.kind === 'userChats' ? parsed.userId : undefined,
 		} as unknown as Record<string, unknown>,
@@ -554,6 +599,11 @@ function onChange(emulator: Emulator, runtime: Runtime, change: ChangeEvent): vo
 			if (book.dropNext === 0 && ruleOf(record).outlook) sendLifecycle(emulator, record, 'missed');
 			continue;
 		}
+		if (!evaluationQuotaAllows(emulator, book)) {
+			// Evaluation quota spent: Graph sends nothing, and says nothing.
+			book.withheld = (book.withheld ?? 0) + 1;
+			continue;
+		}
 		const notification = {
 			value: [
 				{
@@ -612,6 +662,12 @@ function controlRecord(ctx: ControlContext): SubscriptionRecord {
 }
 
 export function registerSubscriptions(graph: GraphRouter): void {
+	graph.defineRule<boolean | Record<string, unknown>>({
+		name: METERED_APIS_RULE,
+		defaultValue: true,
+		description: 'getAllMessages subscriptions: model=A|B checked (users/{id}/chats only B); without a model, evaluation mode stops notifying after evaluationQuota (500) a month per app',
+	});
+	graph.control('GET', '/metered', (ctx) => ({ body: ctx.state.area<EvaluationUsage>('meteredEvaluation', () => ({ used: {} })).used }));
 	graph.route('POST', '/subscriptions', { handler: createSubscription });
 	graph.route('GET', '/subscriptions', { handler: listSubscriptions });
 	graph.route('GET', '/subscriptions/:subscriptionId', { handler: getSubscription });

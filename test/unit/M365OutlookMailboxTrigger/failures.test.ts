@@ -21,6 +21,17 @@ describe('classifyFailure', () => {
 		expect(failure.message).toContain('"sales@contoso.com"');
 	});
 
+	it('names the mailbox outside an Exchange RBAC for Applications scope, not missing consent', () => {
+		const rbac = { status: 403, code: 'ExtensionError', message: 'Access is denied. Check credentials and try again.' };
+		expect(isAccessPolicyRefusal(rbac)).toBe(true);
+		const failure = classifyFailure(rbac, appOnly);
+		expect(failure.kind).toBe('accessPolicy');
+		expect(failure.message).toBe('Mailbox "sales@contoso.com" is outside this app\'s scope (Exchange RBAC for Applications)');
+		expect(failure.description).toContain('Test-ServicePrincipalAuthorization');
+		expect(failure.description).not.toContain('adminconsent');
+		expect(classifyFailure({ status: 403, code: 'ErrorAccessDenied', message: POLICY }, appOnly).message).toContain('application access policy');
+	});
+
 	it('says admin consent is missing, with the consent URL, when an app may not read mail', () => {
 		const failure = classifyFailure({ status: 403, code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' }, appOnly);
 		expect(failure.kind).toBe('consent');
