@@ -159,7 +159,7 @@ describe('M365 Outlook Mailbox Trigger: mailboxes, folders, output', () => {
 		setApplicationAccessPolicy(emulator.state, SEED_APPS.main.appId, 'RestrictAccess', [SUPPORT]);
 		const poller = new Poller(emulator, mailboxParameters([SUPPORT, SALES]));
 		const refused = await poller.poll();
-		expect(refused.error?.message).toBe(`An Exchange application access policy blocks this app from mailbox "${SALES}"`);
+		expect(refused.error?.message).toBe(`Mailbox "${SALES}" is outside this app's scope (Exchange application access policy)`);
 		expect(refused.error?.description).toContain('Test-ApplicationAccessPolicy');
 
 		// Mail in the allowed mailbox still arrives; the refused one is reported in the log, not lost.
