@@ -27,8 +27,8 @@ describe('M365TeamsMessage description', () => {
 				.filter((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource))
 				.flatMap((property) => (property.options ?? []).map((option) => (option as { value: string }).value));
 		expect((resources?.options ?? []).map((option) => (option as { value: string }).value)).toEqual(['channelMessage', 'chat', 'chatMessage', 'conferencing']);
-		expect(operationsOf('channelMessage')).toEqual(['edit', 'get', 'list', 'post', 'reply', 'softDelete']);
-		expect(operationsOf('chatMessage')).toEqual(['edit', 'get', 'list', 'post', 'reply', 'softDelete']);
+		expect(operationsOf('channelMessage')).toEqual(['edit', 'get', 'list', 'mirror', 'post', 'reply', 'softDelete']);
+		expect(operationsOf('chatMessage')).toEqual(['edit', 'get', 'list', 'mirror', 'post', 'reply', 'softDelete']);
 		expect(operationsOf('chat')).toEqual(['createGroup', 'findOrCreateOneOnOne']);
 		expect(operationsOf('conferencing')).toEqual(['announce', 'interpretReply', 'invite']);
 	});

@@ -1,0 +1,14 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { chatRlc } from '../../../shared/descriptions/rlc';
+import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
+import { executeMirror, mirrorFields } from '../mirror';
+import { readChatTarget } from './target';
+
+const properties: INodeProperties[] = [chatRlc, ...mirrorFields];
+
+export const description = updateDisplayOptions({ show: { resource: ['chatMessage'], operation: ['mirror'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await executeMirror(this, itemIndex, readChatTarget(this, itemIndex));
+}
