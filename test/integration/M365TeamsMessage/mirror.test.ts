@@ -67,7 +67,7 @@ describe('Mirror into a channel', () => {
 			teamId: SEED_TEAMS.sales.id, channelId: SEED_CHANNELS.salesDeals.id, chatId: '', origin: 'outside', postedAs: 'integrationAccount',
 			teamsAuthorId: SEED_USERS.integration.id, contentHash: expect.stringMatching(/^[0-9a-f]{32}$/), teamsEditedAt: '', deleted: false,
 		});
-		expect(byId(row.teamsMessageId)?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br/>Deal closed');
+		expect(byId(row.teamsMessageId)?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br>Deal closed');
 
 		// The same event again, after the workflow stored the row: nothing is posted.
 		const before = deals().length;
@@ -85,7 +85,7 @@ describe('Mirror into a channel', () => {
 		const edited = await mirror('channelMessage', { eventType: 'edited', outsideId: 'S1', text: 'Deal closed: 40 seats', row });
 		expect(edited.outcome).toBe('edited');
 		const stored = byId(row.teamsMessageId);
-		expect(stored?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br/>Deal closed: 40 seats');
+		expect(stored?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br>Deal closed: 40 seats');
 		expect(stored?.lastEditedDateTime).not.toBeNull();
 		const editedRow = edited.row as IDataObject;
 		expect(editedRow.teamsEditedAt).toBe(stored?.lastEditedDateTime);
@@ -165,7 +165,7 @@ describe('Mirror into a channel', () => {
 		expect(fallback.row).toMatchObject({ teamsMessageId: row.teamsMessageId, postedAs: 'sender' });
 		const fallbackMessage = byId((fallback.teamsMessage as IDataObject).id);
 		expect(fallbackMessage).toMatchObject({ replyToId: row.teamsMessageId, from: { user: { id: SEED_USERS.integration.id } } });
-		expect(fallbackMessage?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br/>From Adele, edited twice');
+		expect(fallbackMessage?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br>From Adele, edited twice');
 		expect(visible(byId(row.teamsMessageId)?.body?.content)).toBe('From Adele, edited');
 
 		// Nobody else may delete it: the item fails with what to do, and the message stays.
