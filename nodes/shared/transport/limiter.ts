@@ -9,6 +9,9 @@
  *   Invitation manager 150 requests per 5 seconds per tenant
  *   Directory writes   3,000 per 2 min 30 s per app per tenant (POST/PATCH/PUT/DELETE on users, groups, applications,
  *                      service principals, invitations)
+ *   Presence           1,500 requests per 30 seconds per app per tenant (Cloud communication service limits; every
+ *                      presence call: users/{id}/presence[/...], me/presence, communications/presences[/...],
+ *                      communications/getPresencesByUserId)
  *
  * One limiter per app and tenant, shared by every execution in this n8n process (the limits are the app's, not
  * the execution's). A $batch takes what its sub-requests take: a slot per sub-request in each rate window (at most
@@ -64,6 +67,11 @@ function isMessagePost(rest: string[]): boolean {
 	return (rest.length === 1 && rest[0] === 'messages') || (rest.length === 3 && rest[0] === 'messages' && rest[2] === 'replies');
 }
 
+function isPresenceCall(lower: string[]): boolean {
+	if (lower[0] === 'communications') return lower[1] === 'presences' || lower[1] === 'getpresencesbyuserid';
+	return (lower[0] === 'users' && lower[2] === 'presence') || (lower[0] === 'me' && lower[1] === 'presence');
+}
+
 /** The limits one request falls under. */
 export function limitsOf(method: string, url: string): LimitPlan {
 	const segments = pathSegments(url);
@@ -85,6 +93,7 @@ export function limitsOf(method: string, url: string): LimitPlan {
 	}
 	if (first === 'chats' && lower.length >= 3 && verb === 'POST' && isMessagePost(lower.slice(2))) rate('chatPosts', 20, 1_000);
 	if (first === 'invitations') rate('invitations', 150, 5_000);
+	if (isPresenceCall(lower)) rate('presence', 1_500, 30_000);
 	if (WRITES.has(verb) && DIRECTORY_ROOTS.has(first) && !plan.mailboxes.size && (lower.length <= 2 || first === 'applications')) {
 		rate('directoryWrites', 3_000, 150_000);
 	}
