@@ -19,6 +19,7 @@ import { applyFilter } from '../odata/filter';
 import { collectionResponse, pageItems, selectProperties } from '../odata/query';
 import { GraphError, graphError } from './errors';
 import type { GraphContext, GraphResult, GraphRouter } from './router';
+import { setTeamMessagingSettings, teamMessagingSettings } from './teamMessagingSettings';
 import { htmlRewritingOf, setTeamsMessageSettings, type HtmlRewriting } from './teamsHtml';
 import {
 	deletedStore,
@@ -102,8 +103,8 @@ function readableChannel(ctx: GraphContext): { team: TeamRecord; channel: Channe
 	return { team, channel };
 }
 
-function teamView(team: TeamRecord): Record<string, unknown> {
-	return { ...team.team };
+function teamView(ctx: GraphContext, team: TeamRecord): Record<string, unknown> {
+	return { ...team.team, messagingSettings: { ...teamMessagingSettings(ctx.state, team.team.id), allowTeamMentions: true, allowChannelMentions: true } };
 }
 
 function channelView(channel: ChannelRecord): Channel {
@@ -189,6 +190,9 @@ function patchMessage(ctx: GraphContext, replyToId?: string): GraphResult {
 	const messageId = replyToId ? ctx.params.replyId : ctx.params.messageId;
 	const message = findMessage(channel, messageId, replyToId);
 	const patch = readPatch(ctx, message, (id) => channel.messages.some((m) => m.id === id));
+	if (ctx.principal.kind === 'delegated' && !teamMessagingSettings(ctx.state, team.team.id).allowUserEditMessages) {
+		graphError(403, 'Forbidden', "The team's messaging settings do not let users edit their messages (allowUserEditMessages is false).");
+	}
 	ctx.state.updateChannelMessage(team.team.id, channel.channel.id, message.id, patch);
 	return { status: 204 };
 }
@@ -199,7 +203,15 @@ function softDelete(ctx: GraphContext, undo: boolean, replyToId?: string): Graph
 	const message = findMessage(channel, messageId, replyToId);
 	const userId = (ctx.principal as { userId: string }).userId;
 	const isOwner = team.members.some((member) => member.userId === userId && member.roles?.includes('owner'));
-	if (message.from?.user?.id !== userId && !isOwner) graphError(403, 'Forbidden', 'Only the sender of a message or a team owner can delete it.');
+	const settings = teamMessagingSettings(ctx.state, team.team.id);
+	const isAuthor = message.from?.user?.id === userId;
+	if (!isAuthor && !isOwner) graphError(403, 'Forbidden', 'Only the sender of a message or a team owner can delete it.');
+	const allowed = (isAuthor && settings.allowUserDeleteMessages) || (isOwner && settings.allowOwnerDeleteMessages);
+	if (!allowed) {
+		graphError(403, 'Forbidden', isAuthor
+			? "The team's messaging settings do not let users delete their messages (allowUserDeleteMessages is false)."
+			: "The team's messaging settings do not let owners delete messages (allowOwnerDeleteMessages is false).");
+	}
 	const store = deletedStore(ctx.state);
 	const key = `${channel.channel.id}/${message.id}`;
 	if (undo) {
@@ -219,7 +231,7 @@ export function registerTeams(graph: GraphRouter): void {
 	graph.route('GET', '/teams', {
 		permissions: TEAM_READ,
 		handler(ctx) {
-			const teams = Object.values(ctx.state.data.teams).map(teamView);
+			const teams = Object.values(ctx.state.data.teams).map((team) => ({ ...team.team }) as Record<string, unknown>);
 			const filtered = applyFilter(teams, ctx.query.get('$filter'));
 			const page = pageItems(ctx, filtered, { defaultTop: 100, maxTop: 999 });
 			return { body: collectionResponse(ctx, 'teams', { ...page, value: page.value.map((team) => selectProperties(team, ctx.query)) }) };
@@ -227,7 +239,7 @@ export function registerTeams(graph: GraphRouter): void {
 	});
 	graph.route('GET', '/teams/:teamId', {
 		permissions: TEAM_READ,
-		handler: (ctx) => ({ body: { '@odata.context': `${ctx.baseUrl}/$metadata#teams/$entity`, ...selectProperties(teamView(readableTeam(ctx)), ctx.query) } }),
+		handler: (ctx) => ({ body: { '@odata.context': `${ctx.baseUrl}/$metadata#teams/$entity`, ...selectProperties(teamView(ctx, readableTeam(ctx)), ctx.query) } }),
 	});
 	graph.route('GET', '/users/:userId/joinedTeams', {
 		permissions: TEAM_READ,
@@ -345,6 +357,11 @@ export function registerTeams(graph: GraphRouter): void {
 		}
 		if (body.htmlRewriting !== undefined) setTeamsMessageSettings(ctx.state, { htmlRewriting: body.htmlRewriting as HtmlRewriting });
 		return { status: 200, body: { htmlRewriting: htmlRewritingOf(ctx.state) } };
+	});
+	// A team's messaging settings: { allowUserEditMessages?, allowUserDeleteMessages?, allowOwnerDeleteMessages? }.
+	graph.control('PUT', '/teams/:teamId/messagingSettings', (ctx) => {
+		if (!ctx.state.data.teams[ctx.params.teamId]) return { status: 404, body: { error: `No team ${ctx.params.teamId}` } };
+		return { status: 200, body: setTeamMessagingSettings(ctx.state, ctx.params.teamId, (ctx.body ?? {}) as Record<string, boolean>) };
 	});
 	graph.control('POST', '/teams/migrationMode', (ctx) => {
 		const body = (ctx.body ?? {}) as { channelId?: string; enabled?: boolean };

@@ -3,6 +3,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { setTeamMessagingSettings } from '../../emulator/graph/teamMessagingSettings';
 import { channelMessages, chatMessages, locator, outputJson, runTeams, signedIn } from './setup';
 
 let emulator: Emulator;
@@ -183,6 +184,21 @@ describe('Mirror into a channel', () => {
 		expect(await mirror('channelMessage', { eventType: 'edited', outsideId: 'T-copy', text: 'changed in Slack', row })).toMatchObject({ outcome: 'teamsAuthored' });
 		expect(await mirror('channelMessage', { eventType: 'deleted', outsideId: 'T-copy', row })).toMatchObject({ outcome: 'teamsAuthored' });
 		expect(seeded.deletedDateTime).toBeNull();
+	});
+
+	it("fails the item with Graph's refusal when the team does not let users edit or delete their messages", async () => {
+		const posted = await mirror('channelMessage', { eventType: 'created', outsideId: 'P1', text: 'policy test' });
+		const row = posted.row as IDataObject;
+		setTeamMessagingSettings(emulator.state, SEED_TEAMS.sales.id, { allowUserEditMessages: false, allowUserDeleteMessages: false });
+		try {
+			const edit = await runTeams(parameters('channelMessage', { eventType: 'edited', outsideId: 'P1', text: 'policy test, edited', row }) as never, { integration, continueOnFail: true });
+			expect(outputJson(edit)[0].error).toMatch(/allowUserEditMessages is false/);
+			const remove = await runTeams(parameters('channelMessage', { eventType: 'deleted', outsideId: 'P1', row }) as never, { integration, continueOnFail: true });
+			expect(outputJson(remove)[0].error).toMatch(/allowUserDeleteMessages is false/);
+			expect(byId(row.teamsMessageId)).toMatchObject({ deletedDateTime: null, lastEditedDateTime: null });
+		} finally {
+			setTeamMessagingSettings(emulator.state, SEED_TEAMS.sales.id, { allowUserEditMessages: true, allowUserDeleteMessages: true });
+		}
 	});
 
 	it("refuses a mapping row that is not a row, naming the field", async () => {
