@@ -72,7 +72,7 @@ export function isSuccess(response: BatchResponseItem): boolean {
 export async function runBatched(
 	this: IExecuteFunctions,
 	requests: BatchRequestItem[],
-	options: Pick<GraphBatchOptions, 'onBatchFailure'> = {},
+	options: Pick<GraphBatchOptions, 'onBatchFailure' | 'stopAfter'> = {},
 ): Promise<BatchResponseItem[]> {
 	if (requests.length === 0) return [];
 	return await graphBatch.call(this, CREDENTIAL_TYPE, requests, { concurrency: PARALLEL_BATCHES, ...options });

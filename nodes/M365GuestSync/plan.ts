@@ -271,6 +271,8 @@ export interface RemovalPlan {
 	candidates: number;
 	/** Guests of this source the input still holds (rejected rows' addresses included). */
 	seen: number;
+	/** Of those, the guests kept only because a rejected row (malformed or refused address) names them. */
+	keptForRejectedRows: number;
 	/** seen / (seen + candidates), 1 when this source has no guests. */
 	shareSeen: number;
 	/** Set when removal is withheld: nothing is removed, and this says why and what to do. */
@@ -296,6 +298,7 @@ export class RemovalPlanner {
 	private readonly targets: DirectoryUser[] = [];
 	private candidates = 0;
 	private seen = 0;
+	private keptForRejectedRows = 0;
 
 	constructor(
 		private readonly mode: RemovalMode,
@@ -309,8 +312,13 @@ export class RemovalPlanner {
 		if (this.mode === 'none') return;
 		if (guest.marker !== this.sourceName || !isGuest(guest)) return;
 		const addresses = addressesOf(guest);
-		if (addresses.some((address) => this.inputEmails.has(address) || this.rejectedAddresses.has(address))) {
+		if (addresses.some((address) => this.inputEmails.has(address))) {
 			this.seen += 1;
+			return;
+		}
+		if (addresses.some((address) => this.rejectedAddresses.has(address))) {
+			this.seen += 1;
+			this.keptForRejectedRows += 1;
 			return;
 		}
 		if (this.mode === 'disable' && guest.accountEnabled === false) return;
@@ -320,12 +328,12 @@ export class RemovalPlanner {
 	}
 
 	plan(): RemovalPlan {
-		const { mode, candidates, seen } = this;
+		const { mode, candidates, seen, keptForRejectedRows } = this;
 		const shareSeen = seen + candidates === 0 ? 1 : seen / (seen + candidates);
-		if (mode === 'none') return { mode, targets: [], candidates: 0, seen, shareSeen };
+		if (mode === 'none') return { mode, targets: [], candidates: 0, seen, keptForRejectedRows, shareSeen };
 		const withheldReason = candidates === 0 ? undefined : this.withheldReason(shareSeen);
-		if (withheldReason) return { mode, targets: [], candidates, seen, shareSeen, withheldReason };
-		return { mode, targets: [...this.targets], candidates, seen, shareSeen };
+		if (withheldReason) return { mode, targets: [], candidates, seen, keptForRejectedRows, shareSeen, withheldReason };
+		return { mode, targets: [...this.targets], candidates, seen, keptForRejectedRows, shareSeen };
 	}
 
 	private withheldReason(shareSeen: number): string | undefined {

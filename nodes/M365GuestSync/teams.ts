@@ -107,7 +107,10 @@ export async function addMissingMembers(
 	const fresh = requests.filter((_, index) => isNew(index));
 	const older = requests.filter((_, index) => !isNew(index));
 	const byId = new Map<string, BatchResponseItem>();
-	for (const response of await runBatched.call(this, older, { onBatchFailure: 'results' })) byId.set(response.id, response);
+	// A 403 (the permission removed mid-run) stops the adds still queued, like a refused $batch.
+	for (const response of await runBatched.call(this, older, { onBatchFailure: 'results', stopAfter: (response) => response.status === 403 })) {
+		byId.set(response.id, response);
+	}
 	const refused = [...byId.values()].find((response) => response.batchRefused);
 	if (refused) options.onRefused?.(refused);
 	const freshResponses = refused ? fresh.map((request) => ({ ...refused, id: request.id })) : await sendWhileReplicating.call(this, fresh);

@@ -137,6 +137,12 @@ describeEmulatorOnly(['state', 'requests'], 'Guest Sync in a real n8n: loops and
 		expect(tool).toBeDefined();
 		// n8n shows a property when its '@tool' display option matches whether the type name ends in "Tool".
 		const shown = tool!.properties.filter((property) => property.name === 'operation' && property.displayOptions?.show?.['@tool']?.[0] !== false);
-		expect(shown.map((property) => (property.options ?? []).map((option) => option.value))).toEqual([['find', 'invite']]);
+		// n8n appends its own "Custom API Call" entry (it points the user to the HTTP Request node; this node's router
+		// refuses it as an unknown operation), so nothing but Find and Invite reaches the node from an agent.
+		expect(shown.map((property) => (property.options ?? []).map((option) => option.value))).toEqual([['find', 'invite', '__CUSTOM_API_CALL__']]);
+		// The node's own variant still offers everything.
+		const node = types.find((type) => type.name === `${PACKAGE_NAME}.m365GuestSync`);
+		const own = node!.properties.filter((property) => property.name === 'operation' && property.displayOptions?.show?.['@tool']?.[0] !== true);
+		expect(own.map((property) => (property.options ?? []).map((option) => option.value).filter((value) => value !== '__CUSTOM_API_CALL__'))).toEqual([['find', 'invite', 'remove', 'sync']]);
 	}, 120_000);
 });

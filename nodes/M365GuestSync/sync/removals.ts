@@ -3,10 +3,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { BatchRequestItem } from '../../shared/transport';
 import { isSuccess, patchUserRequest, runBatched } from '../directory';
-import { userWriteFailure } from '../failures';
+import { isPermissionDenied, userWriteFailure } from '../failures';
 import type { DirectoryUser, RemovalPlan, SyncAction } from '../plan';
 import type { RemovalResult } from './results';
-import { noteRefusal, type WriteState } from './writes';
+import { noteDenied, noteRefusal, type WriteState } from './writes';
 
 const describe = (guest: DirectoryUser) => guest.mail ?? guest.otherMails?.[0] ?? guest.userPrincipalName ?? undefined;
 
@@ -33,9 +33,10 @@ export async function removeGuests(
 			? { id: String(index + 1), method: 'DELETE', url: `/users/${guest.id}` }
 			: patchUserRequest(String(index + 1), guest.id, { accountEnabled: false }),
 	);
-	const responses = await runBatched.call(this, requests, { onBatchFailure: 'results' });
+	const responses = await runBatched.call(this, requests, { onBatchFailure: 'results', stopAfter: isPermissionDenied });
 	return responses.map((response, index) => {
 		const guest = plan.targets[index];
+		noteDenied(state, response, plan.mode === 'delete' ? 'delete a guest' : 'disable a guest');
 		const refused = noteRefusal(state, response);
 		const done = !refused && (isSuccess(response) || (plan.mode === 'delete' && response.status === 404));
 		return {

@@ -30,6 +30,15 @@ export function noteRefusal(state: WriteState, response: BatchResponseItem): boo
 	return true;
 }
 
+/**
+ * A write refused for lack of permission (the permission was removed mid-run): nothing more is written, as after a
+ * refused `$batch`. Passed to runBatched as `stopAfter`, so the queued requests of the same call are not sent either.
+ */
+export function noteDenied(state: WriteState, response: BatchResponseItem, what: string): void {
+	if (!isPermissionDenied(response) || state.stopped) return;
+	state.stopped = `The sync stopped: Graph refused to ${what} (${response.error?.message ?? 'HTTP 403'}); grant the permission the item names, then run again`;
+}
+
 function stoppedResult(plan: UserPlan, state: WriteState): UserResult {
 	return { ...baseResult(plan.source, false), action: 'failed', reason: `Not synced: ${state.stopped}` };
 }
@@ -142,10 +151,11 @@ export async function update(
 	const responses = await runBatched.call(
 		this,
 		plans.map((plan, index) => patchUserRequest(String(index + 1), plan.user.id, plan.changes)),
-		{ onBatchFailure: 'results' },
+		{ onBatchFailure: 'results', stopAfter: isPermissionDenied },
 	);
 	responses.forEach((response, index) => {
 		const plan = plans[index];
+		noteDenied(state, response, 'update a guest');
 		if (noteRefusal(state, response)) {
 			results.set(plan.source.itemIndex, stoppedResult(plan, state));
 			return;

@@ -39,6 +39,12 @@ export interface GraphBatchOptions {
 	 * are kept. Either way no queued `$batch` is sent after the failure.
 	 */
 	onBatchFailure?: 'throw' | 'results';
+	/**
+	 * With `onBatchFailure: 'results'`: a sub-response for which this is true (for example a 403 on a write: the
+	 * permission was removed mid-run) stops the run like a refused `$batch`: it keeps its own result, and every request
+	 * not sent yet gets a `NotSent` result.
+	 */
+	stopAfter?: (response: BatchResponseItem) => boolean;
 }
 
 /** Code of the result given to requests not sent because an earlier `$batch` was refused as a whole. */
@@ -201,13 +207,17 @@ export async function graphBatch(
 					continue;
 				}
 				const body = response.body;
-				results.set(item.id, {
+				const result: BatchResponseItem = {
 					id: item.id,
 					status,
 					headers,
 					body,
 					error: status >= 400 ? ((body as GraphErrorBody | undefined)?.error ?? { code: `HTTP${status}`, message: `HTTP ${status}` }) : undefined,
-				});
+				};
+				results.set(item.id, result);
+				if (options.onBatchFailure === 'results' && !refused && options.stopAfter?.(result)) {
+					refused = { status, code: result.error?.code ?? `HTTP${status}`, message: result.error?.message ?? `HTTP ${status}` };
+				}
 			}
 			// Graph answers every sub-request; one missing from the answer counts as lost.
 			for (const item of byId.values()) await handleLost(item, 'missing from the $batch response');
@@ -215,7 +225,7 @@ export async function graphBatch(
 		await runLimited(tasks, options.concurrency ?? 4, () => refused !== undefined);
 
 		if (refused) {
-			const why = `Not sent: an earlier $batch was refused (${refused.message})`;
+			const why = `Not sent: Graph refused an earlier request (${refused.message})`;
 			for (const request of pending) if (!results.has(request.id)) results.set(request.id, { ...failureResult(request.id, 0, NOT_SENT, why), batchRefused: true });
 			break;
 		}

@@ -81,7 +81,7 @@ describe('Guest sync does no harm', () => {
 			const rows = [...people(2), { email: 'Person2.@partner.example', displayName: 'Person 2' }];
 			const result = await runGuestSync(emulator, rows, { ...disableLeavers, minShareSeen: 0 });
 			expect(userResults(result)[2]).toMatchObject({ action: 'failed' });
-			expect(summaryOf(result).removal).toMatchObject({ candidates: 0, seen: 3, withheld: false });
+			expect(summaryOf(result).removal).toMatchObject({ candidates: 0, seen: 3, keptForRejectedRows: 1, withheld: false });
 			expect(enabled(emulator, 'person2@partner.example')).toBe(true);
 		});
 
@@ -207,6 +207,20 @@ describe('Guest sync does no harm', () => {
 		expect(emulator.requests.count({ method: 'POST', path: /\/invitations$/, batch: true })).toBe(20);
 		expect(emulator.state.users().filter((record) => (record.user.mail ?? '').endsWith('@partner.example'))).toHaveLength(20);
 		expect(guestByMail(emulator, 'person19@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+	});
+
+	it('a permission removed mid-run (403 on every update) stops the updates still queued and reports the rest failed', async () => {
+		await runGuestSync(emulator, people(100));
+		emulator.faults.add({ kind: 'status', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.', method: 'PATCH', path: '/users/*', topLevel: false });
+		emulator.requests.reset();
+		const renamed = people(100).map((person) => ({ ...person, displayName: `${person.displayName} (renamed)` }));
+		const result = await runGuestSync(emulator, renamed, { ...disableLeavers, minShareSeen: 0 });
+		const users = userResults(result);
+		// Four $batch calls of 20 were in flight; the fifth was not sent.
+		expect(emulator.requests.count({ method: 'PATCH', batch: true })).toBe(80);
+		expect(users.filter((json) => json.action === 'failed' && String(json.reason).includes('User.ReadWrite.All'))).toHaveLength(80);
+		expect(users.filter((json) => json.action === 'failed' && String(json.reason).startsWith('Not synced'))).toHaveLength(20);
+		expect(summaryOf(result)).toMatchObject({ failed: 100, stopped: expect.stringContaining('Graph refused to update a guest') });
 	});
 
 	it('never lets a member be removed or a seeded guest be touched through any of this', async () => {

@@ -156,6 +156,7 @@ function summaryJson(
 			mode: settings.removalMode,
 			candidates: plan.candidates,
 			seen: settings.removalMode === 'none' ? undefined : plan.seen,
+			keptForRejectedRows: plan.keptForRejectedRows > 0 ? plan.keptForRejectedRows : undefined,
 			maxRemovals: settings.removalMode === 'none' ? undefined : settings.maxRemovals,
 			withheld: plan.withheldReason !== undefined,
 			reason: plan.withheldReason,
