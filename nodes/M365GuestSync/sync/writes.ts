@@ -11,6 +11,7 @@ import { inviteFailure, isPermissionDenied, userWriteFailure } from '../failures
 import { chunk, isGuest, type UserPlan } from '../plan';
 import { sendWhileReplicating, verifyInvitation } from '../replication';
 import { baseResult, type UserResult } from './results';
+import type { PendingMark } from './pendingMarks';
 import type { SyncSettings } from './settings';
 
 export interface WriteState {
@@ -18,6 +19,8 @@ export interface WriteState {
 	invitesDenied?: string;
 	/** Set once a `$batch` was refused as a whole: nothing more is written, every later user is reported failed. */
 	stopped?: string;
+	/** Guests invited in this run whose mark could not be written: remembered for the next run (pendingMarks.ts). */
+	unmarked: PendingMark[];
 }
 
 type InvitePlan = Extract<UserPlan, { kind: 'invite' }>;
@@ -98,7 +101,8 @@ export async function invite(
 			const { plan, userId } = markedPlans[index];
 			const result: UserResult = { ...baseResult(plan.source, false), action: 'invited', userId };
 			if (!isSuccess(response)) {
-				result.reason = `Invited, but not marked as this sync's guest: ${userWriteFailure(response, 'mark the guest')}. Run the sync again with Adopt Existing Guests on to finish it.`;
+				state.unmarked.push({ userId, email: plan.source.email, invitedAt: new Date().toISOString() });
+				result.reason = `Invited, but not marked as this sync's guest yet: ${userWriteFailure(response, 'mark the guest')}. The next run of this workflow marks it first (or run once with Adopt Existing Guests on).`;
 			}
 			results.set(plan.source.itemIndex, result);
 		});

@@ -8,7 +8,7 @@ import { emulatorRequest, SEED_APPS, SEED_GUESTS, SEED_TEAMS, SEED_USERS, type E
 import { invitationsArea } from '../../emulator/graph/invitations';
 import { replicationOf } from '../../emulator/graph/replication';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
-import { guestByMail, MARKER, runGuestSync, startTenant, tenantCredential, userResults } from './setup';
+import { guestByMail, MARKER, runGuestSync, startTenant, summaryOf, tenantCredential, userResults } from './setup';
 
 const HOLD_SECONDS = 600;
 
@@ -68,6 +68,24 @@ describe("Entra's replication delay", () => {
 		expect(guestByMail(emulator, 'a@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
 		expect(guestByMail(emulator, 'b@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
 	});
+
+	it('a guest Entra still has not replicated when the retries end is remembered and marked first by the next run', async () => {
+		hold(emulator);
+		const first = await runGuestSync(emulator, [{ email: 'slow@partner.example' }], {}, { settle: false, workflowId: 'wf-slow' });
+		expect(userResults(first)[0]).toMatchObject({ action: 'invited', reason: expect.stringContaining('The next run of this workflow marks it first') });
+		expect(summaryOf(first)).toMatchObject({ notMarkedYet: 1 });
+		expect((guestByMail(emulator, 'slow@partner.example')?.user as unknown as IDataObject)[MARKER]).toBeUndefined();
+
+		release(emulator);
+		const second = await runGuestSync(emulator, [{ email: 'slow@partner.example' }], {}, { staticData: first.staticData, workflowId: 'wf-slow' });
+		expect(summaryOf(second)).toMatchObject({ markedFromEarlierRun: 1 });
+		expect(userResults(second)[0]).toMatchObject({ action: 'unchanged' });
+		expect(guestByMail(emulator, 'slow@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
+
+		// Done: the third run has nothing left to finish.
+		const third = await runGuestSync(emulator, [{ email: 'slow@partner.example' }], {}, { staticData: second.staticData, workflowId: 'wf-slow' });
+		expect(summaryOf(third).markedFromEarlierRun).toBeUndefined();
+	}, 120_000);
 
 	it('Invite marks the new guest the same way', async () => {
 		hold(emulator);

@@ -51,7 +51,7 @@ export async function runGuestSync(
 	users: SourceUserInput[],
 	parameters: INodeParameters = {},
 	/** settle: false runs at once, while guests created just before are still replicating. */
-	options: { appKey?: 'main' | 'partial'; continueOnFail?: boolean; settle?: boolean } = {},
+	options: { appKey?: 'main' | 'partial'; continueOnFail?: boolean; settle?: boolean; staticData?: IDataObject; workflowId?: string } = {},
 ): Promise<RunNodeResult> {
 	if (options.settle !== false) settle(emulator);
 	return await runNode({
@@ -68,6 +68,8 @@ export async function runGuestSync(
 		credentials: { m365TenantAppApi: tenantCredential(emulator, options.appKey) },
 		inputItems: users as unknown as IDataObject[],
 		continueOnFail: options.continueOnFail,
+		staticData: options.staticData,
+		workflowId: options.workflowId,
 	});
 }
 

@@ -26,6 +26,7 @@ import { prepareSource, RemovalPlanner, summarize, type RemovalPlan, type Source
 import { refuseAsTool, readSourceRow } from '../../settings';
 import { syncProperties } from '../../sync/description';
 import { managedGuestPages, ManagedPlans, matchManagedGuest, refuseCollidingSource } from '../../sync/managedGuests';
+import { finishPendingMarks, rememberUnmarked } from '../../sync/pendingMarks';
 import { removeGuests } from '../../sync/removals';
 import { actionsOf, compact, outputItem, type RemovalResult } from '../../sync/results';
 import { readSyncSettings, removalGateReasons } from '../../sync/settings';
@@ -76,6 +77,9 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 		});
 	}
 
+	// Guests a previous run invited but could not mark are marked first, so they are read below as this source's own.
+	const finishedMarks = await finishPendingMarks.call(this, settings);
+
 	const needAllManaged = settings.removalMode !== 'none' || users.length > LIST_MANAGED_ABOVE;
 	const managedPlans = new ManagedPlans(itemCount);
 	const removals = new RemovalPlanner(
@@ -103,7 +107,7 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 	const teams: TeamMembership[] = [];
 	for (const teamId of settings.teamIds) teams.push(await readTeamMembers.call(this, teamId));
 
-	const state: WriteState = {};
+	const state: WriteState = { unmarked: [] };
 	const context: WindowContext = { settings, managedPlans, teams, state, output };
 	// Taken off the front, so the source fields of the users already synced are not kept to the end.
 	while (users.length > 0) {
@@ -124,6 +128,8 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 		}
 	}
 
+	rememberUnmarked.call(this, settings.sourceName, state.unmarked);
+
 	let removalResults: RemovalResult[] = [];
 	if (state.stopped && removalPlan.targets.length > 0) {
 		removalPlan = { ...removalPlan, targets: [], withheldReason: `Removal withheld: ${state.stopped}` };
@@ -136,7 +142,10 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 		if (item) items.push(item);
 	}
 	for (const removal of removalResults) items.push({ json: compact({ ...removal }), pairedItem: { item: first } });
-	items.push({ json: summaryJson(settings.sourceName, settings, removalPlan, items, state), pairedItem: { item: first } });
+	const summary = summaryJson(settings.sourceName, settings, removalPlan, items, state);
+	if (finishedMarks > 0) summary.markedFromEarlierRun = finishedMarks;
+	if (state.unmarked.length > 0) summary.notMarkedYet = state.unmarked.length;
+	items.push({ json: summary, pairedItem: { item: first } });
 	return items;
 }
 
