@@ -110,6 +110,15 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'Whether replies also start the workflow, not only new top-level messages',
 	},
 	{
+		displayName: 'Include Edits and Deletes',
+		name: 'includeChanges',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { event: ['newChannelMessage', 'newChannelReply', 'newChatMessage'] } },
+		description:
+			'Whether an edited or deleted message also starts the workflow (trigger.change is "edited" or "deleted"; reactions are not edits). For two-way bridges.',
+	},
+	{
 		displayName: 'Watch',
 		name: 'chatScope',
 		type: 'options',
@@ -232,4 +241,4 @@ export const triggerProperties: INodeProperties[] = [
 ];
 
 /** Parameters that only concern change-notification subscriptions (the polling node reads without getAllMessages). */
-export const WEBHOOK_ONLY_PARAMETERS = ['paymentModel', 'meteredNotice', 'meteredChannelNotice'];
+export const WEBHOOK_ONLY_PARAMETERS = ['paymentModel', 'meteredNotice', 'meteredChannelNotice', 'includeChanges'];

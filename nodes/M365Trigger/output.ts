@@ -13,7 +13,12 @@ import type { SubscriptionTarget, TriggerEvent } from './targets';
 export interface EventFilter {
 	event: TriggerEvent;
 	includeReplies: boolean;
+	/** Channel and chat messages: also emit edits and deletes (`trigger.change`). */
+	includeChanges?: boolean;
 }
+
+/** What happened to a message, as a two-way bridge needs it. */
+export type MessageChange = 'created' | 'edited' | 'deleted';
 
 /** What every output item says about where it came from, under `trigger`. */
 export interface TriggerInfo extends IDataObject {
@@ -24,6 +29,8 @@ export interface TriggerInfo extends IDataObject {
 	chatId?: string;
 	mailbox?: string;
 	userId?: string;
+	/** Only with Include Edits and Deletes: created, edited or deleted. */
+	change?: MessageChange;
 }
 
 type FetchedResource = ChatMessage | Message | Presence;
@@ -52,6 +59,36 @@ function wanted(filter: EventFilter, changed: ChangedResource, resource: Fetched
 	const isReply = Boolean(changed.replyId ?? message.replyToId);
 	if (filter.event === 'newChannelReply') return isReply;
 	return filter.includeReplies || !isReply;
+}
+
+function isMessage(changed: ChangedResource): boolean {
+	return changed.kind === 'channelMessage' || changed.kind === 'chatMessage';
+}
+
+/**
+ * An `updated` or `deleted` notification of a message, classified from the message as Graph returns it now:
+ * deleted (soft: deletedDateTime set; hard: gone) or edited (lastEditedDateTime set), each with the version that
+ * makes it unique, so one edit is emitted once however often Graph announces it. Anything else (a reaction, a
+ * policy tip) is not an edit: undefined.
+ */
+export function classifyMessageChange(
+	changeType: string,
+	message: ChatMessage | undefined,
+): { change: 'edited' | 'deleted'; version: string } | undefined {
+	if (message === undefined) return changeType === 'deleted' ? { change: 'deleted', version: 'deleted' } : undefined;
+	if (message.deletedDateTime) return { change: 'deleted', version: 'deleted' };
+	if (message.lastEditedDateTime) return { change: 'edited', version: `edited:${message.lastEditedDateTime}` };
+	return undefined;
+}
+
+/** The item for a message Graph no longer has (hard delete): its ids, nothing else is known. */
+function goneMessage(changed: ChangedResource): IDataObject {
+	if (changed.kind === 'channelMessage') {
+		return changed.replyId
+			? { id: changed.replyId, replyToId: changed.messageId, deletedDateTime: null, channelIdentity: { teamId: changed.teamId, channelId: changed.channelId } }
+			: { id: changed.messageId, replyToId: null, deletedDateTime: null, channelIdentity: { teamId: changed.teamId, channelId: changed.channelId } };
+	}
+	return { id: (changed as { messageId: string }).messageId, chatId: (changed as { chatId: string }).chatId, deletedDateTime: null };
 }
 
 function triggerInfo(filter: EventFilter, changeType: string, target: SubscriptionTarget, changed: ChangedResource): TriggerInfo {
@@ -92,6 +129,13 @@ export async function emitChanges(
 	const seen = new Set<string>();
 	for (const { changed, changeType } of changes) {
 		const id = emittedIdOf(changed);
+		if (changeType !== 'created' && isMessage(changed)) {
+			// An edit or delete: unique by the version read below, not by the message id (that was emitted when created).
+			if (!filter.includeChanges || seen.has(`change:${id}`)) continue;
+			seen.add(`change:${id}`);
+			fresh.push({ changed, changeType, requestId: String(fresh.length + 1) });
+			continue;
+		}
 		const dedupeKey = id ?? `presence:${(changed as { userId: string }).userId}`;
 		if (seen.has(dedupeKey)) continue;
 		// Claimed here, before any await: an overlapping call of this process then drops the same id.
@@ -135,6 +179,14 @@ export async function emitChanges(
 	const cursor = (state.cursors[target.key] ??= {});
 	for (const f of fresh) {
 		const response = byId.get(f.requestId);
+		if (f.changeType !== 'created' && isMessage(f.changed)) {
+			const item = changedMessageItem(filter, f, response, target, state, ledger, onFailure);
+			if (item) {
+				items.push(item.item);
+				emittedIds.push(item.version);
+			}
+			continue;
+		}
 		if (!response || response.status === 404) continue;
 		if (response.status < 200 || response.status >= 300) {
 			// Not emitted: Graph's retry of this notification, or the next catch-up, must be able to.
@@ -155,14 +207,44 @@ export async function emitChanges(
 		if (!wanted(filter, f.changed, resource)) continue;
 		const id = emittedIdOf(f.changed);
 		if (id !== undefined) emittedIds.push(id);
-		items.push({
-			json: { ...(resource as IDataObject), trigger: triggerInfo(filter, f.changeType, target, f.changed) },
-		});
+		const trigger = triggerInfo(filter, f.changeType, target, f.changed);
+		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
+		items.push({ json: { ...(resource as IDataObject), trigger } });
 	}
 	ledger.markEmitted(target.key, emittedIds);
 	rememberEmitted(state, target.key, emittedIds);
 	topUp();
 	return items;
+}
+
+type Fetched = Awaited<ReturnType<typeof fetchOne>>;
+
+/** The item for an `updated` / `deleted` message notification, or undefined (not an edit, emitted before, unreadable). */
+function changedMessageItem(
+	filter: EventFilter,
+	f: { changed: ChangedResource; changeType: string },
+	response: Fetched | undefined,
+	target: SubscriptionTarget,
+	state: TriggerStaticData,
+	ledger: ReturnType<typeof emissionLedger>,
+	onFailure: (message: string) => void,
+): { item: INodeExecutionData; version: string } | undefined {
+	if (!response) return undefined;
+	const gone = response.status === 404;
+	if (!gone && (response.status < 200 || response.status >= 300)) {
+		onFailure(`Could not read ${fetchUrlFor(f.changed)}: ${response.status} ${response.error?.code ?? ''} ${response.error?.message ?? ''}`.trim());
+		return undefined;
+	}
+	const message = gone ? undefined : (response.body as ChatMessage);
+	const classified = classifyMessageChange(f.changeType, message);
+	if (!classified) return undefined;
+	const resource = message ?? (goneMessage(f.changed) as ChatMessage);
+	if (!wanted(filter, f.changed, resource)) return undefined;
+	const version = `${emittedIdOf(f.changed)}@${classified.version}`;
+	if (wasEmitted(state, target.key, version) || !ledger.claim(target.key, version)) return undefined;
+	const trigger = triggerInfo(filter, f.changeType, target, f.changed);
+	trigger.change = classified.change;
+	return { item: { json: { ...(resource as IDataObject), trigger } }, version };
 }
 
 async function fetchOne(

@@ -32,6 +32,13 @@ export function readEvent(ctx: TriggerContext): TriggerEvent {
 	return ctx.getNodeParameter('event', 'newChatMessage') as TriggerEvent;
 }
 
+/** Channel and chat message events: whether edits and deletes start the workflow too. */
+export function readIncludeChanges(ctx: TriggerContext): boolean {
+	const event = readEvent(ctx);
+	if (event !== 'newChannelMessage' && event !== 'newChannelReply' && event !== 'newChatMessage') return false;
+	return ctx.getNodeParameter('includeChanges', false) as boolean;
+}
+
 export function readIncludeReplies(ctx: TriggerContext): boolean {
 	return ctx.getNodeParameter('includeReplies', false) as boolean;
 }
@@ -99,7 +106,7 @@ export function readPaymentModel(ctx: TriggerContext): PaymentModel {
 export async function resolveSelection(ctx: TriggerContext): Promise<ResolvedSelection> {
 	const credentialType = readCredentialType(ctx);
 	const event = readEvent(ctx);
-	const selection: ResolvedSelection = { event, credentialType, paymentModel: readPaymentModel(ctx) };
+	const selection: ResolvedSelection = { event, credentialType, paymentModel: readPaymentModel(ctx), includeChanges: readIncludeChanges(ctx) };
 
 	if (event === 'newChannelMessage' || event === 'newChannelReply') {
 		selection.channelScope = ctx.getNodeParameter('channelScope', 'channel') as ChannelScope;

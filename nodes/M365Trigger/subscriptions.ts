@@ -146,6 +146,8 @@ export async function reconcileSubscriptions(
 			stored !== undefined &&
 			stored.notificationUrl === notificationUrl &&
 			stored.target.resource === target.resource &&
+			// Edits and deletes turned on or off: Graph cannot change a subscription's changeType, so it is replaced.
+			stored.target.changeType === target.changeType &&
 			// Made under another key (a rotated client secret): its notifications could not be verified any more.
 			stored.keyId === key.id &&
 			!hasExpired(stored.expirationDateTime, now);

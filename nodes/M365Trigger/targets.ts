@@ -72,6 +72,13 @@ export interface ResolvedSelection {
 	userIds?: string[];
 	/** Payment model for metered resources (getAllMessages); default evaluation. */
 	paymentModel?: PaymentModel;
+	/** Channel and chat messages: also edits and deletes (Graph change types updated and deleted). */
+	includeChanges?: boolean;
+}
+
+/** Graph change types of a channel or chat message subscription. */
+function messageChangeTypes(selection: ResolvedSelection): string {
+	return selection.includeChanges ? 'created,updated,deleted' : 'created';
 }
 
 export class TargetSelectionError extends Error {}
@@ -108,7 +115,7 @@ function channelTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 				key: 'channels:tenant',
 				kind: 'allChannelMessages',
 				resource: `/teams/getAllMessages${modelQuery(selection)}`,
-				changeType: 'created',
+				changeType: messageChangeTypes(selection),
 			},
 		];
 	}
@@ -125,7 +132,7 @@ function channelTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 		key: `channel:${teamId}:${channelId}`,
 		kind: 'channelMessages' as const,
 		resource: `/teams/${teamId}/channels/${channelId}/messages`,
-		changeType: 'created',
+		changeType: messageChangeTypes(selection),
 		teamId,
 		channelId,
 	}));
@@ -140,7 +147,7 @@ function chatTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 			);
 		}
 		return [
-			{ key: 'chats:tenant', kind: 'allChatMessages', resource: `/chats/getAllMessages${modelQuery(selection)}`, changeType: 'created' },
+			{ key: 'chats:tenant', kind: 'allChatMessages', resource: `/chats/getAllMessages${modelQuery(selection)}`, changeType: messageChangeTypes(selection) },
 		];
 	}
 	if (scope === 'user') {
@@ -155,7 +162,7 @@ function chatTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 				key: `chats:user:${userId}`,
 				kind: 'userChatMessages',
 				resource: `/users/${userId}/chats/getAllMessages${modelQuery(selection)}`,
-				changeType: 'created',
+				changeType: messageChangeTypes(selection),
 				userId,
 			},
 		];
@@ -166,7 +173,7 @@ function chatTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 			key: `chat:${chatId}`,
 			kind: 'chatMessages',
 			resource: `/chats/${chatId}/messages`,
-			changeType: 'created',
+			changeType: messageChangeTypes(selection),
 			chatId,
 		},
 	];

@@ -1,0 +1,135 @@
+// Include Edits and Deletes (webhook): edited and deleted channel messages, replies and chat messages start the
+// workflow with trigger.change, each edit once however often Graph announces it; reactions are not edits.
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
+import { buildChatMessage } from '../../emulator/state/builders';
+import { activate, approveProtectedApis, emittedItems, liveSubscriptions, settled, startTenant } from './setup';
+
+const SALES = SEED_TEAMS.sales.id;
+const GENERAL = SEED_CHANNELS.salesGeneral.id;
+const CHAT = SEED_CHATS.adeleIntegration.id;
+let sequence = 0;
+
+function post(emulator: Emulator, content: string, replyToId?: string) {
+	return emulator.state.addChannelMessage(
+		SALES,
+		GENERAL,
+		buildChatMessage({
+			createdDateTime: emulator.clock.now().toISOString(),
+			from: emulator.state.user(SEED_USERS.adele.id)!,
+			content,
+			channel: { teamId: SALES, channelId: GENERAL },
+			replyToId,
+			sequence: ++sequence,
+		}),
+	);
+}
+
+/** An edit as Teams stores it: new body, lastEditedDateTime (announced as `updated`). */
+function edit(emulator: Emulator, messageId: string, content: string) {
+	emulator.clock.advance(1000);
+	const now = emulator.clock.now().toISOString();
+	emulator.state.updateChannelMessage(SALES, GENERAL, messageId, { body: { contentType: 'html', content }, lastEditedDateTime: now, lastModifiedDateTime: now });
+}
+
+const parameters = (extra: INodeParameters = {}): INodeParameters => ({
+	authentication: 'm365TenantAppApi',
+	event: 'newChannelMessage',
+	channelScope: 'channel',
+	teamId: { __rl: true, mode: 'id', value: SALES },
+	channelId: { __rl: true, mode: 'id', value: GENERAL },
+	includeReplies: true,
+	includeChanges: true,
+	...extra,
+});
+
+const summary = (items: IDataObject[]) =>
+	items.map((item) => [(item.trigger as IDataObject).change, item.id, (item.body as IDataObject | undefined)?.content ?? null]);
+
+describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
+	let emulator: Emulator;
+	beforeEach(async () => {
+		emulator = await startTenant();
+		await approveProtectedApis(emulator);
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	it('subscribes to created, updated and deleted, and emits each edit once, deletes, and no reactions', async () => {
+		const trigger = await activate(emulator, parameters());
+		try {
+			expect(liveSubscriptions(emulator).map((s) => s.changeType)).toEqual(['created,updated,deleted']);
+			const root = post(emulator, '<p>Price is 10</p>');
+			const reply = post(emulator, '<p>OK</p>', root.id);
+			await settled(emulator);
+			edit(emulator, root.id, '<p>Price is 12</p>');
+			await settled(emulator);
+			// Graph announces the same state again (a repeated delivery): nothing new.
+			emulator.state.updateChannelMessage(SALES, GENERAL, root.id, {});
+			// A reaction changes the message but is not an edit.
+			emulator.state.updateChannelMessage(SALES, GENERAL, reply.id, {
+				reactions: [{ reactionType: 'like', createdDateTime: emulator.clock.now().toISOString(), user: { user: { id: SEED_USERS.alex.id } } } as never],
+			});
+			await settled(emulator);
+			emulator.clock.advance(1000);
+			emulator.state.updateChannelMessage(SALES, GENERAL, reply.id, { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'html', content: '' } });
+			const items = await emittedItems(emulator, trigger);
+			expect(summary(items)).toEqual([
+				['created', root.id, '<p>Price is 10</p>'],
+				['created', reply.id, '<p>OK</p>'],
+				['edited', root.id, '<p>Price is 12</p>'],
+				['deleted', reply.id, ''],
+			]);
+			const edited = items[2];
+			expect(edited).toMatchObject({ lastEditedDateTime: expect.any(String), trigger: { event: 'newChannelMessage', changeType: 'updated', teamId: SALES, channelId: GENERAL } });
+			expect(items[3]).toMatchObject({ replyToId: root.id, deletedDateTime: expect.any(String), trigger: { changeType: 'deleted' } });
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('leaves edits out by default, as before', async () => {
+		const trigger = await activate(emulator, parameters({ includeChanges: false }));
+		try {
+			expect(liveSubscriptions(emulator).map((s) => s.changeType)).toEqual(['created']);
+			const root = post(emulator, '<p>v1</p>');
+			await settled(emulator);
+			edit(emulator, root.id, '<p>v2</p>');
+			const items = await emittedItems(emulator, trigger);
+			expect(items.map((item) => item.trigger)).toEqual([{ event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL }]);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('emits edited and deleted chat messages', async () => {
+		const trigger = await activate(emulator, { authentication: 'm365TenantAppApi', event: 'newChatMessage', chatScope: 'chat', chatId: { __rl: true, mode: 'id', value: CHAT }, includeChanges: true });
+		try {
+			const message = emulator.state.addChatMessage(
+				CHAT,
+				buildChatMessage({ createdDateTime: emulator.clock.now().toISOString(), from: emulator.state.user(SEED_USERS.adele.id)!, content: 'v1', contentType: 'text', chatId: CHAT, sequence: ++sequence }),
+			);
+			await settled(emulator);
+			emulator.clock.advance(1000);
+			const now = emulator.clock.now().toISOString();
+			emulator.state.updateChatMessage(CHAT, message.id, { body: { contentType: 'text', content: 'v2' }, lastEditedDateTime: now });
+			await settled(emulator);
+			emulator.clock.advance(1000);
+			emulator.state.updateChatMessage(CHAT, message.id, { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'text', content: '' } });
+			const items = await emittedItems(emulator, trigger);
+			expect(summary(items)).toEqual([
+				['created', message.id, 'v1'],
+				['edited', message.id, 'v2'],
+				['deleted', message.id, ''],
+			]);
+			expect(items.every((item) => (item.trigger as IDataObject).chatId === CHAT)).toBe(true);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+});
