@@ -6,7 +6,7 @@
 // watched users at once and compared with what was last seen.
 import type { Chat, ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
 
-import { graphFor, type GraphFunctions, type GraphRequest } from '../shared/transport';
+import { graphFailureOf, graphFor, type GraphFunctions, type GraphRequest } from '../shared/transport';
 import type { ChangedResource } from './resourcePaths';
 import type { TargetCursor } from './staticData';
 import type { SubscriptionTarget, TargetKind } from './targets';
@@ -27,7 +27,19 @@ const CHAT_OVERLAP_MS = 5 * 60_000;
  */
 const START_MARGIN_MS = 5 * 60_000;
 
+/**
+ * When Graph has dropped a mail delta sync state (410: expiry, or Exchange keeping only the newest generations, which
+ * is what an older cursor restored after an n8n restart meets), a new round starts this long before the newest mail
+ * read; the emitted ids in static data recognise the ones emitted already.
+ */
+const MAIL_RESYNC_OVERLAP_MS = 15 * 60_000;
+
 type Removed = { '@removed'?: { reason?: string } };
+
+function syncStateGone(error: unknown): boolean {
+	const failure = graphFailureOf(error);
+	return failure?.status === 410 || failure?.code === 'SyncStateNotFound' || failure?.code === 'resyncRequired';
+}
 
 function createdAtOrAfter(value: string | null | undefined, since: string | undefined): boolean {
 	if (!since) return true;
@@ -54,7 +66,7 @@ async function runDelta<T>(
 	return { items, deltaLink };
 }
 
-function mailDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor): GraphRequest {
+function mailDeltaRequest(credentialType: string, target: SubscriptionTarget, cursor: TargetCursor, from?: string): GraphRequest {
 	if (cursor.deltaLink) return { credentialType, method: 'GET', url: cursor.deltaLink };
 	// Graph has message delta per folder only; "all folders" is read through the inbox.
 	const folder = target.folder && target.folder !== 'all' ? target.folder : 'inbox';
@@ -62,9 +74,33 @@ function mailDeltaRequest(credentialType: string, target: SubscriptionTarget, cu
 		credentialType,
 		method: 'GET',
 		url: `/users/${target.userId}/mailFolders/${folder}/messages/delta`,
-		qs: { changeType: 'created', $select: 'id,receivedDateTime' },
+		qs: {
+			changeType: 'created',
+			$select: 'id,receivedDateTime',
+			...(from ? { $filter: `receivedDateTime ge ${from.replace(/\.\d{3}Z$/, 'Z')}` } : {}),
+		},
 		headers: { Prefer: 'odata.maxpagesize=50' },
 	};
+}
+
+/** A mail delta round from the cursor; a new one (from before the newest mail read) when Graph dropped the old. */
+async function readMailDelta(
+	ctx: GraphFunctions,
+	credentialType: string,
+	target: SubscriptionTarget,
+	cursor: TargetCursor,
+): Promise<{ items: Array<Message & Removed>; deltaLink?: string }> {
+	const outcome = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, cursor)).then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+	if (outcome.ok) return outcome.value;
+	// The transport's own error (a NodeApiError) unless Graph only dropped the sync state.
+	if (!cursor.deltaLink || !syncStateGone(outcome.error)) throw outcome.error;
+	const newest = cursor.newest ? new Date(Date.parse(cursor.newest) - MAIL_RESYNC_OVERLAP_MS).toISOString() : undefined;
+	const from = cursor.since && (!newest || Date.parse(newest) < Date.parse(cursor.since)) ? cursor.since : newest;
+	ctx.logger.info(`Microsoft 365 Trigger: Graph dropped the delta state of ${target.resource}; reading again from ${from ?? 'the start'}`);
+	return await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, {}, from));
 }
 
 /** The next `since`: just before the newest item seen (never earlier than now), so overlap re-reads little. */
@@ -197,14 +233,14 @@ export async function readChanges(
 ): Promise<ReadResult> {
 	switch (target.kind) {
 		case 'mail': {
-			const { items, deltaLink } = await runDelta<Message>(ctx, mailDeltaRequest(credentialType, target, cursor));
-			const changes = items
-				.filter((m) => !m['@removed'] && m.id && createdAtOrAfter(m.receivedDateTime, cursor.since))
-				.map((m) => ({
-					changed: { kind: 'mail' as const, userId: target.userId as string, messageId: m.id as string },
-					changeType: 'created',
-				}));
-			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink } };
+			const { items, deltaLink } = await readMailDelta(ctx, credentialType, target, cursor);
+			const fresh = items.filter((m) => !m['@removed'] && m.id && createdAtOrAfter(m.receivedDateTime, cursor.since));
+			const changes = fresh.map((m) => ({
+				changed: { kind: 'mail' as const, userId: target.userId as string, messageId: m.id as string },
+				changeType: 'created',
+			}));
+			const newest = fresh.reduce<string | undefined>((max, m) => latest(max, m.receivedDateTime), cursor.newest);
+			return { changes, cursor: { ...cursor, deltaLink: deltaLink ?? cursor.deltaLink, ...(newest ? { newest } : {}) } };
 		}
 		case 'channelMessages': {
 			const changes: ReadResult['changes'] = [];

@@ -1,6 +1,9 @@
-// What the trigger keeps in the workflow's static data (node scope), typed. n8n persists it after activation and
-// after each webhook call that starts the workflow, so it survives restarts and is shared by main, webhook and
-// worker processes in queue mode. It holds no secret: subscriptions' clientStates are derived (clientState.ts).
+// What the trigger keeps in the workflow's static data (node scope), typed. n8n 2.40.7 writes it to its database
+// at activation, after each webhook call, and after a poll (Microsoft 365 Polling Trigger) only when the poll
+// emits: what idle polls change (a newer delta link) lives in memory until then, so after a restart a cursor from
+// the last emitting poll comes back. Every reader copes with that (an old delta link Graph dropped starts a new
+// round; the emitted ids recognise what was emitted already). It is shared by main, webhook and worker processes
+// in queue mode, and holds no secret: subscriptions' clientStates are derived (clientState.ts).
 import { randomUUID } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -29,6 +32,8 @@ export interface TargetCursor {
 	deltaLink?: string;
 	/** ISO time: only items created at or after it are new. */
 	since?: string;
+	/** Mail: the newest receivedDateTime read, where a new delta round starts (minus an overlap) if Graph drops the old. */
+	newest?: string;
 	/** Last seen state per id (presence: "availability/activity"). */
 	lastSeen?: Record<string, string>;
 	/** Set when notifications may have been lost while no webhook call could emit (a subscription recreated at
