@@ -189,11 +189,13 @@ const CLOUD_OPERATION: Partial<Record<SubscriptionTarget['kind'], CloudLimitedOp
 	allChannelMessages: 'teamsGetAllMessages',
 	allChatMessages: 'chatsGetAllMessages',
 	userChatMessages: 'userChatsGetAllMessages',
+	// Presence subscriptions are read back with getPresencesByUserId: no presence API in China.
+	presence: 'presence',
 };
 
 /**
  * Refuses, before any Graph call, subscriptions Microsoft does not offer in the credential's national cloud (the
- * metered getAllMessages resources are Global only).
+ * metered getAllMessages resources are Global only; presence is not offered in China).
  */
 export async function assertSubscriptionsOfferedInCloud(ctx: TriggerContext, credentialType: CredentialType, targets: SubscriptionTarget[]): Promise<void> {
 	const operations = targets.map((t) => CLOUD_OPERATION[t.kind]).filter((o): o is CloudLimitedOperation => o !== undefined);

@@ -2,8 +2,10 @@
  * Operations Microsoft does not offer in every national cloud, refused before any call with a message naming the
  * cloud. Sources (each API page's "national cloud deployments" table, https://learn.microsoft.com/en-us/graph/deployments):
  * the Teams getAllMessages change-notification resources and their payment models (metered APIs,
- * https://learn.microsoft.com/en-us/graph/teams-licenses) exist in the Global cloud only; setPresence and
- * clearPresence (application presence sessions) are not offered in China (operated by 21Vianet). The table in
+ * https://learn.microsoft.com/en-us/graph/teams-licenses) exist in the Global cloud only; the presence API (v1.0
+ * presence-get, cloudcommunications-getpresencesbyuserid, presence-setpresence, presence-clearpresence,
+ * presence-setuserpreferredpresence, presence-clearuserpreferredpresence) is offered in
+ * the Global service and US Government L4 and L5, not in China (operated by 21Vianet). The table in
  * docs/graph-conformance.md lists them.
  */
 import { NodeOperationError } from 'n8n-workflow';
@@ -15,8 +17,7 @@ export type CloudLimitedOperation =
 	| 'teamsGetAllMessages'
 	| 'chatsGetAllMessages'
 	| 'userChatsGetAllMessages'
-	| 'setPresence'
-	| 'clearPresence';
+	| 'presence';
 
 interface Offer {
 	what: string;
@@ -40,15 +41,10 @@ const OFFERS: Record<CloudLimitedOperation, Offer> = {
 		clouds: ['global'],
 		instead: 'Watch one chat, or use the Polling Trigger, which reads the account\'s chats without getAllMessages.',
 	},
-	setPresence: {
-		what: 'setting application presence (presence: setPresence)',
+	presence: {
+		what: 'the Teams presence API (reading, setting and clearing presence)',
 		clouds: ['global', 'usGov', 'usGovDod'],
-		instead: 'Use Set Preferred Presence, or run this step against a Global or US Government tenant.',
-	},
-	clearPresence: {
-		what: 'clearing application presence (presence: clearPresence)',
-		clouds: ['global', 'usGov', 'usGovDod'],
-		instead: 'Use Clear Preferred Presence, or run this step against a Global or US Government tenant.',
+		instead: 'Nothing was sent to Microsoft Graph.',
 	},
 };
 

@@ -23,8 +23,10 @@ describe('Teams presence in national clouds', () => {
 	it.each(operations)('refuses $operation in China (21Vianet) before any Graph call', async (parameters) => {
 		emulator.requests.reset();
 		const result = await runPresence(emulator, parameters, { cloud: 'china' });
-		expect(result.error?.message).toBe('Microsoft Teams presence is not available in the China (Operated by 21Vianet) cloud');
-		expect(result.error?.description).toContain('only in the Global service and US Government L4 and L5');
+		expect(result.error?.message).toBe('Microsoft does not offer the Teams presence API (reading, setting and clearing presence) in the China (Operated by 21Vianet) cloud');
+		expect(result.error?.description).toBe(
+			"The credential's National Cloud is China (Operated by 21Vianet); Microsoft offers this in Global (Microsoft 365, GCC), US Government L4 (GCC High), US Government L5 (DoD) only. Nothing was sent to Microsoft Graph.",
+		);
 		expect(emulator.requests.count({ host: 'graph' })).toBe(0);
 	});
 
