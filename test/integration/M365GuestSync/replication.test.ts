@@ -6,7 +6,6 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from '../../harness';
 import { emulatorRequest, SEED_APPS, SEED_GUESTS, SEED_TEAMS, SEED_USERS, type Emulator, type RequestFilter } from '../../emulator';
 import { invitationsArea } from '../../emulator/graph/invitations';
-import { replicationOf } from '../../emulator/graph/replication';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
 import { guestByMail, MARKER, runGuestSync, startTenant, summaryOf, tenantCredential, userResults } from './setup';
 
@@ -18,7 +17,7 @@ async function seen(emulator: Emulator, filter: RequestFilter): Promise<void> {
 }
 
 function hold(emulator: Emulator): void {
-	replicationOf(emulator).settings = { enabled: true, byIdSeconds: HOLD_SECONDS, filterSeconds: HOLD_SECONDS };
+	emulator.rules.set({ replication: { byIdSeconds: HOLD_SECONDS, filterSeconds: HOLD_SECONDS } });
 }
 
 function release(emulator: Emulator): void {

@@ -5,7 +5,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { runNode, type RunNodeResult } from '../../harness';
 import { startEmulator, SEED_APPS, type Emulator, type RequestFilter } from '../../emulator';
 import { extensionName, registerExtensionProperty } from '../../emulator/graph/extensionProperties';
-import { replicationOf } from '../../emulator/graph/replication';
+import { replicationSettings } from '../../emulator/graph/replication';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
 
 export const MARKER = extensionName(SEED_APPS.main.appId, 'm365GuestSyncSource');
@@ -35,8 +35,8 @@ export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' 
  * which guests created so far are invisible, as the minutes between two scheduled runs do. No waiting.
  */
 export function settle(emulator: Emulator): void {
-	const { settings } = replicationOf(emulator);
-	if (settings.enabled) emulator.clock.advance(Math.max(settings.byIdSeconds, settings.filterSeconds) + 1);
+	const settings = replicationSettings(emulator);
+	if (settings) emulator.clock.advance(Math.max(settings.byIdSeconds, settings.filterSeconds) + 1);
 }
 
 export interface SourceUserInput {

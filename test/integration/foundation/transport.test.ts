@@ -9,7 +9,6 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { clearTenantAppTokenCache } from '../../../nodes/shared/auth/tenantAppToken';
 import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
-import { replicationOf } from '../../emulator/graph/replication';
 import { runNode, type RunNodeResult } from '../../harness';
 import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import {
@@ -146,7 +145,7 @@ describeEmulatorOnly(['faults', 'requests'], 'throttling and lost answers', () =
 
 	it('checks before repeating a write whose answer was lost, and uses what it finds', async () => {
 		// The check here is one plain $filter read; Entra's replication delay (which the guest sync waits out) is off.
-		replicationOf(emulator).settings.enabled = false;
+		emulator.rules.set({ replication: false });
 		emulator.faults.add({ kind: 'dropAfterApply', method: 'POST', path: '/invitations', times: 1 });
 		const result = await probeRun(
 			{ method: 'POST', url: '/invitations', body: invitation('found.later@example.org'), verifyUrl: "/users?$filter=mail eq 'found.later@example.org'" },
