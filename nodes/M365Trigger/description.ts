@@ -119,6 +119,15 @@ export const triggerProperties: INodeProperties[] = [
 			'Whether an edited or deleted message also starts the workflow (trigger.change is "edited" or "deleted"; reactions are not edits). For two-way bridges.',
 	},
 	{
+		displayName: 'Include System Events',
+		name: 'includeSystemEvents',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { event: [...channelEvents, 'newChatMessage'] } },
+		description:
+			'Whether Teams system event messages (member added, chat renamed, call started, ...: no sender, details in eventDetail) start the workflow too. Messages from apps and bots always do; trigger.senderType tells them apart from people.',
+	},
+	{
 		displayName: 'Watch',
 		name: 'chatScope',
 		type: 'options',

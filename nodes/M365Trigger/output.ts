@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
 import { fetchUrlFor, type ChangedResource } from './resourcePaths';
+import { isSystemEventMessage, teamsSenderType, type TeamsSenderType } from '../shared/teamsMessageKinds';
 import { emissionLedger } from './emissionLedger';
 import { rememberEmitted, wasEmitted, type TriggerStaticData } from './staticData';
 import type { SubscriptionTarget, TriggerEvent } from './targets';
@@ -15,6 +16,8 @@ export interface EventFilter {
 	includeReplies: boolean;
 	/** Channel and chat messages: also emit edits and deletes (`trigger.change`). */
 	includeChanges?: boolean;
+	/** Teams system event messages (member added, chat renamed, ...) start the workflow too; off by default. */
+	includeSystemEvents?: boolean;
 }
 
 /** What happened to a message, as a two-way bridge needs it. */
@@ -31,6 +34,8 @@ export interface TriggerInfo extends IDataObject {
 	userId?: string;
 	/** Only with Include Edits and Deletes: created, edited or deleted. */
 	change?: MessageChange;
+	/** Teams messages: who sent it, 'user', 'application' (an app or bot: not a person) or 'system' (an event). */
+	senderType?: TeamsSenderType;
 }
 
 type FetchedResource = ChatMessage | Message | Presence;
@@ -54,6 +59,8 @@ function presenceState(presence: Presence): string {
 }
 
 function wanted(filter: EventFilter, changed: ChangedResource, resource: FetchedResource): boolean {
+	if (changed.kind !== 'channelMessage' && changed.kind !== 'chatMessage') return true;
+	if (!filter.includeSystemEvents && isSystemEventMessage(resource as ChatMessage)) return false;
 	if (changed.kind !== 'channelMessage') return true;
 	const message = resource as ChatMessage;
 	const isReply = Boolean(changed.replyId ?? message.replyToId);
@@ -209,6 +216,7 @@ export async function emitChanges(
 		if (id !== undefined) emittedIds.push(id);
 		const trigger = triggerInfo(filter, f.changeType, target, f.changed);
 		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
+		if (f.changed.kind === 'channelMessage' || f.changed.kind === 'chatMessage') trigger.senderType = teamsSenderType(resource as ChatMessage);
 		items.push({ json: { ...(resource as IDataObject), trigger } });
 	}
 	ledger.markEmitted(target.key, emittedIds);

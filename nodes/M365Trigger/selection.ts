@@ -43,6 +43,10 @@ export function readIncludeReplies(ctx: TriggerContext): boolean {
 	return ctx.getNodeParameter('includeReplies', false) as boolean;
 }
 
+export function readIncludeSystemEvents(ctx: TriggerContext): boolean {
+	return ctx.getNodeParameter('includeSystemEvents', false) as boolean;
+}
+
 function locatorValue(ctx: TriggerContext, name: string): string {
 	const value = ctx.getNodeParameter(name, '', { extractValue: true }) as unknown;
 	return typeof value === 'string' ? value : String(value ?? '');

@@ -8,7 +8,7 @@ import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
 import { checkNotifications, statusForRejectedPost, type CheckedChange, type Rejection } from './notifications';
 import { emitChanges, type EventFilter } from './output';
 import { changedResourceFor } from './resourcePaths';
-import { readCredentialType, readEvent, readIncludeChanges, readIncludeReplies } from './selection';
+import { readCredentialType, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
 import { triggerState, type TriggerStaticData } from './staticData';
 import { renewalDue } from './subscriptionPolicy';
 import type { ClientStateKey } from './clientState';
@@ -130,7 +130,12 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	res.status(202).end();
 
-	const filter: EventFilter = { event: readEvent(this), includeReplies: readIncludeReplies(this), includeChanges: readIncludeChanges(this) };
+	const filter: EventFilter = {
+		event: readEvent(this),
+		includeReplies: readIncludeReplies(this),
+		includeChanges: readIncludeChanges(this),
+		includeSystemEvents: readIncludeSystemEvents(this),
+	};
 	const now = new Date();
 	const warn = (message: string) => this.logger.warn(`Microsoft 365 Trigger: ${message}`);
 	const items: INodeExecutionData[] = [];

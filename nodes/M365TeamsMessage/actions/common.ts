@@ -142,6 +142,14 @@ export const listFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
+	{
+		displayName: 'Include System Events',
+		name: 'includeSystemEvents',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to include Teams system event messages (member added, chat renamed, call started, ...: no sender, details in eventDetail). Each message says who sent it in senderType: user, application (an app or bot) or system.',
+	},
 ];
 
 export function readAttribution(context: IExecuteFunctions, itemIndex: number): AttributionSettings {

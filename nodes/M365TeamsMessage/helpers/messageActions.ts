@@ -5,7 +5,8 @@
 import type { ChatMessage, ChatMessageAttachment } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { graphRequest, graphRequestAllItems } from '../../shared/transport';
+import { graphFor, graphRequest } from '../../shared/transport';
+import { isSystemEventMessage, teamsSenderType } from '../../shared/teamsMessageKinds';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './adaptiveCard';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import type { MessageDraft } from './postMessage';
@@ -104,15 +105,41 @@ export async function listMessages(
 	itemIndex: number,
 	credentialType: PosterCredential,
 	target: MessageTarget,
-	options: { returnAll: boolean; limit: number; includeReplies: boolean; chatOrder: 'createdDateTime' | 'lastModifiedDateTime' },
+	options: {
+		returnAll: boolean;
+		limit: number;
+		includeReplies: boolean;
+		chatOrder: 'createdDateTime' | 'lastModifiedDateTime';
+		/** Teams system event messages (member added, chat renamed, ...) are left out unless asked for. */
+		includeSystemEvents?: boolean;
+	},
 ): Promise<IDataObject[]> {
 	const qs: IDataObject = { $top: options.returnAll ? 50 : Math.min(Math.max(options.limit, 1), 50) };
 	if (target.kind === 'channel' && options.includeReplies) qs.$expand = 'replies';
 	if (target.kind === 'chat') qs.$orderby = `${options.chatOrder} desc`;
-	const messages = await (graphRequestAllItems<ChatMessage>).call(
-		context,
-		{ credentialType, method: 'GET', url: messagesPath(target), qs, itemIndex },
-		options.returnAll ? undefined : { limit: options.limit },
-	);
-	return messages.map((message) => formatMessage(message));
+	const wanted = (message: ChatMessage) => options.includeSystemEvents === true || !isSystemEventMessage(message);
+	const messages: ChatMessage[] = [];
+	for await (const page of graphFor(context).pages<ChatMessage & { 'replies@odata.nextLink'?: string }>({
+		credentialType,
+		method: 'GET',
+		url: messagesPath(target),
+		qs,
+		itemIndex,
+	})) {
+		for (const message of page.value) {
+			if (!wanted(message)) continue;
+			// Graph expands at most 200 replies of a thread; the rest are behind replies@odata.nextLink.
+			const more = message['replies@odata.nextLink'];
+			if (more) {
+				const rest = await graphFor(context).all<ChatMessage>({ credentialType, method: 'GET', url: more, itemIndex });
+				message.replies = [...(message.replies ?? []), ...rest];
+				delete message['replies@odata.nextLink'];
+			}
+			if (message.replies) message.replies = message.replies.filter(wanted);
+			messages.push(message);
+			if (!options.returnAll && messages.length >= options.limit) break;
+		}
+		if (!options.returnAll && messages.length >= options.limit) break;
+	}
+	return messages.map((message) => ({ ...formatMessage(message), senderType: teamsSenderType(message) }));
 }

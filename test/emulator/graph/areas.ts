@@ -2,6 +2,7 @@
 // `register<Area>(graph: GraphRouter)` and add one import and one call below (see test/emulator/README.md).
 import { registerBatch } from './batch';
 import { registerChannelThreads } from './channelThreads';
+import { registerSystemMessages } from './systemMessages';
 import { registerTeamsRules } from './teamsRules';
 import { registerChats } from './chats';
 import { registerControl } from './control';
@@ -34,4 +35,5 @@ export function registerAllAreas(graph: GraphRouter): void {
 	registerReplication(graph);
 	registerTeamsRules(graph);
 	registerChannelThreads(graph);
+	registerSystemMessages(graph);
 }

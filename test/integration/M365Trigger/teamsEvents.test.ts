@@ -5,6 +5,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
+import { addBotMessage, addSystemEventMessage } from '../../emulator/graph/systemMessages';
 import { activateWebhookTrigger } from '../../harness';
 import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
 import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
@@ -74,7 +75,7 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 					id: root.id,
 					body: { contentType: 'html', content: '<p>Quarterly numbers are in</p>' },
 					from: expect.objectContaining({ user: expect.objectContaining({ id: SEED_USERS.adele.id }) }),
-					trigger: { event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL.id },
+					trigger: { event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL.id, senderType: 'user' },
 				}),
 			]);
 		} finally {
@@ -141,12 +142,34 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 				expect.objectContaining({
 					id: yes.id,
 					body: { contentType: 'html', content: 'YES' },
-					trigger: { event: 'newChatMessage', changeType: 'created', chatId: SEED_CHATS.adeleIntegration.id },
+					trigger: { event: 'newChatMessage', changeType: 'created', chatId: SEED_CHATS.adeleIntegration.id, senderType: 'user' },
 				}),
 			]);
 		} finally {
 			await settled(emulator);
 			await trigger.deactivate();
+		}
+	});
+
+	it('leaves Teams system events out unless asked, and marks app and bot senders', async () => {
+		const chatId = SEED_CHATS.projectFalcon.id;
+		const parameters: INodeParameters = { authentication: 'm365TenantAppApi', event: 'newChatMessage', chatScope: 'chat', chatId: { __rl: true, mode: 'id', value: chatId } };
+		for (const includeSystemEvents of [false, true]) {
+			const trigger = await activate(emulator, { ...parameters, includeSystemEvents });
+			try {
+				const event = addSystemEventMessage(emulator.state, { chatId }, { kind: 'membersAdded', members: [SEED_USERS.diego.id] }, emulator.clock.now().toISOString());
+				const bot = addBotMessage(emulator.state, { chatId }, { content: 'Build passed' }, emulator.clock.now().toISOString());
+				const person = chatMessage(emulator, chatId, SEED_USERS.adele.id, 'hello');
+				const items = await emittedItems(emulator, trigger);
+				expect(items.map((i) => [i.id, (i.trigger as IDataObject).senderType])).toEqual([
+					...(includeSystemEvents ? [[event.id, 'system']] : []),
+					[bot.id, 'application'],
+					[person.id, 'user'],
+				]);
+			} finally {
+				await settled(emulator);
+				await trigger.deactivate();
+			}
 		}
 	});
 

@@ -20,6 +20,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return await listMessages(this, itemIndex, INTEGRATION_ACCOUNT, readChannelTarget(this, itemIndex), {
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+		includeSystemEvents: this.getNodeParameter('includeSystemEvents', itemIndex, false) as boolean,
 		includeReplies: this.getNodeParameter('includeReplies', itemIndex, false) as boolean,
 		chatOrder: 'createdDateTime',
 	});

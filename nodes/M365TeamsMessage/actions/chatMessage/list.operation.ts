@@ -29,6 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return await listMessages(this, itemIndex, INTEGRATION_ACCOUNT, readChatTarget(this, itemIndex), {
 		returnAll: this.getNodeParameter('returnAll', itemIndex, false) as boolean,
 		limit: this.getNodeParameter('limit', itemIndex, 50) as number,
+		includeSystemEvents: this.getNodeParameter('includeSystemEvents', itemIndex, false) as boolean,
 		includeReplies: false,
 		chatOrder: this.getNodeParameter('order', itemIndex, 'createdDateTime') as 'createdDateTime' | 'lastModifiedDateTime',
 	});
