@@ -91,15 +91,16 @@ export function setPresenceSettings(state: TenantState, settings: { throttle?: b
 	area.settings = { ...area.settings, ...settings };
 }
 
-// When each app's recent presence requests were admitted (emulator clock), per tenant state: not tenant data.
-const admittedByState = new WeakMap<TenantState, Map<string, number[]>>();
+// When each app's recent presence requests were admitted (emulator clock), per tenant (keyed by the tenant's data,
+// so reset() starts with empty windows, as it does for the other throttling limits): not tenant data itself.
+const admittedByTenant = new WeakMap<object, Map<string, number[]>>();
 
 /** Counts the request against the app's presence limit; beyond it, Graph's 429. */
 function admitPresenceRequest(ctx: GraphContext): void {
 	if (areaState(ctx.state).settings?.throttle === false) return;
 	const now = ctx.clock.nowMs();
-	let admitted = admittedByState.get(ctx.state);
-	if (!admitted) admittedByState.set(ctx.state, (admitted = new Map()));
+	let admitted = admittedByTenant.get(ctx.state.data);
+	if (!admitted) admittedByTenant.set(ctx.state.data, (admitted = new Map()));
 	const appId = ctx.principal.appId.toLowerCase();
 	const times = (admitted.get(appId) ?? []).filter((t) => t > now - PRESENCE_LIMIT.windowMs);
 	admitted.set(appId, times);

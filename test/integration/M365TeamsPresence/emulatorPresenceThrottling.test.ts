@@ -59,3 +59,13 @@ describe('presence throttling (Microsoft default: on)', () => {
 		expect((await readPresence(40)).every((r) => r.status === 200)).toBe(true);
 	});
 });
+
+describe('presence throttling and reset', () => {
+	it('starts with an empty window after reset(), like the other throttling limits', async () => {
+		await readPresence(PRESENCE_LIMIT.requests);
+		expect((await readPresence(1))[0].status).toBe(429);
+		emulator.reset();
+		emulator.clock.freeze();
+		expect((await readPresence(1))[0].status).toBe(200);
+	});
+});
