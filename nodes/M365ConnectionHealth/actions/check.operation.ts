@@ -23,6 +23,16 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { checkTenantApp: [true] } },
 	},
 	{
+		displayName: 'Mailboxes to Check',
+		name: 'mailboxes',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. support@contoso.com, sales@contoso.com',
+		description:
+			"Mailboxes the tenant app must read (comma-separated addresses or user IDs): each is read once to show whether Exchange RBAC for Applications or an application access policy keeps the app out",
+		displayOptions: { show: { checkTenantApp: [true] } },
+	},
+	{
 		displayName: 'Memberships to Check',
 		name: 'memberships',
 		type: 'fixedCollection',
@@ -107,7 +117,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const results: CheckResult[] = [];
 	if (checkApp) {
 		const features = this.getNodeParameter('features', itemIndex, FEATURES.map((f) => f.key)) as string[];
-		results.push(...(await checkTenantApp.call(this, { features, warningDays: options.warningDays ?? 30, now })));
+		const mailboxes = String(this.getNodeParameter('mailboxes', itemIndex, '') ?? '')
+			.split(/[\s,;]+/)
+			.map((m) => m.trim())
+			.filter(Boolean);
+		results.push(...(await checkTenantApp.call(this, { features, warningDays: options.warningDays ?? 30, now, mailboxes })));
 	}
 	if (checkAccount) {
 		const memberships = ((this.getNodeParameter('memberships.membership', itemIndex, []) as MembershipTarget[]) ?? []).map((m) => ({

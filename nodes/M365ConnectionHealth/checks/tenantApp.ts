@@ -13,6 +13,7 @@ import { asNodeError } from '../../shared/nodeErrors';
 import { graphFailureOf, graphFor, TENANT_APP_CREDENTIAL } from '../../shared/transport';
 import { msalSenderFor } from '../../shared/transport/middleware/n8nSender';
 import { evaluateRequirements } from '../requirements';
+import { checkMailboxes, checkProtectedApis } from './microsoftRules';
 import { check, expiryStatus, type CheckResult } from './report';
 
 interface PasswordCredential {
@@ -40,6 +41,8 @@ export interface TenantAppCheckOptions {
 	features: string[];
 	warningDays: number;
 	now: number;
+	/** Mailboxes whose Exchange scope to check (empty: none). */
+	mailboxes?: string[];
 }
 
 function thumbprintOf(key: KeyCredential): string {
@@ -134,6 +137,11 @@ export async function checkTenantApp(this: IExecuteFunctions, options: TenantApp
 			),
 		);
 	}
+	if (options.features.includes('eventTriggers')) {
+		const protectedApis = await checkProtectedApis.call(this, roles);
+		if (protectedApis) results.push(protectedApis);
+	}
+	if (options.mailboxes?.length) results.push(...(await checkMailboxes.call(this, options.mailboxes)));
 	results.push(await credentialExpiry.call(this, settings, options));
 	return results;
 }

@@ -55,6 +55,28 @@ describe('tenant app checks', () => {
 		expect(checks.find((c) => c.check === 'secretExpiry')).toMatchObject({ status: 'warning', fix: expect.stringMatching(/Application\.Read\.All/) });
 	});
 
+	it("checks Teams' protected APIs: a warning with the request form until Microsoft approved the app", async () => {
+		const run = async () => report((await runNode({ nodeType: node, parameters: { features: ['eventTriggers'] }, credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) } })).items[0]);
+		const unapproved = (await run()).find((c) => c.check === 'protectedApis');
+		expect(unapproved).toMatchObject({ status: 'warning', message: expect.stringMatching(/not approved/), fix: expect.stringContaining('https://aka.ms/teamsgraph/requestaccess') });
+		emulator.state.app(SEED_APPS.main.appId)!.protectedApiAccess = true;
+		expect((await run()).find((c) => c.check === 'protectedApis')).toMatchObject({ status: 'ok' });
+	});
+
+	it("checks chosen mailboxes: outside the app's Exchange scope (RBAC for Applications or an access policy), not found, or readable", async () => {
+		const parameters = { features: ['mailboxPolling'], mailboxes: `${SEED_USERS.support.upn}, ${SEED_USERS.salesDesk.upn}, nobody@contoso.onmicrosoft.com` };
+		// The answer tenants report for a mailbox outside an RBAC for Applications management scope.
+		emulator.faults.add({ kind: 'status', status: 403, code: 'ExtensionError', message: 'Access is denied. Check credentials and try again.', method: 'GET', path: `/users/${SEED_USERS.salesDesk.upn}/mailFolders/inbox` });
+		const checks = report((await runNode({ nodeType: node, parameters, credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) } })).items[0]).filter((c) => c.check === 'mailboxAccess');
+		expect(checks.map((c) => [(c.details as IDataObject).mailbox, c.status])).toEqual([
+			[SEED_USERS.support.upn, 'ok'],
+			[SEED_USERS.salesDesk.upn, 'error'],
+			['nobody@contoso.onmicrosoft.com', 'error'],
+		]);
+		expect(checks[1]).toMatchObject({ message: expect.stringContaining('Exchange RBAC for Applications'), fix: expect.stringContaining('Test-ServicePrincipalAuthorization') });
+		expect(checks[2].message).toMatch(/not found/);
+	});
+
 	it('reports missing admin consent', async () => {
 		const result = await runNode({ nodeType: node, parameters: {}, credentials: { m365TenantAppApi: tenantAppCredentialData(emulator, 'noConsent') } });
 		expect(report(result.items[0]).find((c) => c.check === 'adminConsent')).toMatchObject({ status: 'error', details: { adminConsentUrl: expect.stringContaining('adminconsent') } });
