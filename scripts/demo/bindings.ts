@@ -22,6 +22,7 @@ interface DemoNode {
 export const DEMO_SCHEDULE_SECONDS = 30;
 
 const SLACK_REASON = "needs a Slack workspace (n8n's Slack nodes call slack.com); import it into your own n8n";
+const DATA_TABLE_REASON = "needs its Data table (README: Two-way bridges); import it into your own n8n and create the table first";
 
 /** Placeholder in the examples -> the demo tenant's value. */
 function placeholders(tenant: DemoTenant, standInsUrl: string): Array<[string, string]> {
@@ -65,5 +66,7 @@ export function bindExample(workflow: WorkflowImport, tenant: DemoTenant, standI
 export function demoActivation(_file: string, workflow: WorkflowImport): true | string {
 	const usesSlack = (workflow.nodes as DemoNode[]).some((node) => /^n8n-nodes-base\.slack/.test(node.type));
 	if (usesSlack) return SLACK_REASON;
+	// The two-way bridges keep their id mapping in an n8n Data table, which the demo does not create.
+	if ((workflow.nodes as DemoNode[]).some((node) => node.type === 'n8n-nodes-base.dataTable')) return DATA_TABLE_REASON;
 	return true;
 }

@@ -86,9 +86,10 @@ describeEmulatorOnly(['state'], 'the demo (npm run demo)', () => {
 		expect(text()).toContain("the integration account (integration@contoso.onmicrosoft.com) is signed in through n8n's OAuth2 flow");
 		const states = [...text().matchAll(/^ {2}(.+) {2}\((active|not active: .+|run it from the editor)\)$/gm)].map((m) => [m[1], m[2]]);
 		expect(states.length).toBeGreaterThanOrEqual(10);
-		// Only the Slack examples stay inactive, and they say why.
+		// Only the Slack examples and the two-way bridges (their Data table) stay inactive, and they say why.
 		for (const [name, state] of states) {
 			if (/Slack/.test(name)) expect(state).toMatch(/^not active: needs a Slack workspace/);
+			else if (/two-way/.test(name)) expect(state).toMatch(/^not active: needs its Data table/);
 			else expect(state).toMatch(/^(active|run it from the editor)$/);
 		}
 	});

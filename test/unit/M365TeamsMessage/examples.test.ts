@@ -6,7 +6,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { M365TeamsMessage } from '../../../nodes/M365TeamsMessage/M365TeamsMessage.node';
 
-const EXAMPLES = ['chat-session-conferencing.json', 'teams-slack-bridge.json', 'teams-incident-card.json'];
+const EXAMPLES = [
+	'chat-session-conferencing.json',
+	'teams-slack-bridge.json',
+	'teams-incident-card.json',
+	'teams-slack-two-way-bridge.json',
+	'contact-centre-chat-two-way-bridge.json',
+];
 const properties = new M365TeamsMessage().description.properties;
 
 function shownFor(property: INodeProperties, resource: string, operation: string): boolean {
