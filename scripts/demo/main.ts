@@ -27,7 +27,7 @@ import { demoSteps, startActivity } from './activity';
 import { bindExample, DEMO_SCHEDULE_SECONDS, demoActivation } from './bindings';
 import { startFeed } from './feed';
 import { startStandIns, type StandIns } from './standIns';
-import { discoverDemoTenant, registerGuestSyncMarker, type DemoTenantFacts } from './tenant';
+import { approveProtectedApis, discoverDemoTenant, registerGuestSyncMarker, type DemoTenantFacts } from './tenant';
 
 const PREFERRED_PORT = 5678;
 // The demo shows the package even while the tree has type errors (tsc still writes the JavaScript); `npm test`
@@ -151,6 +151,7 @@ async function main(): Promise<void> {
 	const emulator = (running.emulator = await startEmulatorProcess());
 	say(`Emulator tenant ${emulator.info.tenantDomain}: Entra ${emulator.info.loginUrl}, Graph ${emulator.info.graphUrl}`);
 	await registerGuestSyncMarker(emulator);
+	await approveProtectedApis(emulator);
 	const tenant = await discoverDemoTenant(emulator);
 	const standIns = (running.standIns = await startStandIns({
 		agents: initialAgents(tenant, emulator),

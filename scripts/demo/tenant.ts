@@ -43,3 +43,12 @@ export async function discoverDemoTenant(emulator: EmulatorProcess): Promise<Dem
 export async function registerGuestSyncMarker(emulator: EmulatorProcess): Promise<void> {
 	await emulator.control('POST', '/extensionProperties', { appId: emulator.info.clientId, name: 'm365GuestSyncSource', targetObjects: ['User'] });
 }
+
+/**
+ * Microsoft's approval of the demo app for Teams' protected APIs (https://learn.microsoft.com/en-us/graph/teams-protected-apis),
+ * which a production tenant requests once with Microsoft's form; the emulator gives it to no new app. The demo's
+ * Connection Health example then shows the approved state (the demo's chat triggers read delegated and need none).
+ */
+export async function approveProtectedApis(emulator: EmulatorProcess): Promise<void> {
+	await emulator.control('POST', `/apps/${emulator.info.clientId}/protectedApiAccess`, { approved: true });
+}
