@@ -47,6 +47,20 @@ function createdAtOrAfter(value: string | null | undefined, since: string | unde
 	return Date.parse(value) >= Date.parse(since);
 }
 
+/**
+ * Include Edits and Deletes: a message edited or deleted at or after `since` (its deletedDateTime or
+ * lastEditedDateTime). Reactions change lastModifiedDateTime only, so they are not edits. emitChanges reads the
+ * message again and emits each edit and delete once, by its version.
+ */
+function changedAtOrAfter(message: ChatMessage, since: string | undefined): boolean {
+	const at = message.deletedDateTime ?? message.lastEditedDateTime;
+	return Boolean(at) && (since === undefined || Date.parse(at as string) >= Date.parse(since));
+}
+
+function watchesChanges(target: SubscriptionTarget): boolean {
+	return target.changeType.split(',').includes('updated');
+}
+
 function latest(a: string | undefined, b: string | null | undefined): string | undefined {
 	if (!b) return a;
 	if (!a) return b;
@@ -143,21 +157,26 @@ async function readChannelMessages(
 	credentialType: string,
 	target: SubscriptionTarget,
 	cursor: TargetCursor,
-): Promise<{ messages: ChatMessage[]; deltaLink?: string }> {
+): Promise<{ messages: ChatMessage[]; edited: ChatMessage[]; deltaLink?: string }> {
 	const found: ChatMessage[] = [];
+	const edited: ChatMessage[] = [];
+	const changes = watchesChanges(target);
 	let deltaLink: string | undefined;
 	for await (const page of graphFor(ctx).pages<ThreadWithReplies>(channelDeltaRequest(credentialType, target, cursor))) {
 		if (page.deltaLink) deltaLink = page.deltaLink;
 		for (const root of page.value) {
 			if (root.id && createdAtOrAfter(root.createdDateTime, cursor.since)) found.push(withoutReplies(root));
+			if (root.id && changes && changedAtOrAfter(root, cursor.since)) edited.push(withoutReplies(root));
 			for (const reply of await repliesOf(ctx, credentialType, root)) {
-				if (!reply.id || !createdAtOrAfter(reply.createdDateTime, cursor.since)) continue;
+				if (!reply.id) continue;
+				if (changes && changedAtOrAfter(reply, cursor.since)) edited.push({ ...reply, replyToId: reply.replyToId ?? root.id });
+				if (!createdAtOrAfter(reply.createdDateTime, cursor.since)) continue;
 				found.push({ ...reply, replyToId: reply.replyToId ?? root.id });
 			}
 		}
 	}
 	found.sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
-	return { messages: found, deltaLink };
+	return { messages: found, edited, deltaLink };
 }
 
 function withoutReplies(root: ThreadWithReplies): ChatMessage {
@@ -176,14 +195,18 @@ async function readChatMessages(
 	credentialType: string,
 	chatId: string,
 	since: string | undefined,
-): Promise<ChatMessage[]> {
+	withChanges = false,
+): Promise<{ messages: ChatMessage[]; edited: ChatMessage[] }> {
 	const qs: Record<string, string | number> = { $top: 50, $orderby: 'lastModifiedDateTime desc' };
 	if (since) qs.$filter = `lastModifiedDateTime gt ${since}`;
 	const found: ChatMessage[] = [];
+	const edited: ChatMessage[] = [];
 	for await (const page of graphFor(ctx).pages<ChatMessage>({ credentialType, method: 'GET', url: `/chats/${chatId}/messages`, qs })) {
 		found.push(...page.value.filter((m) => createdAtOrAfter(m.createdDateTime, since)));
+		if (withChanges) edited.push(...page.value.filter((m) => m.id && changedAtOrAfter(m, since)));
 	}
-	return found.sort((a, b) => Date.parse(b.createdDateTime ?? '') - Date.parse(a.createdDateTime ?? ''));
+	const newestFirst = (a: ChatMessage, b: ChatMessage) => Date.parse(b.createdDateTime ?? '') - Date.parse(a.createdDateTime ?? '');
+	return { messages: found.sort(newestFirst), edited: edited.sort(newestFirst) };
 }
 
 async function presenceOf(ctx: GraphFunctions, credentialType: string, userIds: string[]): Promise<Presence[]> {
@@ -245,14 +268,16 @@ export async function readChanges(
 		case 'channelMessages': {
 			const changes: ReadResult['changes'] = [];
 			let newest = cursor.since;
-			const { messages: found, deltaLink } = await readChannelMessages(ctx, credentialType, target, cursor);
-			for (const message of found) {
-				newest = latest(newest, message.createdDateTime);
-				const changed: ChangedResource = message.replyToId
+			const { messages: found, edited, deltaLink } = await readChannelMessages(ctx, credentialType, target, cursor);
+			const changedOf = (message: ChatMessage): ChangedResource =>
+				message.replyToId
 					? { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: message.replyToId, replyId: message.id! }
 					: { kind: 'channelMessage', teamId: target.teamId!, channelId: target.channelId!, messageId: message.id! };
-				changes.push({ changed, changeType: 'created' });
+			for (const message of found) {
+				newest = latest(newest, message.createdDateTime);
+				changes.push({ changed: changedOf(message), changeType: 'created' });
 			}
+			for (const message of edited) changes.push({ changed: changedOf(message), changeType: 'updated' });
 			return { changes, cursor: { ...cursor, since: nextSince(cursor.since, newest, now), deltaLink: deltaLink ?? cursor.deltaLink } };
 		}
 		case 'chatMessages':
@@ -262,7 +287,10 @@ export async function readChanges(
 			const changes: ReadResult['changes'] = [];
 			let newest = cursor.since;
 			for (const chatId of chatIds) {
-				for (const message of await readChatMessages(ctx, credentialType, chatId, cursor.since)) {
+				const { messages, edited } = await readChatMessages(ctx, credentialType, chatId, cursor.since, watchesChanges(target));
+				// Newest first here; reversed below. An edit or delete comes after the message it changes.
+				for (const message of edited) changes.push({ changed: { kind: 'chatMessage', chatId, messageId: message.id as string }, changeType: 'updated' });
+				for (const message of messages) {
 					if (!message.id) continue;
 					newest = latest(newest, message.createdDateTime);
 					changes.push({ changed: { kind: 'chatMessage', chatId, messageId: message.id }, changeType: 'created' });

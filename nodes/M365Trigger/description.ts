@@ -250,4 +250,4 @@ export const triggerProperties: INodeProperties[] = [
 ];
 
 /** Parameters that only concern change-notification subscriptions (the polling node reads without getAllMessages). */
-export const WEBHOOK_ONLY_PARAMETERS = ['paymentModel', 'meteredNotice', 'meteredChannelNotice', 'includeChanges'];
+export const WEBHOOK_ONLY_PARAMETERS = ['paymentModel', 'meteredNotice', 'meteredChannelNotice'];

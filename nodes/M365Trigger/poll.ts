@@ -13,7 +13,7 @@ import { KINDS_WITHOUT_READER, readChanges, startCursor } from './changeReaders'
 import { forgetEmissionLedger } from './emissionLedger';
 import { emitChanges, type EventFilter } from './output';
 import { isTeamsMessageEvent, TEAMS_POLLING_FIX, teamsPollingProblem } from './pollingPolicy';
-import { readCredentialType, readEvent, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
+import { readCredentialType, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 
 /** How far back "Fetch test event" looks for a sample when there is no cursor yet. */
@@ -39,7 +39,12 @@ function commit(live: TriggerStaticData, next: TriggerStaticData): void {
 
 export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const credentialType = readCredentialType(this);
-	const filter: EventFilter = { event: readEvent(this), includeReplies: readIncludeReplies(this), includeSystemEvents: readIncludeSystemEvents(this) };
+	const filter: EventFilter = {
+		event: readEvent(this),
+		includeReplies: readIncludeReplies(this),
+		includeSystemEvents: readIncludeSystemEvents(this),
+		includeChanges: readIncludeChanges(this),
+	};
 	const manual = this.getMode() === 'manual';
 	if (!manual) assertPollingAllowed(this, filter);
 	const targets = await resolveTargets(this);

@@ -4,7 +4,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
-import { activate, approveProtectedApis, emittedItems, liveSubscriptions, settled, startTenant } from './setup';
+import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
 const GENERAL = SEED_CHANNELS.salesGeneral.id;
@@ -28,7 +28,7 @@ function post(emulator: Emulator, content: string, replyToId?: string) {
 
 /** An edit as Teams stores it: new body, lastEditedDateTime (announced as `updated`). */
 function edit(emulator: Emulator, messageId: string, content: string) {
-	emulator.clock.advance(1000);
+	emulator.clock.advance(60);
 	const now = emulator.clock.now().toISOString();
 	emulator.state.updateChannelMessage(SALES, GENERAL, messageId, { body: { contentType: 'html', content }, lastEditedDateTime: now, lastModifiedDateTime: now });
 }
@@ -73,7 +73,7 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 				reactions: [{ reactionType: 'like', createdDateTime: emulator.clock.now().toISOString(), user: { user: { id: SEED_USERS.alex.id } } } as never],
 			});
 			await settled(emulator);
-			emulator.clock.advance(1000);
+			emulator.clock.advance(60);
 			emulator.state.updateChannelMessage(SALES, GENERAL, reply.id, { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'html', content: '' } });
 			const items = await emittedItems(emulator, trigger);
 			expect(summary(items)).toEqual([
@@ -99,7 +99,9 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 			await settled(emulator);
 			edit(emulator, root.id, '<p>v2</p>');
 			const items = await emittedItems(emulator, trigger);
-			expect(items.map((item) => item.trigger)).toEqual([{ event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL }]);
+			expect(items).toHaveLength(1);
+			expect(items[0].trigger).toMatchObject({ event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL });
+			expect(items[0].trigger).not.toHaveProperty('change');
 		} finally {
 			await settled(emulator);
 			await trigger.deactivate();
@@ -114,11 +116,11 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 				buildChatMessage({ createdDateTime: emulator.clock.now().toISOString(), from: emulator.state.user(SEED_USERS.adele.id)!, content: 'v1', contentType: 'text', chatId: CHAT, sequence: ++sequence }),
 			);
 			await settled(emulator);
-			emulator.clock.advance(1000);
+			emulator.clock.advance(60);
 			const now = emulator.clock.now().toISOString();
 			emulator.state.updateChatMessage(CHAT, message.id, { body: { contentType: 'text', content: 'v2' }, lastEditedDateTime: now });
 			await settled(emulator);
-			emulator.clock.advance(1000);
+			emulator.clock.advance(60);
 			emulator.state.updateChatMessage(CHAT, message.id, { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'text', content: '' } });
 			const items = await emittedItems(emulator, trigger);
 			expect(summary(items)).toEqual([
@@ -131,5 +133,63 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 			await settled(emulator);
 			await trigger.deactivate();
 		}
+	});
+
+	it('polling emits the same edits and deletes of channel messages and replies as the webhook', async () => {
+		const trigger = await activate(emulator, parameters());
+		const poller = new Poller(emulator, { ...parameters(), pollTimes: DAILY });
+		try {
+			expect(await poller.poll()).toEqual([]);
+			emulator.clock.advance(60);
+			const root = post(emulator, '<p>v1</p>');
+			const reply = post(emulator, '<p>reply</p>', root.id);
+			await settled(emulator);
+			expect(summary(await poller.poll())).toEqual([
+				['created', root.id, '<p>v1</p>'],
+				['created', reply.id, '<p>reply</p>'],
+			]);
+			// A day later (Teams' polling policy: one poll a day): an edit, a reaction, a delete.
+			emulator.clock.advance(86_400);
+			edit(emulator, root.id, '<p>v2</p>');
+			emulator.state.updateChannelMessage(SALES, GENERAL, root.id, {
+				reactions: [{ reactionType: 'like', createdDateTime: emulator.clock.now().toISOString(), user: { user: { id: SEED_USERS.alex.id } } } as never],
+			});
+			emulator.clock.advance(60);
+			emulator.state.updateChannelMessage(SALES, GENERAL, reply.id, { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'html', content: '' } });
+			const pushed = await emittedItems(emulator, trigger);
+			const polled = await poller.poll();
+			expect(summary(polled)).toEqual([
+				['edited', root.id, '<p>v2</p>'],
+				['deleted', reply.id, ''],
+			]);
+			expect(polled.map((item) => item.trigger)).toEqual(pushed.slice(2).map((item) => ({ ...(item.trigger as IDataObject), changeType: 'updated' })));
+			emulator.clock.advance(86_400);
+			expect(await poller.poll()).toEqual([]);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('polling emits edits and deletes of chat messages', async () => {
+		const chatParameters = { authentication: 'm365TenantAppApi', event: 'newChatMessage', chatScope: 'chat', chatId: { __rl: true, mode: 'id', value: CHAT }, includeChanges: true, pollTimes: DAILY };
+		const poller = new Poller(emulator, chatParameters);
+		expect(await poller.poll()).toEqual([]);
+		emulator.clock.advance(60);
+		const message = emulator.state.addChatMessage(
+			CHAT,
+			buildChatMessage({ createdDateTime: emulator.clock.now().toISOString(), from: emulator.state.user(SEED_USERS.adele.id)!, content: 'v1', contentType: 'text', chatId: CHAT, sequence: ++sequence }),
+		);
+		expect(summary(await poller.poll())).toEqual([['created', message.id, 'v1']]);
+		emulator.clock.advance(86_400);
+		const now = emulator.clock.now().toISOString();
+		emulator.state.updateChatMessage(CHAT, message.id, { body: { contentType: 'text', content: 'v2' }, lastEditedDateTime: now, lastModifiedDateTime: now });
+		expect(summary(await poller.poll())).toEqual([['edited', message.id, 'v2']]);
+		emulator.clock.advance(86_400);
+		const deletedAt = emulator.clock.now().toISOString();
+		emulator.state.updateChatMessage(CHAT, message.id, { deletedDateTime: deletedAt, lastModifiedDateTime: deletedAt, body: { contentType: 'text', content: '' } });
+		expect(summary(await poller.poll())).toEqual([['deleted', message.id, '']]);
+		emulator.clock.advance(86_400);
+		expect(await poller.poll()).toEqual([]);
 	});
 });
