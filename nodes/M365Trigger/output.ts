@@ -4,6 +4,7 @@
 import type { ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { echoFlags, integrationAccountIdFor } from '../shared/teamsEcho';
 import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
 import { fetchUrlFor, type ChangedResource } from './resourcePaths';
 import { isSystemEventMessage, teamsSenderType, type TeamsSenderType } from '../shared/teamsMessageKinds';
@@ -180,6 +181,11 @@ export async function emitChanges(
 		if (responses === undefined) for (const f of fresh) release(f.changed);
 	}
 	const byId = new Map(responses.map((r) => [r.id, r]));
+	// Echo flags on messages (postedByThisPackage, postedByIntegrationAccount): the integration account's id, when
+	// this trigger reads as the integration account; a failed lookup leaves postedByIntegrationAccount null.
+	const integrationAccountId = fresh.some((f) => isMessage(f.changed))
+		? await integrationAccountIdFor(ctx, credentialType).catch(() => undefined)
+		: undefined;
 
 	const items: INodeExecutionData[] = [];
 	const emittedIds: string[] = [];
@@ -189,6 +195,8 @@ export async function emitChanges(
 		if (f.changeType !== 'created' && isMessage(f.changed)) {
 			const item = changedMessageItem(filter, f, response, target, state, ledger, onFailure);
 			if (item) {
+				const message = response?.body as ChatMessage | undefined;
+				if (message) Object.assign(item.item.json, echoFlags(message, integrationAccountId));
 				items.push(item.item);
 				emittedIds.push(item.version);
 			}
@@ -217,7 +225,8 @@ export async function emitChanges(
 		const trigger = triggerInfo(filter, f.changeType, target, f.changed);
 		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
 		if (f.changed.kind === 'channelMessage' || f.changed.kind === 'chatMessage') trigger.senderType = teamsSenderType(resource as ChatMessage);
-		items.push({ json: { ...(resource as IDataObject), trigger } });
+		const flags = isMessage(f.changed) ? echoFlags(resource as ChatMessage, integrationAccountId) : {};
+		items.push({ json: { ...(resource as IDataObject), ...flags, trigger } });
 	}
 	ledger.markEmitted(target.key, emittedIds);
 	rememberEmitted(state, target.key, emittedIds);

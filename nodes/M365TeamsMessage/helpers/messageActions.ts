@@ -10,6 +10,7 @@ import { isSystemEventMessage, teamsSenderType } from '../../shared/teamsMessage
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './adaptiveCard';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
 import type { MessageDraft } from './postMessage';
+import { integrationAccountIdentity } from './identities';
 import { formatMessage, withUnresolvedMentions } from './output';
 import { messagePath, messagesPath, type MessageTarget } from './targets';
 
@@ -30,7 +31,7 @@ export async function getMessage(
 		url: messagePath(target, messageId),
 		itemIndex,
 	});
-	return formatMessage(message);
+	return formatMessage(message, (await integrationAccountIdentity(context)).userId);
 }
 
 /**
@@ -141,5 +142,6 @@ export async function listMessages(
 		}
 		if (!options.returnAll && messages.length >= options.limit) break;
 	}
-	return messages.map((message) => ({ ...formatMessage(message), senderType: teamsSenderType(message) }));
+	const integrationAccountId = (await integrationAccountIdentity(context)).userId;
+	return messages.map((message) => ({ ...formatMessage(message, integrationAccountId), senderType: teamsSenderType(message) }));
 }

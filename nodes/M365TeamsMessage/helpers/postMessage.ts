@@ -7,6 +7,7 @@ import type { ChatMessage, ChatMessageAttachment, ChatMessageMention } from '@mi
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { rememberPostedByThisPackage } from '../../shared/teamsEcho';
 import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
 import { renderAttribution } from './attribution';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from './credentialTypes';
@@ -138,6 +139,7 @@ async function postAs(
 			}),
 	});
 	rememberPosted(executionId, nodeName, key, message);
+	rememberPostedByThisPackage(message.id);
 	return message;
 }
 
@@ -173,5 +175,7 @@ export async function postMessage(
 			return explainIntegrationAccountFailure(context, error, itemIndex);
 		}
 	}
-	return withUnresolvedMentions({ ...formatMessage(message), postedAs: { ...decision.postedAs } }, draft);
+	// Posted by this package, whoever posted it; by the integration account when it did.
+	const output = { ...formatMessage(message, account.userId), postedByThisPackage: true };
+	return withUnresolvedMentions({ ...output, postedAs: { ...decision.postedAs } }, draft);
 }

@@ -1,6 +1,7 @@
 // Posting through n8n-core against the emulator: content conversion, mentions, cards, both posters and every
 // fallback path, membership and sign-in errors, and per-item errors with Continue On Fail.
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { buildChatMessage } from '../../emulator/state/builders';
 import { chatMessages, channelMessages, locator, outputJson, runTeams, signedIn } from './setup';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
@@ -113,6 +114,27 @@ describe('mentions come only from where the workflow builder put them', () => {
 		const [message] = outputJson(result);
 		expect((message.body as { content: string }).content).toBe('Hi <at id="0">Adele Vance</at> and @[nobody@nowhere.example]');
 		expect(message.unresolvedMentions).toEqual([{ reference: 'nobody@nowhere.example', reason: "Cannot mention 'nobody@nowhere.example': no such user in the directory" }]);
+	});
+});
+
+describe('echo flags', () => {
+	it('says on every message whether this package or the integration account posted it, by user id', async () => {
+		const chatId = SEED_CHATS.projectFalcon.id;
+		const [ours] = outputJson(await runTeams({ resource: 'chatMessage', operation: 'post', chatId: locator(chatId), contentType: 'text', content: 'From the bridge' }, { integration }));
+		expect(ours).toMatchObject({ postedByThisPackage: true, postedByIntegrationAccount: true });
+		const [asSender] = outputJson(await runTeams(channelPost(SEED_CHANNELS.salesGeneral, { content: 'As myself' }), { integration, sender: adele }));
+		expect(asSender).toMatchObject({ postedByThisPackage: true, postedByIntegrationAccount: false, postedAs: { identity: 'sender' } });
+		// A message typed in Teams by someone named like the integration account.
+		emulator.state.updateUser(SEED_USERS.megan.id, { displayName: 'Integration Account' });
+		const typed = emulator.state.addChatMessage(
+			chatId,
+			buildChatMessage({ createdDateTime: emulator.clock.now().toISOString(), from: emulator.state.user(SEED_USERS.megan.id)!, content: 'Typed in Teams', chatId, sequence: 9001 }),
+		);
+		const listed = outputJson(await runTeams({ resource: 'chatMessage', operation: 'list', chatId: locator(chatId), returnAll: false, limit: 5 }, { integration }));
+		const byId = new Map(listed.map((message) => [message.id, message]));
+		expect(byId.get(ours.id)).toMatchObject({ postedByThisPackage: true, postedByIntegrationAccount: true });
+		expect(byId.get(typed.id)).toMatchObject({ postedByThisPackage: false, postedByIntegrationAccount: false });
+		emulator.state.updateUser(SEED_USERS.megan.id, { displayName: 'Megan Bowen' });
 	});
 });
 
