@@ -4,7 +4,7 @@ import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from
 import { buildChatMessage } from '../../emulator/state/builders';
 import { activateWebhookTrigger } from '../../harness';
 import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
-import { activate, emittedItems, settled, startTenant, trackedTrigger } from './setup';
+import { activate, approveProtectedApis, emittedItems, settled, startTenant, trackedTrigger } from './setup';
 
 let sequence = 1000;
 function chatMessage(emulator: Emulator, chatId: string, fromUserId: string, content: string) {
@@ -45,6 +45,7 @@ describe('M365 Trigger: echo flags on Teams messages', () => {
 	});
 
 	it('with the tenant app, postedByIntegrationAccount is null (unknown), never a guess', async () => {
+		await approveProtectedApis(emulator);
 		const trigger = await activate(emulator, {
 			authentication: 'm365TenantAppApi',
 			event: 'newChannelMessage',
