@@ -2,7 +2,7 @@
  * Teams posting benchmark, with Microsoft's throttling limits on in the emulator (chat posts: 20 per second per app
  * per tenant; channel: 4 requests per second per app per team and per channel). Jobs: 1,000 posts into one chat,
  * the same with 20% of POSTs throttled on top, and 1,000 posts into one channel, each against its floor (the time
- * the limit allows at best). 1,000 chat messages through the node (integration account, duplicate marker,
+ * the limit allows at best). 1,000 chat messages through the node (integration account, lost-answer guard,
  * Retry-After handling) next to the naive way, one POST per item with no Retry-After handling: as n8n's HTTP
  * Request node sends them (n8n's request helper with the OAuth2 credential, "httpRequest node" below), and with a
  * bare keep-alive HTTPS client ("raw client", the floor of any client). First without faults, then with 20% of
