@@ -4,6 +4,7 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { mailboxRlc } from '../shared/descriptions/mailbox';
 import { channelRlc, chatRlc, teamRlc, userRlc } from '../shared/descriptions/rlc';
+import { TENANT_APP_WITH_DELEGATED_READS } from './targets';
 
 const TENANT_APP = 'm365TenantAppApi';
 const INTEGRATION_ACCOUNT = 'm365IntegrationAccountOAuth2Api';
@@ -13,13 +14,13 @@ export const triggerCredentials: INodeTypeDescription['credentials'] = [
 		name: TENANT_APP,
 		required: true,
 		testedBy: 'm365TenantAppApiTest',
-		displayOptions: { show: { authentication: [TENANT_APP] } },
+		displayOptions: { show: { authentication: [TENANT_APP, TENANT_APP_WITH_DELEGATED_READS] } },
 	},
 	{
 		name: INTEGRATION_ACCOUNT,
 		required: true,
 		testedBy: 'm365IntegrationAccountTest',
-		displayOptions: { show: { authentication: [INTEGRATION_ACCOUNT] } },
+		displayOptions: { show: { authentication: [INTEGRATION_ACCOUNT, TENANT_APP_WITH_DELEGATED_READS] } },
 	},
 ];
 
@@ -64,6 +65,12 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Tenant App (Application)',
 				value: TENANT_APP,
 				description: 'The tenant app: any mailbox, any presence, all teams and all chats (needs admin consent)',
+			},
+			{
+				name: 'Tenant App, Teams Messages Read by the Integration Account',
+				value: TENANT_APP_WITH_DELEGATED_READS,
+				description:
+					"The tenant app subscribes; channel and chat messages are read with the integration account's delegated permissions, which need no protected-API approval from Microsoft (the account must be a member of the teams and chats)",
 			},
 		],
 		default: TENANT_APP,
@@ -192,7 +199,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'chatUser',
 		displayName: 'Account',
 		description: 'Whose chats to watch: a user from the list, by object ID, or by user principal name',
-		displayOptions: { show: { event: ['newChatMessage'], chatScope: ['user'], authentication: [TENANT_APP] } },
+		displayOptions: { show: { event: ['newChatMessage'], chatScope: ['user'], authentication: [TENANT_APP, TENANT_APP_WITH_DELEGATED_READS] } },
 	},
 	{
 		displayName: 'Mailboxes',

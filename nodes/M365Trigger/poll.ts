@@ -13,7 +13,7 @@ import { KINDS_WITHOUT_READER, readChanges, startCursor } from './changeReaders'
 import { forgetEmissionLedger } from './emissionLedger';
 import { emitChanges, type EventFilter } from './output';
 import { isTeamsMessageEvent, TEAMS_POLLING_FIX, teamsPollingProblem } from './pollingPolicy';
-import { readCredentialType, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
+import { readCredentialType, readerCredential, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 
 /** How far back "Fetch test event" looks for a sample when there is no cursor yet. */
@@ -72,10 +72,11 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 				continue;
 			}
 			if (!cursor) cursor = { since: new Date(now.getTime() - SAMPLE_WINDOW_MS).toISOString() };
-			const { changes, cursor: next } = await readChanges(this, credentialType, target, cursor, now);
+			const reader = readerCredential(this, target);
+			const { changes, cursor: next } = await readChanges(this, reader, target, cursor, now);
 			const picked = manual ? changes.slice(-1) : changes;
 			items.push(
-				...(await emitChanges(this, credentialType, filter, target, picked, state, (m) =>
+				...(await emitChanges(this, reader, filter, target, picked, state, (m) =>
 					this.logger.warn(`Microsoft 365 Polling Trigger: ${m}`),
 				)),
 			);

@@ -17,6 +17,7 @@ import {
 	type ResolvedSelection,
 	type SubscriptionTarget,
 	type TriggerEvent,
+	TENANT_APP_WITH_DELEGATED_READS,
 } from './targets';
 import { GUID } from '../shared/identifiers';
 import { assertOfferedInCloud, cloudOfCredential, type CloudLimitedOperation } from '../shared/cloudSupport';
@@ -24,8 +25,20 @@ import { assertOfferedInCloud, cloudOfCredential, type CloudLimitedOperation } f
 export type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 
+
+const TEAMS_MESSAGE_KINDS: readonly SubscriptionTarget['kind'][] = ['channelMessages', 'allChannelMessages', 'chatMessages', 'userChatMessages', 'allChatMessages'];
+
+/** The credential that subscribes and reads (the tenant app when Teams messages are read by the integration account). */
 export function readCredentialType(ctx: TriggerContext): CredentialType {
-	return ctx.getNodeParameter('authentication', 'm365TenantAppApi') as CredentialType;
+	const value = ctx.getNodeParameter('authentication', 'm365TenantAppApi') as string;
+	return value === TENANT_APP_WITH_DELEGATED_READS ? 'm365TenantAppApi' : (value as CredentialType);
+}
+
+/** The credential that reads a target's resources: the integration account for Teams messages when the user chose so. */
+export function readerCredential(ctx: TriggerContext, target: SubscriptionTarget): CredentialType {
+	const value = ctx.getNodeParameter('authentication', 'm365TenantAppApi') as string;
+	if (value === TENANT_APP_WITH_DELEGATED_READS && TEAMS_MESSAGE_KINDS.includes(target.kind)) return 'm365IntegrationAccountOAuth2Api';
+	return readCredentialType(ctx);
 }
 
 export function readEvent(ctx: TriggerContext): TriggerEvent {

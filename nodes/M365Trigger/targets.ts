@@ -21,6 +21,12 @@ export type TargetKind =
 export type CredentialType = 'm365TenantAppApi' | 'm365IntegrationAccountOAuth2Api';
 
 /**
+ * The trigger's "Credential" choice where the tenant app subscribes and the integration account reads Teams channel
+ * and chat messages (delegated reads need no protected-API approval: https://learn.microsoft.com/en-us/graph/teams-protected-apis).
+ */
+export const TENANT_APP_WITH_DELEGATED_READS = 'tenantAppDelegatedReads';
+
+/**
  * Payment model of Teams' metered getAllMessages subscriptions (https://learn.microsoft.com/en-us/graph/teams-licenses):
  * 'evaluation' sends no model (Microsoft's evaluation mode: 500 messages a month per app and tenant, then no more
  * notifications, silently); 'A' security and compliance apps (licensed senders); 'B' every other app (billed per message).

@@ -8,7 +8,7 @@ import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
 import { checkNotifications, statusForRejectedPost, type CheckedChange, type Rejection } from './notifications';
 import { emitChanges, type EventFilter } from './output';
 import { changedResourceFor } from './resourcePaths';
-import { readCredentialType, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
+import { readCredentialType, readerCredential, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
 import { triggerState, type TriggerStaticData } from './staticData';
 import { renewalDue } from './subscriptionPolicy';
 import type { ClientStateKey } from './clientState';
@@ -40,8 +40,9 @@ async function catchUp(
 		ctx.logger.warn(`Microsoft 365 Trigger: Graph offers no way to read back missed changes of ${stored.target.resource}`);
 		return [];
 	}
-	const { changes, cursor: next } = await readChanges(ctx, credentialType, stored.target, cursor, now);
-	const items = await emitChanges(ctx, credentialType, filter, stored.target, changes, state, (m) => ctx.logger.warn(m));
+	const reader = readerCredential(ctx, stored.target);
+	const { changes, cursor: next } = await readChanges(ctx, reader, stored.target, cursor, now);
+	const items = await emitChanges(ctx, reader, filter, stored.target, changes, state, (m) => ctx.logger.warn(m));
 	state.cursors[targetKey] = { ...state.cursors[targetKey], ...next, catchUpPending: false };
 	return items;
 }
@@ -154,7 +155,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			else warn(`ignored a notification about ${change.resource}, which ${stored.target.resource} does not cover`);
 		}
 		try {
-			items.push(...(await emitChanges(this, credentialType, filter, stored.target, changed, state, warn)));
+			items.push(...(await emitChanges(this, readerCredential(this, stored.target), filter, stored.target, changed, state, warn)));
 		} catch (error) {
 			warn(`could not read the changed resources: ${(error as Error).message}`);
 		}

@@ -12,4 +12,4 @@ export function isProtectedApiDenial(failure: { status?: number; message?: strin
 export const PROTECTED_API_FIX =
 	"Microsoft has not approved this app for Teams' protected APIs: with application permissions, reading channel and chat messages needs Microsoft's approval besides admin consent. " +
 	`Request it with Microsoft's form (${PROTECTED_API_REQUEST_FORM}; Microsoft reviews requests weekly), ` +
-	'or choose the Integration Account (delegated) credential, whose reads need no approval (the account must be a member of the team, channel or chat).';
+	'or choose the Integration Account credential (on the triggers also "Tenant App, Teams Messages Read by the Integration Account"): delegated reads need no approval (the account must be a member of the team, channel or chat).';

@@ -3,10 +3,11 @@
 // and one poll committing all or nothing (a failing later target loses nothing).
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { queryOf, SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
+import { queryOf, SEED_APPS, SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
 import { runPoll } from '../../harness';
 import { M365PollingTrigger } from '../../../nodes/M365PollingTrigger/M365PollingTrigger.node';
+import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
 import { approveProtectedApis, credentialsFor, DAILY, mailParameters, Poller, startTenant, SUPPORT } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
@@ -150,6 +151,19 @@ describe('Polling Trigger: Microsoft Teams polling requirements', () => {
 		expect(error?.message).toContain('Protected API access');
 		expect(String(error?.description)).toContain('https://aka.ms/teamsgraph/requestaccess');
 		expect(String(error?.description)).toContain('Integration Account');
+	});
+
+	it("reads Teams messages with the integration account's delegated permissions when chosen: no approval needed", async () => {
+		// The tenant app is not approved for protected APIs; the integration account (a member of Sales) reads.
+		const credentials = { ...credentialsFor(emulator), m365IntegrationAccountOAuth2Api: await integrationAccountCredentialData(emulator) };
+		const poller = new Poller(emulator, channelParameters({ authentication: 'tenantAppDelegatedReads' }), credentials);
+		expect(await poller.poll()).toEqual([]);
+		emulator.clock.advance(24 * 3600);
+		const message = channelMessage(emulator, GENERAL.id, 'read as the integration account');
+		expect((await poller.poll()).map((m) => m.id)).toEqual([message.id]);
+		const reads = emulator.requests.entries().filter((e) => e.route === DELTA_ROUTE && e.status === 200);
+		expect(reads.map((e) => e.appId)).toEqual([SEED_APPS.main.appId]);
+		expect(emulator.requests.count({ route: DELTA_ROUTE, status: 403 })).toBe(0);
 	});
 
 	it('commits a poll all or nothing: when a later target fails, the earlier target is read again next time', async () => {

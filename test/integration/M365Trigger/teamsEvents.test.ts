@@ -3,12 +3,12 @@
 // announces the change the subscriptions area delivers.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
+import { SEED_APPS, SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
 import { addBotMessage, addSystemEventMessage } from '../../emulator/graph/systemMessages';
 import { activateWebhookTrigger } from '../../harness';
-import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
-import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
+import { integrationAccountCredentialData, tenantAppCredentialData } from '../../support/emulatorCredentials';
+import { activate, approveProtectedApis, control, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
 const GENERAL = SEED_CHANNELS.salesGeneral;
@@ -170,6 +170,25 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 				await settled(emulator);
 				await trigger.deactivate();
 			}
+		}
+	});
+
+	it("fetches notified channel messages with the integration account's delegated reads when chosen: no approval needed", async () => {
+		await control(emulator, `/apps/${SEED_APPS.main.appId}/protectedApiAccess`, { approved: false });
+		const trigger = await activateWebhookTrigger({
+			nodeType: trackedTrigger(),
+			parameters: channelParameters('newChannelMessage', { authentication: 'tenantAppDelegatedReads' }),
+			credentials: { m365TenantAppApi: tenantAppCredentialData(emulator), m365IntegrationAccountOAuth2Api: await integrationAccountCredentialData(emulator) } as never,
+		});
+		try {
+			const root = channelMessage(emulator, '<p>Read delegated</p>');
+			expect((await emittedItems(emulator, trigger)).map((i) => i.id)).toEqual([root.id]);
+			// The tenant app holds the subscription; no app-only message read was refused.
+			expect(liveSubscriptions(emulator).map((s) => (s.emulator as { principalKind: string }).principalKind)).toEqual(['app']);
+			expect(emulator.requests.count({ status: 403 })).toBe(0);
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
 		}
 	});
 
