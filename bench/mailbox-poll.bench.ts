@@ -89,6 +89,35 @@ async function measureNaive(emulator: Emulator, work: () => Promise<unknown>): P
 	return { ...graphCounts(emulator), wallMs: run.ms, peakRssMb: run.peakRssMb };
 }
 
+/** Mailboxes of the static-data size measurement (issue: state must stay bounded and compact at this size). */
+const STATE_MAILBOXES = Number(process.env.MAILBOX_BENCH_STATE_MAILBOXES ?? 5000);
+
+/**
+ * The trigger's static data for STATE_MAILBOXES inboxes (no latency: only the size matters): after activation, and
+ * after a poll that emitted one new message per mailbox (delta links, dedupe windows and watermarks all filled).
+ */
+async function stateSize(): Promise<{ mailboxes: number; activatedBytes: number; afterMailBytes: number; bytesPerFolder: number }> {
+	const seeded = new Set<string>(Object.values(SEED_USERS).map((user) => user.id));
+	const emulator = await startEmulator({ seed: generateLargeTenant(Math.round(STATE_MAILBOXES * 1.35) + 30) });
+	try {
+		const mailboxes = emulator.state
+			.users()
+			.filter((record) => record.hasMailbox && !seeded.has(record.user.id))
+			.map((record) => record.user.userPrincipalName)
+			.slice(0, STATE_MAILBOXES);
+		const activated = (await ourPoll(emulator, mailboxes, {})).staticData;
+		const activatedBytes = JSON.stringify(activated).length;
+		emulator.clock.advance(60);
+		for (const mailbox of mailboxes) deliverMail(emulator.state, { mailbox, count: 1, subjectPrefix: 'state' });
+		const after = await ourPoll(emulator, mailboxes, activated);
+		if (after.items !== mailboxes.length) throw new Error(`state size: ${after.items} of ${mailboxes.length} messages emitted`);
+		const afterMailBytes = JSON.stringify(after.staticData).length;
+		return { mailboxes: mailboxes.length, activatedBytes, afterMailBytes, bytesPerFolder: Math.round(afterMailBytes / mailboxes.length) };
+	} finally {
+		await emulator.close();
+	}
+}
+
 const floorOf = (requests: number) => ({ ms: Math.ceil(requests / CONCURRENT) * LATENCY_MS, basis: `${requests} requests, ${CONCURRENT} at a time (Outlook's concurrency per app), ${LATENCY_MS} ms each` });
 
 async function main(): Promise<void> {
@@ -133,12 +162,15 @@ async function main(): Promise<void> {
 		let naiveBurstItems = -1;
 		const naiveBurst = await measureNaive(emulator, async () => (naiveBurstItems = await naiveWindowPoll(emulator, burstMailboxes, graphTime(windowStart), graphTime(emulator.clock.nowMs()))));
 
+		process.stderr.write(`mailbox-poll: static data size at ${STATE_MAILBOXES} mailboxes\n`);
+		const state5000 = await stateSize();
 		const ratio = (naive: number, ours: number) => Math.round((naive / Math.max(1, ours)) * 10) / 10;
 		const sideOf = ({ graphRequests, subRequests, wallMs, peakRssMb }: BenchSide) => ({ graphRequests, subRequests, wallMs, peakRssMb });
 		const report = {
 			scenario: `${MAILBOXES} mailboxes (inbox) idle, then ${delivered.toLocaleString('en-US')} new messages over ${burstMailboxes.length} mailboxes; ${LATENCY_MS} ms latency per request`,
 			latencyMsPerRequest: LATENCY_MS,
 			machine: machineLoad(),
+			staticData: state5000,
 			jobs: [
 				{
 					job: `idle poll of ${MAILBOXES} mailboxes`,
@@ -172,6 +204,8 @@ async function main(): Promise<void> {
 				`Outlook mailbox polling benchmark (${LATENCY_MS} ms latency per request, Microsoft's limits on)`,
 				line(`idle poll of ${MAILBOXES} mailboxes`, oursIdle, naiveIdle),
 				line(`burst of ${delivered} over ${burstMailboxes.length} mailboxes`, oursBurst, naiveBurst),
+				`static data at ${state5000.mailboxes} mailboxes: ${(state5000.activatedBytes / 1024).toFixed(0)} KB after activation, ` +
+					`${(state5000.afterMailBytes / 1024).toFixed(0)} KB after a message in each (${state5000.bytesPerFolder} B per mailbox folder)`,
 				'',
 			].join('\n'),
 		);

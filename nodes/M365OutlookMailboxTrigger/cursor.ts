@@ -27,7 +27,10 @@ export interface FolderCursor {
 	preexistingBefore?: string;
 	/** Whether the delta round filter is `gt` (exclusive) instead of `ge`. Set by a resync above a trimmed window. */
 	deltaFromExclusive?: boolean;
-	/** Absolute @odata.nextLink or @odata.deltaLink to follow next. */
+	/**
+	 * @odata.nextLink or @odata.deltaLink to follow next: relative to the version root, or only its query (`?…`)
+	 * when its path is the folder's delta path (poll.ts compacts and expands it; older state holds absolute links).
+	 */
 	deltaUrl?: string;
 	backfill?: BackfillCursor;
 	/** Newest receivedDateTime emitted from this folder (ISO). */

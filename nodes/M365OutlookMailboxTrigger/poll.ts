@@ -68,6 +68,26 @@ function failureOfError(error: unknown): GraphFailure {
 	return { status: Number.isFinite(status) ? status : 0, message };
 }
 
+function folderMessagesPath(target: FolderTarget): string {
+	return `${mailboxPath(target.mailbox)}/mailFolders/${encodeURIComponent(target.folder.segment)}/messages`;
+}
+
+/**
+ * A delta link as the cursor keeps it: Graph's links are absolute and repeat the folder's path, which the cursor's
+ * key already names. Checked against this Graph host, then kept relative to the version root, or as its query alone
+ * (`?$deltatoken=…`) when its path is exactly the folder's delta path, so 5,000 folders do not store 5,000 copies of
+ * the host and path. Expanded again by {@link expandDeltaLink}.
+ */
+function compactDeltaLink(link: string, target: FolderTarget, graphHost: string): string {
+	const relative = toBatchUrl(link, graphHost);
+	const deltaPath = `${folderMessagesPath(target)}/delta`;
+	return relative.startsWith(`${deltaPath}?`) ? relative.slice(deltaPath.length) : relative;
+}
+
+function expandDeltaLink(stored: string, target: FolderTarget, graphHost: string): string {
+	return stored.startsWith('?') ? `${folderMessagesPath(target)}/delta${stored}` : toBatchUrl(stored, graphHost);
+}
+
 function stepRequest(
 	id: string,
 	target: FolderTarget,
@@ -76,7 +96,7 @@ function stepRequest(
 	graphHost: string,
 	pageSize: number,
 ): BatchRequestItem {
-	const folderPath = `${mailboxPath(target.mailbox)}/mailFolders/${encodeURIComponent(target.folder.segment)}/messages`;
+	const folderPath = folderMessagesPath(target);
 	const select = config.output === 'simple' ? `&$select=${encodeURIComponent(SIMPLE_SELECT)}` : '';
 	if (step.kind === 'backfill') {
 		return {
@@ -86,7 +106,7 @@ function stepRequest(
 		};
 	}
 	const headers = { Prefer: `odata.maxpagesize=${pageSize}` };
-	if (step.kind === 'deltaFollow') return { id, method: 'GET', url: toBatchUrl(step.url, graphHost), headers };
+	if (step.kind === 'deltaFollow') return { id, method: 'GET', url: expandDeltaLink(step.url, target, graphHost), headers };
 	return {
 		id,
 		method: 'GET',
@@ -184,8 +204,8 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 						? applyBackfillPage(cursor, body.value ?? [], step.top)
 						: applyDeltaPage(cursor, {
 								value: body.value ?? [],
-								nextLink: body['@odata.nextLink'],
-								deltaLink: body['@odata.deltaLink'],
+								nextLink: body['@odata.nextLink'] && compactDeltaLink(body['@odata.nextLink'], target, connection.graphHost),
+								deltaLink: body['@odata.deltaLink'] && compactDeltaLink(body['@odata.deltaLink'], target, connection.graphHost),
 							});
 				cursors.set(target.key, result.cursor);
 				for (const message of result.emit) collected.push({ target, message });

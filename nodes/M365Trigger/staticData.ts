@@ -4,7 +4,7 @@
 // the last emitting poll comes back. Every reader copes with that (an old delta link Graph dropped starts a new
 // round; the emitted ids recognise what was emitted already). It is shared by main, webhook and worker processes
 // in queue mode, and holds no secret: subscriptions' clientStates are derived (clientState.ts).
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -68,13 +68,23 @@ export function triggerState(staticData: IDataObject, testRun: boolean): Trigger
 	return state as TriggerStaticData;
 }
 
+/** Ids longer than this are kept as a hash: a mail id is about 150 characters, 1,000 of them 150 KB per mailbox. */
+const LONGEST_KEPT_AS_IS = 24;
+
+/** How an emitted id is kept: short ids (Teams message ids, presence) as they are, long ones as a 16-character hash. */
+export function storedIdOf(id: string): string {
+	return id.length <= LONGEST_KEPT_AS_IS ? id : `#${createHash('sha256').update(id).digest('base64url').slice(0, 16)}`;
+}
+
 export function wasEmitted(state: TriggerStaticData, targetKey: string, id: string): boolean {
-	return (state.emitted[targetKey] ?? []).includes(id);
+	const kept = state.emitted[targetKey] ?? [];
+	// State written before ids were hashed holds them whole.
+	return kept.includes(storedIdOf(id)) || kept.includes(id);
 }
 
 export function rememberEmitted(state: TriggerStaticData, targetKey: string, ids: string[]): void {
 	if (ids.length === 0) return;
-	const kept = [...(state.emitted[targetKey] ?? []), ...ids];
+	const kept = [...(state.emitted[targetKey] ?? []), ...ids.map(storedIdOf)];
 	state.emitted[targetKey] = kept.slice(Math.max(0, kept.length - EMITTED_IDS_KEPT));
 }
 
