@@ -135,6 +135,15 @@ export const triggerProperties: INodeProperties[] = [
 			'Whether Teams system event messages (member added, chat renamed, call started, ...: no sender, details in eventDetail) start the workflow too. Messages from apps and bots always do; trigger.senderType tells them apart from people.',
 	},
 	{
+		displayName: 'Ignore Messages Posted by This Package',
+		name: 'dropOwnPosts',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { event: ['newChannelMessage', 'newChannelReply', 'newChatMessage'] } },
+		description:
+			"Whether to leave out messages this package posted (postedByThisPackage) and edits and deletes of the integration account's messages, so a two-way bridge never hears itself",
+	},
+	{
 		displayName: 'Watch',
 		name: 'chatScope',
 		type: 'options',

@@ -17,6 +17,11 @@ export interface EventFilter {
 	includeReplies: boolean;
 	/** Channel and chat messages: also emit edits and deletes (`trigger.change`). */
 	includeChanges?: boolean;
+	/**
+	 * Channel and chat messages: leave out what this package posted (postedByThisPackage) and edits and deletes of
+	 * the integration account's messages (only this package acts as it), so a two-way bridge never hears itself.
+	 */
+	dropOwnPosts?: boolean;
 	/** Teams system event messages (member added, chat renamed, ...) start the workflow too; off by default. */
 	includeSystemEvents?: boolean;
 }
@@ -196,9 +201,12 @@ export async function emitChanges(
 			const item = changedMessageItem(filter, f, response, target, state, ledger, onFailure);
 			if (item) {
 				const message = response?.body as ChatMessage | undefined;
-				if (message) Object.assign(item.item.json, echoFlags(message, integrationAccountId));
-				items.push(item.item);
+				const flags = message ? echoFlags(message, integrationAccountId) : undefined;
+				if (flags) Object.assign(item.item.json, flags);
+				// Recorded as emitted either way, so a catch-up does not bring it back.
 				emittedIds.push(item.version);
+				if (filter.dropOwnPosts && flags?.postedByIntegrationAccount === true) continue;
+				items.push(item.item);
 			}
 			continue;
 		}
@@ -226,6 +234,7 @@ export async function emitChanges(
 		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
 		if (f.changed.kind === 'channelMessage' || f.changed.kind === 'chatMessage') trigger.senderType = teamsSenderType(resource as ChatMessage);
 		const flags = isMessage(f.changed) ? echoFlags(resource as ChatMessage, integrationAccountId) : {};
+		if (filter.dropOwnPosts && (flags as { postedByThisPackage?: boolean }).postedByThisPackage === true) continue;
 		items.push({ json: { ...(resource as IDataObject), ...flags, trigger } });
 	}
 	ledger.markEmitted(target.key, emittedIds);

@@ -13,7 +13,7 @@ import { KINDS_WITHOUT_READER, readChanges, startCursor } from './changeReaders'
 import { forgetEmissionLedger } from './emissionLedger';
 import { emitChanges, type EventFilter } from './output';
 import { isTeamsMessageEvent, TEAMS_POLLING_FIX, teamsPollingProblem } from './pollingPolicy';
-import { readCredentialType, readerCredential, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
+import { readCredentialType, readerCredential, readEvent, readDropOwnPosts, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 
 /** How far back "Fetch test event" looks for a sample when there is no cursor yet. */
@@ -44,6 +44,7 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 		includeReplies: readIncludeReplies(this),
 		includeSystemEvents: readIncludeSystemEvents(this),
 		includeChanges: readIncludeChanges(this),
+		dropOwnPosts: readDropOwnPosts(this),
 	};
 	const manual = this.getMode() === 'manual';
 	if (!manual) assertPollingAllowed(this, filter);

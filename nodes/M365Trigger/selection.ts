@@ -52,6 +52,13 @@ export function readIncludeChanges(ctx: TriggerContext): boolean {
 	return ctx.getNodeParameter('includeChanges', false) as boolean;
 }
 
+/** Channel and chat message events: whether this package's own posts (and edits and deletes of them) are left out. */
+export function readDropOwnPosts(ctx: TriggerContext): boolean {
+	const event = readEvent(ctx);
+	if (event !== 'newChannelMessage' && event !== 'newChannelReply' && event !== 'newChatMessage') return false;
+	return ctx.getNodeParameter('dropOwnPosts', false) as boolean;
+}
+
 export function readIncludeReplies(ctx: TriggerContext): boolean {
 	return ctx.getNodeParameter('includeReplies', false) as boolean;
 }

@@ -8,7 +8,7 @@ import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
 import { checkNotifications, statusForRejectedPost, type CheckedChange, type Rejection } from './notifications';
 import { emitChanges, type EventFilter } from './output';
 import { changedResourceFor } from './resourcePaths';
-import { readCredentialType, readerCredential, readEvent, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
+import { readCredentialType, readerCredential, readEvent, readDropOwnPosts, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
 import { triggerState, type TriggerStaticData } from './staticData';
 import { renewalDue } from './subscriptionPolicy';
 import type { ClientStateKey } from './clientState';
@@ -135,6 +135,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		event: readEvent(this),
 		includeReplies: readIncludeReplies(this),
 		includeChanges: readIncludeChanges(this),
+		dropOwnPosts: readDropOwnPosts(this),
 		includeSystemEvents: readIncludeSystemEvents(this),
 	};
 	const now = new Date();

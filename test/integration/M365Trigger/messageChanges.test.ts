@@ -4,7 +4,10 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
-import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant } from './setup';
+import { activateWebhookTrigger } from '../../harness';
+import { integrationAccountCredentialData } from '../../support/emulatorCredentials';
+import { outputJson, runTeams } from '../M365TeamsMessage/setup';
+import { activate, approveProtectedApis, DAILY, emittedItems, liveSubscriptions, Poller, settled, startTenant, trackedTrigger } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
 const GENERAL = SEED_CHANNELS.salesGeneral.id;
@@ -191,5 +194,40 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 		expect(summary(await poller.poll())).toEqual([['deleted', message.id, '']]);
 		emulator.clock.advance(86_400);
 		expect(await poller.poll()).toEqual([]);
+	});
+
+	it("Ignore Messages Posted by This Package leaves out the mirror's posts, edits and deletes, and keeps Teams users' messages", async () => {
+		const integration = await integrationAccountCredentialData(emulator);
+		const trigger = await activateWebhookTrigger({
+			nodeType: trackedTrigger(),
+			parameters: { ...parameters(), authentication: 'm365IntegrationAccountOAuth2Api', dropOwnPosts: true },
+			credentials: { m365IntegrationAccountOAuth2Api: integration } as never,
+		});
+		const mirror = async (extra: IDataObject) =>
+			outputJson(
+				await runTeams(
+					{
+						resource: 'channelMessage', operation: 'mirror', teamId: { __rl: true, mode: 'id', value: SALES }, channelId: { __rl: true, mode: 'id', value: GENERAL },
+						platform: 'slack', contentType: 'text', attribution: { senderName: 'Kim', platform: 'Slack' }, ...extra,
+					} as never,
+					{ integration },
+				),
+			)[0];
+		try {
+			const posted = await mirror({ eventType: 'created', outsideId: 'S1', content: 'from Slack' });
+			const row = JSON.stringify(posted.row);
+			await settled(emulator);
+			const adeleMessage = post(emulator, '<p>from Teams</p>');
+			await settled(emulator);
+			expect((await mirror({ eventType: 'edited', outsideId: 'S1', content: 'from Slack, edited', mappingRow: row })).outcome).toBe('edited');
+			await settled(emulator);
+			expect((await mirror({ eventType: 'deleted', outsideId: 'S1', mappingRow: row })).outcome).toBe('deleted');
+			const items = await emittedItems(emulator, trigger);
+			expect(summary(items)).toEqual([['created', adeleMessage.id, '<p>from Teams</p>']]);
+			expect(items[0]).toMatchObject({ postedByThisPackage: false, postedByIntegrationAccount: false });
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
 	});
 });

@@ -1,0 +1,132 @@
+// The contact-centre bridge example (outside → Teams half) inside a real n8n 2.40.7 with n8n's own Data table:
+// the table created as the README says, the example's nodes as shipped (Webhook, Find or Create 1:1 Chat, two
+// Data table lookups with Always Output Data, Mirror, Filter, Data table upsert), events posted to its production
+// webhook, repeated deliveries included. Every event lands once, replies quote the right message, edits and
+// deletes follow, and the table holds one complete row per message.
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import {
+	activateWorkflow,
+	callProductionWebhook,
+	createEmulatorCredentials,
+	createWorkflow,
+	ensureN8n,
+	nodeOutput,
+	oauthCallbackUrl,
+	packPackage,
+	signInAsOwner,
+	startN8n,
+	waitForExecutions,
+	type Execution,
+	type N8nInstance,
+	type N8nRestClient,
+} from '../../scripts/n8n-runtime';
+import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { describeEmulatorOnly } from '../support/target';
+
+const INSTALL_AND_START_MS = 30 * 60_000;
+const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
+/** The outside → Teams half of the example (the Teams → outside half needs Graph to reach n8n over HTTPS). */
+const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Mirror into the chat', 'Has a row to save', 'Save mapping'];
+const COLUMNS = [
+	'platform', 'outsideId', 'outsideThreadId', 'teamsMessageId', 'teamsThreadId', 'teamId', 'channelId', 'chatId',
+	'origin', 'postedAs', 'teamsAuthorId', 'contentHash', 'teamsEditedAt',
+];
+
+type Json = Record<string, unknown>;
+interface ExampleNode { name: string; parameters: Json; credentials?: Record<string, { id: string; name: string }>; [key: string]: unknown }
+
+describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example with an n8n Data table in a real n8n', () => {
+	let emulator: Emulator;
+	let instance: N8nInstance | undefined;
+	let client: N8nRestClient;
+	let projectId: string;
+	let tableId: string;
+	let workflowId: string;
+	let calls = 0;
+
+	beforeAll(async () => {
+		emulator = await startEmulator();
+		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
+		instance = await startN8n({ packageTgz });
+		emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
+		client = await signInAsOwner(instance);
+		const credentials = await createEmulatorCredentials(
+			client,
+			{ tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost },
+			{ connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password } },
+		);
+		// README, "Two-way bridges", steps 1 and 2: the table and its columns.
+		projectId = (await client.get<{ id: string }>('/projects/personal')).id;
+		const table = await client.post<{ id: string }>(`/projects/${projectId}/data-tables`, {
+			name: 'teams-bridge',
+			columns: [...COLUMNS.map((name) => ({ name, type: 'string' })), { name: 'deleted', type: 'boolean' }],
+		});
+		tableId = table.id;
+		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { name: string; nodes: ExampleNode[]; connections: Record<string, unknown>; settings: Json };
+		const nodes = example.nodes
+			.filter((node) => OUTSIDE_TO_TEAMS.includes(node.name))
+			.map((node) => (node.credentials ? { ...node, credentials: { m365IntegrationAccountOAuth2Api: credentials.integrationAccount } } : node));
+		const connections = Object.fromEntries(Object.entries(example.connections).filter(([from]) => OUTSIDE_TO_TEAMS.includes(from)));
+		const workflow = await createWorkflow(client, { name: example.name, nodes, connections, settings: example.settings } as never);
+		workflowId = workflow.id;
+		await activateWorkflow(client, workflowId);
+	}, INSTALL_AND_START_MS);
+
+	afterAll(async () => {
+		await instance?.stop();
+		await emulator?.close();
+	}, 60_000);
+
+	/** Posts one contact-centre event and waits for its execution; returns the Mirror node's output item. */
+	async function send(event: Json): Promise<Json> {
+		const response = await callProductionWebhook(instance!, 'contact-centre-bridge', {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ expertUpn: SEED_USERS.adele.upn, author: 'Casey (customer)', ...event }),
+		});
+		expect(response.status).toBe(200);
+		calls += 1;
+		const executions: Execution[] = await waitForExecutions(client, workflowId, calls);
+		const execution = executions[executions.length - 1];
+		expect({ status: execution.status, error: execution.data.resultData.error ?? null }).toEqual({ status: 'success', error: null });
+		return nodeOutput(execution, 'Mirror into the chat')[0] as Json;
+	}
+
+	const ours = () => (emulator.state.chat(SEED_CHATS.adeleIntegration.id)?.messages ?? []).filter((message) => message.from?.user?.id === SEED_USERS.integration.id);
+
+	it('mirrors posts, a quoted reply, edits and deletes once each, and keeps one row per message', async () => {
+		const outputs: Json[] = [];
+		const step = async (event: Json) => outputs.push(await send(event));
+		await step({ type: 'created', messageId: 'cc-1', text: 'Hello, my order 1043 is late' });
+		await step({ type: 'created', messageId: 'cc-1', text: 'Hello, my order 1043 is late' });
+		await step({ type: 'created', messageId: 'cc-2', replyToId: 'cc-1', text: 'It was due Monday' });
+		await step({ type: 'edited', messageId: 'cc-1', text: 'Hello, my order 1043 is late (ordered May 2)' });
+		await step({ type: 'edited', messageId: 'cc-1', text: 'Hello, my order 1043 is late (ordered May 2)' });
+		await step({ type: 'deleted', messageId: 'cc-2' });
+		await step({ type: 'deleted', messageId: 'cc-2' });
+		await step({ type: 'edited', messageId: 'cc-unknown', text: 'never mirrored' });
+		expect(outputs.map((output) => output.outcome)).toEqual(['posted', 'duplicate', 'replied', 'edited', 'unchanged', 'deleted', 'alreadyDeleted', 'notMapped']);
+
+		const messages = ours();
+		expect(messages).toHaveLength(2);
+		const [first, reply] = messages;
+		expect(first.body?.content).toContain('Hello, my order 1043 is late (ordered May 2)');
+		expect(first.body?.content).toContain('Casey (customer)');
+		expect(first.lastEditedDateTime).not.toBeNull();
+		// The reply quoted the customer's first message (as posted; a soft delete empties it).
+		expect(((outputs[2].teamsMessage as Json).attachments as Json[])[0]).toMatchObject({ id: first.id, contentType: 'messageReference' });
+		expect(reply.deletedDateTime).not.toBeNull();
+
+		const rows = await client.get<{ data: Json[] } | Json[]>(`/projects/${projectId}/data-tables/${tableId}/rows`);
+		const list = (Array.isArray(rows) ? rows : rows.data) as Json[];
+		const byOutside = Object.fromEntries(list.map((row) => [row.outsideId, row]));
+		expect(Object.keys(byOutside).sort()).toEqual(['cc-1', 'cc-2']);
+		expect(byOutside['cc-1']).toMatchObject({
+			platform: 'contactcentre', teamsMessageId: first.id, chatId: SEED_CHATS.adeleIntegration.id, origin: 'outside',
+			postedAs: 'integrationAccount', teamsAuthorId: SEED_USERS.integration.id, teamsEditedAt: first.lastEditedDateTime, deleted: false,
+		});
+		expect(byOutside['cc-2']).toMatchObject({ outsideThreadId: 'cc-1', teamsMessageId: reply.id, deleted: true });
+	}, 600_000);
+});
