@@ -8,9 +8,12 @@
 // emit it; and each call's copy is topped up with what the others emitted before n8n writes it back, so
 // whichever write lands last still holds every id. Static data stays the durable record: after a restart the
 // ledger starts empty and the stored ids take over. It is keyed by the trigger's instance id (new on every
-// activation), so nothing leaks between workflows or activations. In queue mode every webhook call reaches the
-// main process (or one webhook process), which is what this covers; several webhook processes behind a load
-// balancer each keep their own ledger (docs/nodes/M365Trigger.md says so).
+// activation), so nothing leaks between workflows or activations. It covers one process: in n8n's queue mode every
+// process that receives a production webhook (the main, unless N8N_DISABLE_PRODUCTION_MAIN_PROCESS, each `n8n
+// webhook` process, every main in multi-main) runs webhook() itself and saves static data whole (n8n's
+// live-webhooks.ts, workflow-static-data.service.ts), so several of them each keep their own ledger. Across
+// processes, every item's trigger.dedupKey (output.ts) is what n8n's Redis or Remove Duplicates node deduplicates
+// on (docs/nodes/M365Trigger.md).
 
 /** How long a claim or an emitted id is kept: Graph retries a notification for up to 4 hours. */
 const KEEP_MS = 6 * 60 * 60 * 1000;

@@ -42,6 +42,13 @@ export interface TriggerInfo extends IDataObject {
 	change?: MessageChange;
 	/** Teams messages: who sent it, 'user', 'application' (an app or bot: not a person) or 'system' (an event). */
 	senderType?: TeamsSenderType;
+	/**
+	 * The same for every copy of one change, whichever n8n process, activation or mode (webhook or polling)
+	 * emitted it, and different for every other change (an edit has one per version): the value to deduplicate
+	 * on with n8n's Remove Duplicates or Redis nodes when several processes receive the webhooks. Not on presence
+	 * items (a state, not a change with an id: the same state can legitimately come back).
+	 */
+	dedupKey?: string;
 }
 
 type FetchedResource = ChatMessage | Message | Presence;
@@ -58,6 +65,14 @@ export function emittedIdOf(changed: ChangedResource): string | undefined {
 		case 'presence':
 			return undefined;
 	}
+}
+
+/**
+ * An item's `trigger.dedupKey`: the target (resource) it was emitted for, what happened (`created`, `edited:<last
+ * edit time>`, `deleted`) and the id, e.g. `mail:support@contoso.com:inbox|created|AAMk…`.
+ */
+export function dedupKeyOf(targetKey: string, version: string, id: string): string {
+	return `${targetKey}|${version}|${id}`;
 }
 
 function presenceState(presence: Presence): string {
@@ -233,6 +248,7 @@ export async function emitChanges(
 		const trigger = triggerInfo(filter, f.changeType, target, f.changed);
 		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
 		if (f.changed.kind === 'channelMessage' || f.changed.kind === 'chatMessage') trigger.senderType = teamsSenderType(resource as ChatMessage);
+		if (id !== undefined) trigger.dedupKey = dedupKeyOf(target.key, 'created', id);
 		const flags = isMessage(f.changed) ? echoFlags(resource as ChatMessage, integrationAccountId) : {};
 		if (filter.dropOwnPosts && (flags as { postedByThisPackage?: boolean }).postedByThisPackage === true) continue;
 		items.push({ json: { ...(resource as IDataObject), ...flags, trigger } });
@@ -266,10 +282,12 @@ function changedMessageItem(
 	if (!classified) return undefined;
 	const resource = message ?? (goneMessage(f.changed) as ChatMessage);
 	if (!wanted(filter, f.changed, resource)) return undefined;
-	const version = `${emittedIdOf(f.changed)}@${classified.version}`;
+	const id = emittedIdOf(f.changed) as string;
+	const version = `${id}@${classified.version}`;
 	if (wasEmitted(state, target.key, version) || !ledger.claim(target.key, version)) return undefined;
 	const trigger = triggerInfo(filter, f.changeType, target, f.changed);
 	trigger.change = classified.change;
+	trigger.dedupKey = dedupKeyOf(target.key, classified.version, id);
 	return { item: { json: { ...(resource as IDataObject), trigger } }, version };
 }
 

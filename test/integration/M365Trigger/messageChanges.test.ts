@@ -85,6 +85,13 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 				['edited', root.id, '<p>Price is 12</p>'],
 				['deleted', reply.id, ''],
 			]);
+			// Each version its own deduplication key; the create's and the edit's differ, repeats of one edit do not exist.
+			expect(items.map((item) => (item.trigger as IDataObject).dedupKey)).toEqual([
+				`channel:${SALES}:${GENERAL}|created|${root.id}`,
+				`channel:${SALES}:${GENERAL}|created|${root.id}/${reply.id}`,
+				`channel:${SALES}:${GENERAL}|edited:${items[2].lastEditedDateTime as string}|${root.id}`,
+				`channel:${SALES}:${GENERAL}|deleted|${root.id}/${reply.id}`,
+			]);
 			const edited = items[2];
 			expect(edited).toMatchObject({ lastEditedDateTime: expect.any(String), trigger: { event: 'newChannelMessage', changeType: 'updated', teamId: SALES, channelId: GENERAL } });
 			expect(items[3]).toMatchObject({ replyToId: root.id, deletedDateTime: expect.any(String), trigger: { changeType: 'deleted' } });
@@ -105,6 +112,7 @@ describe('M365 Trigger (webhook): Include Edits and Deletes', () => {
 			expect(items).toHaveLength(1);
 			expect(items[0].trigger).toMatchObject({ event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL });
 			expect(items[0].trigger).not.toHaveProperty('change');
+			expect(items[0].trigger).toMatchObject({ dedupKey: `channel:${SALES}:${GENERAL}|created|${root.id}` });
 		} finally {
 			await settled(emulator);
 			await trigger.deactivate();

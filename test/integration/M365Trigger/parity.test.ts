@@ -79,6 +79,11 @@ describe('M365 Trigger: presence and mail, webhook and polling', () => {
 			expect(stripTrigger(polledMail).sort()).toEqual(stripTrigger(await emittedItems(emulator, mailWebhook)).sort());
 			expect(polledPresence).toEqual(await emittedItems(emulator, presenceWebhook));
 			expect(polledPresence).toHaveLength(1);
+			// One deduplication key per change, the same from either mode (and any process): Remove Duplicates' value.
+			expect(polledMail.map((m) => (m.trigger as IDataObject).dedupKey).sort()).toEqual(
+				polledMail.map((m) => `mail:${SUPPORT.toLowerCase()}:inbox|created|${m.id as string}`).sort(),
+			);
+			expect((polledPresence[0].trigger as IDataObject).dedupKey).toBeUndefined();
 
 			// Nothing new: nothing emitted, nothing repeated.
 			expect(await mailPoller.poll()).toEqual([]);

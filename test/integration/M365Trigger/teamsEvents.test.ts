@@ -75,7 +75,14 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 					id: root.id,
 					body: { contentType: 'html', content: '<p>Quarterly numbers are in</p>' },
 					from: expect.objectContaining({ user: expect.objectContaining({ id: SEED_USERS.adele.id }) }),
-					trigger: { event: 'newChannelMessage', changeType: 'created', teamId: SALES, channelId: GENERAL.id, senderType: 'user' },
+					trigger: {
+						event: 'newChannelMessage',
+						changeType: 'created',
+						teamId: SALES,
+						channelId: GENERAL.id,
+						senderType: 'user',
+						dedupKey: `channel:${SALES}:${GENERAL.id}|created|${root.id}`,
+					},
 				}),
 			]);
 		} finally {
@@ -142,7 +149,13 @@ describe('M365 Trigger (webhook): Teams channel and chat messages', () => {
 				expect.objectContaining({
 					id: yes.id,
 					body: { contentType: 'html', content: 'YES' },
-					trigger: { event: 'newChatMessage', changeType: 'created', chatId: SEED_CHATS.adeleIntegration.id, senderType: 'user' },
+					trigger: {
+						event: 'newChatMessage',
+						changeType: 'created',
+						chatId: SEED_CHATS.adeleIntegration.id,
+						senderType: 'user',
+						dedupKey: `chats:user:${SEED_USERS.integration.id}|created|${SEED_CHATS.adeleIntegration.id}/${yes.id}`,
+					},
 				}),
 			]);
 		} finally {
