@@ -27,7 +27,6 @@ const NO_WORKFLOW: IWebhookResponseData = { noWebhookResponse: true };
 
 async function catchUp(
 	ctx: IWebhookFunctions,
-	credentialType: string,
 	filter: EventFilter,
 	state: TriggerStaticData,
 	targetKey: string,
@@ -221,7 +220,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	for (const targetKey of needsCatchUp) {
 		try {
-			items.push(...(await catchUp(this, credentialType, filter, state, targetKey, now)));
+			items.push(...(await catchUp(this, filter, state, targetKey, now)));
 		} catch (error) {
 			warn(`catching up on ${targetKey} failed: ${(error as Error).message}`);
 		}
