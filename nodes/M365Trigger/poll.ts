@@ -13,7 +13,17 @@ import { KINDS_WITHOUT_READER, readChanges, startCursor } from './changeReaders'
 import { forgetEmissionLedger } from './emissionLedger';
 import { emitChanges, type EventFilter } from './output';
 import { isTeamsMessageEvent, TEAMS_POLLING_FIX, teamsPollingProblem } from './pollingPolicy';
-import { readCredentialType, readerCredential, readEvent, readDropOwnPosts, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents, resolveTargets } from './selection';
+import {
+	assertSubscriptionsOfferedInCloud,
+	readCredentialType,
+	readerCredential,
+	readDropOwnPosts,
+	readEvent,
+	readIncludeChanges,
+	readIncludeReplies,
+	readIncludeSystemEvents,
+	resolveTargets,
+} from './selection';
 import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 
 /** How far back "Fetch test event" looks for a sample when there is no cursor yet. */
@@ -57,6 +67,8 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 			{ description: 'Use the Microsoft 365 Trigger (webhook) node, or watch one team or one account\'s chats.' },
 		);
 	}
+	// Presence (no presence API in China) is refused by cloud before any read, as on activation.
+	await assertSubscriptionsOfferedInCloud(this, credentialType, targets);
 
 	const live = triggerState(this.getWorkflowStaticData('node'), manual);
 	// n8n's static data is an observed object; a plain deep copy is what this poll works on.

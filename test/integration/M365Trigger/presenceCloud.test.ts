@@ -1,7 +1,9 @@
 // Microsoft offers no presence API in China (21Vianet) (presence-get, cloudcommunications-getpresencesbyuserid:
-// "national cloud deployments"): the trigger's presence events are refused there before any Graph call.
+// "national cloud deployments"): the trigger's presence events, webhook or polling, are refused there before any
+// Graph call.
+import { M365PollingTrigger } from '../../../nodes/M365PollingTrigger/M365PollingTrigger.node';
 import { SEED_USERS, type Emulator } from '../../emulator';
-import { activateWebhookTrigger } from '../../harness';
+import { activateWebhookTrigger, runPoll } from '../../harness';
 import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { presenceParameters, startTenant, trackedTrigger } from './setup';
 
@@ -24,5 +26,18 @@ describe('M365 Trigger: presence events and national clouds', () => {
 			}),
 		).rejects.toThrow('Microsoft does not offer the Teams presence API (reading, setting and clearing presence) in the China (Operated by 21Vianet) cloud');
 		expect(emulator.requests.count({ host: 'graph' })).toBe(0);
+	});
+
+	it('refuses polling presence in China before any Graph call', async () => {
+		emulator.requests.reset();
+		const result = await runPoll({
+			nodeType: new M365PollingTrigger(),
+			parameters: presenceParameters([SEED_USERS.adele.id]),
+			credentials: { m365TenantAppApi: tenantAppCredentialData(emulator, 'main', { cloud: 'china' }) } as never,
+		});
+		expect(result.error?.message).toBe('Microsoft does not offer the Teams presence API (reading, setting and clearing presence) in the China (Operated by 21Vianet) cloud');
+		expect(emulator.requests.count({ host: 'graph' })).toBe(0);
+		const global = await runPoll({ nodeType: new M365PollingTrigger(), parameters: presenceParameters([SEED_USERS.adele.id]), credentials: { m365TenantAppApi: tenantAppCredentialData(emulator) } as never });
+		expect(global.error).toBeUndefined();
 	});
 });
