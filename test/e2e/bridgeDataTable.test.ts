@@ -1,8 +1,8 @@
 // The contact-centre bridge example (outside → Teams half) inside a real n8n 2.40.7 with n8n's own Data table:
 // the table created as the README says, the example's nodes as shipped (Webhook, Find or Create 1:1 Chat, two
 // Data table lookups with Always Output Data, Mirror, Filter, Data table upsert), events posted to its production
-// webhook, repeated deliveries included. Every event lands once, replies quote the right message, edits and
-// deletes follow, and the table holds one complete row per message.
+// webhook, repeated deliveries included, and an n8n restart in the middle (the table survives it). Every event lands
+// once, replies quote the right message, edits and deletes follow, and the table holds one complete row per message.
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -15,6 +15,7 @@ import {
 	nodeOutput,
 	oauthCallbackUrl,
 	packPackage,
+	restartN8n,
 	signInAsOwner,
 	startN8n,
 	waitForExecutions,
@@ -129,4 +130,45 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 		});
 		expect(byOutside['cc-2']).toMatchObject({ outsideThreadId: 'cc-1', teamsMessageId: reply.id, deleted: true });
 	}, 600_000);
+
+	it('after a restart, a conversation of posts, replies, edits and deletes, each delivered twice, is mirrored exactly once', async () => {
+		instance = await restartN8n(instance!);
+		client = await signInAsOwner(instance);
+		const before = ours().length;
+		// 12 customer messages, every third a reply to the one before; all edited, every fourth deleted; every event twice.
+		const events: Json[] = [];
+		for (let index = 1; index <= 12; index++) {
+			const created = { type: 'created', messageId: `burst-${index}`, text: `Message ${index}`, ...(index % 3 === 0 ? { replyToId: `burst-${index - 1}` } : {}) };
+			events.push(created, created);
+		}
+		for (let index = 1; index <= 12; index++) {
+			const edited = { type: 'edited', messageId: `burst-${index}`, text: `Message ${index}, edited` };
+			events.push(edited, edited);
+		}
+		for (let index = 4; index <= 12; index += 4) {
+			const deleted = { type: 'deleted', messageId: `burst-${index}` };
+			events.push(deleted, deleted);
+		}
+		const outcomes: Record<string, number> = {};
+		for (const event of events) {
+			const outcome = String((await send(event)).outcome);
+			outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+		}
+		expect(outcomes).toEqual({ posted: 8, replied: 4, duplicate: 12, edited: 12, unchanged: 12, deleted: 3, alreadyDeleted: 3 });
+
+		const burst = ours().slice(before);
+		expect(burst).toHaveLength(12);
+		const rows = await client.get<{ data: Json[] } | Json[]>(`/projects/${projectId}/data-tables/${tableId}/rows`);
+		const list = ((Array.isArray(rows) ? rows : rows.data) as Json[]).filter((row) => String(row.outsideId).startsWith('burst-'));
+		expect(list).toHaveLength(12);
+		for (const row of list) {
+			const index = Number(String(row.outsideId).slice('burst-'.length));
+			const message = burst.find((candidate) => candidate.id === row.teamsMessageId);
+			expect(message).toBeDefined();
+			expect(row.deleted).toBe(index % 4 === 0);
+			expect(message!.deletedDateTime !== null).toBe(index % 4 === 0);
+			if (index % 4 !== 0) expect(message!.body?.content).toContain(`Message ${index}, edited`);
+			if (index % 3 === 0) expect(row.outsideThreadId).toBe(`burst-${index - 1}`);
+		}
+	}, 900_000);
 });
