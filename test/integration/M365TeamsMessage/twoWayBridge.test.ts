@@ -1,16 +1,19 @@
 // A two-way bridge played end to end through n8n-core: a scripted conversation between an outside platform (an
 // in-memory stand-in that reports every change, its own copies included, as Slack does) and a Teams channel
 // (Teams users writing through the emulator, read back by the Microsoft 365 Trigger with Include Edits and
-// Deletes). Outside → Teams goes through the Mirror operation; Teams → outside through the trigger's items; the
-// mapping table is a map standing for the n8n Data table. Posts, replies, edits and deletes both ways, duplicate
-// deliveries both ways: every event mirrored once, in the right thread, nothing echoed.
+// Deletes and Ignore Messages Posted by This Package, reading as the integration account, as the examples do).
+// Outside → Teams goes through the Mirror operation; Teams → outside through the trigger's items; the mapping table
+// is a map standing for the n8n Data table. Posts, replies, edits and deletes both ways, duplicate deliveries both
+// ways, and a message posted with the sender's own credential that its author then edits in Teams: every event
+// mirrored once, in the right thread, nothing echoed.
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
 import type { ActiveWebhookTrigger } from '../../harness';
 import { contentHash } from '../../../nodes/M365TeamsMessage/helpers/mirror/row';
-import { activate, allItems, approveProtectedApis, settled, startTenant } from '../M365Trigger/setup';
+import { activateWebhookTrigger } from '../../harness';
+import { allItems, settled, startTenant, trackedTrigger } from '../M365Trigger/setup';
 import { channelMessages, locator, outputJson, runTeams, signedIn } from './setup';
 
 const SALES = SEED_TEAMS.sales.id;
@@ -71,6 +74,7 @@ const plainText = (html: string) => html.replace(/<[^>]+>/g, '').replace(/[\u200
 describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 	let emulator: Emulator;
 	let integration: ICredentialDataDecryptedObject;
+	let adeleSender: ICredentialDataDecryptedObject;
 	let trigger: ActiveWebhookTrigger;
 	const outside = new OutsidePlatform();
 	const table = new MappingTable();
@@ -81,16 +85,21 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 
 	beforeAll(async () => {
 		emulator = await startTenant();
-		await approveProtectedApis(emulator);
 		integration = await signedIn(emulator, 'integration');
-		trigger = await activate(emulator, {
-			authentication: 'm365TenantAppApi',
-			event: 'newChannelMessage',
-			channelScope: 'channel',
-			teamId: locator(SALES),
-			channelId: locator(CHANNEL),
-			includeReplies: true,
-			includeChanges: true,
+		adeleSender = await signedIn(emulator, 'adele');
+		trigger = await activateWebhookTrigger({
+			nodeType: trackedTrigger(),
+			parameters: {
+				authentication: 'm365IntegrationAccountOAuth2Api',
+				event: 'newChannelMessage',
+				channelScope: 'channel',
+				teamId: locator(SALES),
+				channelId: locator(CHANNEL),
+				includeReplies: true,
+				includeChanges: true,
+				dropOwnPosts: true,
+			},
+			credentials: { m365IntegrationAccountOAuth2Api: integration } as never,
 		});
 	});
 	afterAll(async () => {
@@ -100,6 +109,8 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 	});
 
 	/** Outside → Teams: lookups, Mirror, upsert, as the example workflow wires them. */
+	/** Outside users who are also Teams users: their messages go out with their own sender credential. */
+	const senders: Record<string, ICredentialDataDecryptedObject | undefined> = {};
 	async function mirrorIn(event: OutsideEvent): Promise<void> {
 		const result = await runTeams(
 			{
@@ -117,7 +128,7 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 				content: event.text,
 				attribution: { senderName: event.author, platform: 'Slack' },
 			} as never,
-			{ integration },
+			{ integration, sender: senders[event.author] },
 		);
 		const [output] = outputJson(result);
 		outcomes[String(output.outcome)] = (outcomes[String(output.outcome)] ?? 0) + 1;
@@ -130,8 +141,8 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 		const id = String(item.id);
 		const row = table.byTeams(id);
 		const author = ((item.from as IDataObject | undefined)?.user as IDataObject | undefined)?.id;
-		// Echo rules (docs/nodes/M365TeamsMessage.md, "No echoes").
-		if (author === SEED_USERS.integration.id) return;
+		// Echo rules (docs/nodes/M365TeamsMessage.md, "No echoes"); the integration account's own posts, edits and
+		// deletes never arrive (Ignore Messages Posted by This Package).
 		if (row && row.origin === 'outside') {
 			if (change === 'created') return;
 			if (change === 'edited' && String(item.lastEditedDateTime) <= String(row.teamsEditedAt)) return;
@@ -222,25 +233,45 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 		await pump();
 		outside.redeliver([{ type: 'deleted', id: leeReply, threadId: kimRoot, author: 'Lee', text: '' }]);
 		await pump();
+		// 7. Adele also writes in Slack: her message goes out with her own credential; the mirror's edit of it does not
+		// come back, and her own edit of it in Teams goes out.
+		senders['Adele (Slack)'] = adeleSender;
+		const adeleInSlack = outside.post('Adele (Slack)', 'Posting from my phone');
+		await pump();
+		outside.edit(adeleInSlack, 'Posting from my phone, typo fixed');
+		await pump();
+		const adeleInSlackTeams = String(table.byOutside(adeleInSlack)?.teamsMessageId);
+		expect(teamsMessage(adeleInSlackTeams)?.from?.user?.id).toBe(SEED_USERS.adele.id);
+		emulator.clock.advance(60);
+		teamsEdit(adeleInSlackTeams, '<p>Posting from my laptop now</p>');
+		await pump();
 
 		// Outside → Teams: 3 posts (1 root, 2 replies), 2 edits, 1 delete, each once; everything else a no-op.
 		expect(outcomes).toEqual({
-			posted: 1,
+			posted: 2,
 			replied: 2,
-			edited: 2,
+			edited: 3,
 			deleted: 1,
 			// Repeats: Kim's reply and Lee's edit delivered twice, Lee's delete twice.
 			duplicate: 1 + 2, // Kim's reply again, plus the two outside copies of Teams messages (created by the bridge)
-			unchanged: 1,
+			unchanged: 1 + 1, // Lee's edit again; Adele's Teams edit coming back from Slack with the same text
 			alreadyDeleted: 1 + 1, // Lee's delete again; the outside copy of Adele's deleted reply
 			teamsAuthored: 1, // the outside copy of Adele's edited root
 		});
 		// Teams → outside: Adele's reply, root, edit and delete, each once; none of the mirror's own messages.
-		expect(teamsActions).toEqual([`created:${adeleReply.id}`, `created:${adeleRoot.id}`, `edited:${adeleRoot.id}`, `deleted:${adeleReply.id}`]);
+		expect(teamsActions).toEqual([
+			`created:${adeleReply.id}`,
+			`created:${adeleRoot.id}`,
+			`edited:${adeleRoot.id}`,
+			`deleted:${adeleReply.id}`,
+			`edited:${adeleInSlackTeams}`,
+		]);
+		expect(outside.messages.get(adeleInSlack)?.text).toBe('Posting from my laptop now');
 
 		// Teams holds each outside message once, in the right thread.
 		const mirrored = channelMessages(emulator, CHANNEL).filter((message) => message.from?.user?.id === SEED_USERS.integration.id);
 		expect(mirrored).toHaveLength(3);
+		expect(channelMessages(emulator, CHANNEL).filter((message) => plainText(message.body?.content ?? '').startsWith('Posting from'))).toHaveLength(1);
 		expect(teamsMessage(kimRootTeams)?.body?.content).toContain('Can someone check the Contoso deal today?');
 		const leeTeams = teamsMessage(table.byOutside(leeReply)?.teamsMessageId);
 		expect(leeTeams).toMatchObject({ replyToId: kimRootTeams });
@@ -255,7 +286,8 @@ describe('two-way bridge: outside platform ⇄ Teams channel', () => {
 		]);
 		// Nothing echoed: no outside message came back as a copy, no Teams message was mirrored into Teams.
 		expect(copies.some((message) => message.author !== 'Adele Vance (Teams)')).toBe(false);
-		// One row per message: Kim's root, Lee's reply, Kim's reply (outside); Adele's reply and root (Teams).
-		expect(table.rows.size).toBe(5);
+		// One row per message: Kim's root, Lee's reply, Kim's reply, Adele's Slack message (outside); Adele's reply
+		// and root (Teams).
+		expect(table.rows.size).toBe(6);
 	});
 });
