@@ -10,9 +10,8 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildChatMessage } from '../../emulator/state/builders';
-import type { ActiveWebhookTrigger } from '../../harness';
 import { contentHash } from '../../../nodes/M365TeamsMessage/helpers/mirror/row';
-import { activateWebhookTrigger } from '../../harness';
+import { activateWebhookTrigger, type ActiveWebhookTrigger } from '../../harness';
 import { allItems, settled, startTenant, trackedTrigger } from '../M365Trigger/setup';
 import { channelMessages, locator, outputJson, runTeams, signedIn } from './setup';
 
