@@ -27,7 +27,16 @@ export interface StartN8nOptions {
 	 * triggers, webhooks) and `workers` worker processes running the executions. SQLite is shared by all of
 	 * them (n8n warns that it supports queue mode officially with PostgreSQL only).
 	 */
-	queueMode?: { workers?: number; concurrency?: number };
+	queueMode?: {
+		workers?: number;
+		concurrency?: number;
+		/**
+		 * `n8n webhook` processes (n8n's way to scale webhook intake: each serves production webhook URLs, runs the
+		 * trigger's webhook() and queues the execution), sharing the user folder's database and Redis. A load
+		 * balancer in front of them is the test's (see `webhookPorts`).
+		 */
+		webhookProcesses?: number;
+	};
 	/** print the start-up as a progress step (the demo); otherwise only a start that is slow says so */
 	announce?: boolean;
 }
@@ -47,6 +56,8 @@ export interface N8nInstance {
 	process: ChildProcess;
 	/** queue mode: the worker processes and Redis */
 	workers: ManagedProcess[];
+	/** queue mode: the `n8n webhook` processes and the local port each listens on */
+	webhookProcesses: Array<{ process: ManagedProcess; port: number }>;
 	redis?: RedisServer;
 	queueMode?: StartN8nOptions['queueMode'];
 	/** everything n8n wrote so far */
@@ -198,6 +209,46 @@ async function startWorkers(
 	return workers;
 }
 
+async function waitForWebhookProcess(webhook: { process: ManagedProcess; port: number }): Promise<void> {
+	const deadline = Date.now() + READY_DEADLINE_MS;
+	for (;;) {
+		try {
+			const response = await fetch(`http://127.0.0.1:${webhook.port}/healthz/readiness`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (webhook.process.hasExited() || Date.now() > deadline) {
+			await webhook.process.stop();
+			throw new Error(`an n8n webhook process did not start:\n${fs.readFileSync(webhook.process.logFile, 'utf8').slice(-4000)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+}
+
+async function startWebhookProcesses(
+	runtime: N8nRuntime,
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+	count: number,
+): Promise<Array<{ process: ManagedProcess; port: number }>> {
+	const started: Array<{ process: ManagedProcess; port: number }> = [];
+	for (let index = 0; index < count; index++) {
+		const port = await freePort();
+		const webhookEnv = { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+		started.push({
+			port,
+			process: spawnManaged(runtime.nodeBin, [runtime.n8nBin, 'webhook'], {
+				cwd: userFolder,
+				env: webhookEnv,
+				logFile: path.join(userFolder, `webhook-${index + 1}-${Date.now()}.log`),
+			}),
+		});
+	}
+	await Promise.all(started.map(waitForWebhookProcess));
+	return started;
+}
+
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	const runtime = await ensureN8n();
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'm365-n8n-'));
@@ -218,6 +269,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const logFile = path.join(userFolder, `n8n-${Date.now()}.log`);
 	const main = spawnManaged(runtime.nodeBin, [runtime.n8nBin, 'start'], { cwd: userFolder, env, logFile });
 	const workers: ManagedProcess[] = [];
+	const webhookProcesses: Array<{ process: ManagedProcess; port: number }> = [];
 
 	const instance: N8nInstance = {
 		runtime,
@@ -230,11 +282,13 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		extraEnv: options.env ?? {},
 		process: main.child,
 		workers,
+		webhookProcesses,
 		redis,
 		queueMode: options.queueMode,
 		logs: () => fs.readFileSync(logFile, 'utf8'),
 		logEntries: () => parseLogEntries(fs.readFileSync(logFile, 'utf8')),
 		stop: async () => {
+			await Promise.all(webhookProcesses.map(async (webhook) => await webhook.process.stop()));
 			await Promise.all(workers.map(async (worker) => await worker.stop()));
 			await main.stop();
 			await redis?.stop();
@@ -252,6 +306,14 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 					quietUnlessSlow: !options.announce,
 				})),
 			);
+			const webhookCount = options.queueMode.webhookProcesses ?? 0;
+			if (webhookCount > 0) {
+				webhookProcesses.push(
+					...(await step(`starting ${webhookCount} n8n webhook processes`, async () => await startWebhookProcesses(runtime, userFolder, env, webhookCount), {
+						quietUnlessSlow: !options.announce,
+					})),
+				);
+			}
 		}
 	} catch (error) {
 		await instance.stop();

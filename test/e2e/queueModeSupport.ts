@@ -71,6 +71,8 @@ export async function storedStaticData(client: N8nRestClient, workflowId: string
 export interface HttpsFront {
 	url: string;
 	setTarget(port: number): void;
+	/** Several n8n processes behind the front: each request goes to the next one in turn (round robin). */
+	setTargets(ports: number[]): void;
 	/**
 	 * While on, the first POST of each distinct body is forwarded at once but answered only after `ms`: a sender
 	 * that gives up earlier (Graph: 3 s) sends it again, and n8n sees the same notification twice.
@@ -83,7 +85,8 @@ export interface HttpsFront {
 
 /** HTTPS in front of n8n's plain HTTP listener (Graph delivers only to HTTPS). */
 export async function startHttpsFront(): Promise<HttpsFront> {
-	let targetPort = 0;
+	let targetPorts = [0];
+	let turn = 0;
 	let lateMs: number | undefined;
 	const seen = new Set<string>();
 	const posts: string[] = [];
@@ -99,6 +102,7 @@ export async function startHttpsFront(): Promise<HttpsFront> {
 				if (lateMs !== undefined && !seen.has(text)) holdMs = lateMs;
 				seen.add(text);
 			}
+			const targetPort = targetPorts[turn++ % targetPorts.length];
 			const upstream = httpRequest(
 				{ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
 				(answer) => {
@@ -125,7 +129,8 @@ export async function startHttpsFront(): Promise<HttpsFront> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-		setTarget: (port) => (targetPort = port),
+		setTarget: (port) => (targetPorts = [port]),
+		setTargets: (ports) => (targetPorts = [...ports]),
 		answerFirstCopyLate: (ms) => (lateMs = ms),
 		posts: () => [...posts],
 		close: async () => {
