@@ -17,12 +17,12 @@ import { graphErrorBody } from './graph/errors';
 import { GraphRouter } from './graph/router';
 import { GRAPH_JSON, headerMap, parseJsonBody, readBody, send } from './http/io';
 import { createRequestLog, type RequestLog } from './requestLog';
-import { createRules, type RulesControl } from './rules';
+import { createRules, type RulesControl, type RuleValue } from './rules';
 import { defaultTenant } from './state/seed';
 import { TenantState } from './state/tenantState';
 import type { TenantSeed } from './state/types';
 import { type TokenControl, TokenService } from './tokens';
-import { Throttling, type ThrottlingSwitches } from './throttling';
+import { Throttling } from './throttling';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEmulatorTls } = require('../../scripts/emulator-tls') as { ensureEmulatorTls: () => { cert: string; key: string } };
@@ -39,8 +39,11 @@ export interface EmulatorOptions {
 	clockStart?: string;
 	/** Seed of the PRNG behind fault probabilities (default 1). */
 	faultSeed?: number;
-	/** Microsoft's throttling limits, each on by default (throttling.ts); false turns one off. */
-	throttling?: Partial<ThrottlingSwitches>;
+	/**
+	 * Microsoft's tenant rules to start with, by name (rules.ts; e.g. `{ teamsPosting: false }`); the others keep
+	 * Microsoft's default. They are this emulator's starting point: `reset()` comes back to them.
+	 */
+	rules?: Record<string, RuleValue>;
 }
 
 export interface Emulator {
@@ -60,13 +63,14 @@ export interface Emulator {
 	events: EmulatorEvents;
 	/** The Graph router (areas are already registered; tests may add routes). */
 	graph: GraphRouter;
-	/** Microsoft's tenant rules (polling policy, protected APIs, ...): switches, on by default where Microsoft applies them. */
+	/**
+	 * Microsoft's tenant rules (throttling limits, replication delay, polling policy, protected APIs, ...): switches,
+	 * on by default where Microsoft applies them; the one control for all of them (README "Microsoft's tenant rules").
+	 */
 	rules: RulesControl;
 	/** Global latency for top-level requests (ms); may be changed at run time. */
 	latencyMs: number;
-	/** Microsoft's throttling limits: `throttling.set({ mailboxConcurrency: false })` turns one off (throttling.ts). */
-	throttling: Throttling;
-	/** Replaces the tenant (default: a fresh default seed), forgets tokens, faults and the request log, and puts every rule back to its default. */
+	/** Replaces the tenant (default: a fresh default seed), forgets tokens, faults, the request log and throttling windows, and puts every rule back to its default (or to `startEmulator({ rules })`). */
 	reset(seed?: TenantSeed): void;
 	close(): Promise<void>;
 }
@@ -84,7 +88,8 @@ class EmulatorInstance implements Emulator {
 	readonly state: TenantState;
 	readonly tokenService: TokenService;
 	readonly graph: GraphRouter;
-	readonly throttling: Throttling;
+	private readonly throttling: Throttling;
+	private readonly startRules: Record<string, RuleValue>;
 	latencyMs: number;
 	private readonly pending = new Map<string, PendingAuthorization>();
 	private servers: Server[] = [];
@@ -95,7 +100,7 @@ class EmulatorInstance implements Emulator {
 		this.latencyMs = options.latencyMs ?? 0;
 		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events);
 		this.tokenService = new TokenService(() => this.state, this.clock, () => this.loginUrl);
-		this.throttling = new Throttling(options.throttling, (addressed) => this.state.user(addressed)?.user.id ?? addressed);
+		this.throttling = new Throttling(this.rules, (addressed) => this.state.user(addressed)?.user.id ?? addressed);
 		this.graph = new GraphRouter({
 			throttling: this.throttling,
 			latencyMs: () => this.latencyMs,
@@ -109,6 +114,8 @@ class EmulatorInstance implements Emulator {
 			graphUrl: () => this.graphUrl,
 		});
 		registerAllAreas(this.graph);
+		this.startRules = { ...options.rules };
+		this.rules.set(this.startRules);
 	}
 
 	get tenantId(): string {
@@ -126,6 +133,7 @@ class EmulatorInstance implements Emulator {
 		this.requests.reset();
 		this.throttling.clear();
 		this.rules.reset();
+		this.rules.set(this.startRules);
 		this.pending.clear();
 	}
 

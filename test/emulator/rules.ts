@@ -1,7 +1,8 @@
-// Microsoft's tenant rules that the emulator applies beyond Graph's happy path (polling policy, protected APIs,
-// metered APIs, ...): each one a named switch, on by default where Microsoft applies it by default. Areas define
-// their rules where they enforce them; tests and the control API (`/_emulator/rules`) turn them on or off, or
-// change their settings. `docs/graph-conformance.md` links each rule to Microsoft's documentation.
+// Microsoft's tenant rules that the emulator applies beyond Graph's happy path (throttling limits, replication delay,
+// polling policy, protected APIs, metered APIs, ...): each one a named switch, on by default where Microsoft applies
+// it by default. This is the emulator's only mechanism for them: the code that enforces a rule defines it; tests
+// turn rules on or off, or change their settings, through `emulator.rules`, `startEmulator({ rules })` or the control
+// API (`GET`/`POST /_emulator/rules`). `docs/graph-conformance.md` links each rule to Microsoft's documentation.
 
 export type RuleValue = boolean | number | string | Record<string, unknown>;
 
@@ -11,7 +12,12 @@ export interface RuleDefinition<T extends RuleValue = RuleValue> {
 	defaultValue: T;
 	/** One line for `GET /_emulator/rules`. */
 	description: string;
+	/** Why a value is not acceptable for this rule (undefined: acceptable). Without it, any value is taken. */
+	invalid?: (value: RuleValue) => string | undefined;
 }
+
+/** For on/off rules: only `true` or `false`. */
+export const onOff = (value: RuleValue): string | undefined => (typeof value === 'boolean' ? undefined : 'takes true or false');
 
 export interface RulesControl {
 	/** Registers a rule (idempotent: a second definition of the same name keeps the first). */
@@ -19,7 +25,7 @@ export interface RulesControl {
 	/** The rule's current value; throws for an unknown rule (a typo must not silently read `undefined`). */
 	get<T extends RuleValue = boolean>(name: string): T;
 	enabled(name: string): boolean;
-	/** Sets rules by name; unknown names throw. */
+	/** Sets rules by name; an unknown name or a value the rule does not take throws, and then nothing is set. */
 	set(values: Record<string, RuleValue>): void;
 	/** Every rule back to its default. */
 	reset(): void;
@@ -48,7 +54,10 @@ export function createRules(): RulesControl {
 			return this.get<RuleValue>(name) !== false;
 		},
 		set(patch) {
-			for (const name of Object.keys(patch)) known(name);
+			for (const [name, value] of Object.entries(patch)) {
+				const reason = known(name).invalid?.(value);
+				if (reason) throw new Error(`Emulator rule "${name}" ${reason} (got ${JSON.stringify(value)})`);
+			}
 			for (const [name, value] of Object.entries(patch)) values.set(name, value);
 		},
 		reset() {

@@ -1,5 +1,6 @@
-// Microsoft Graph's documented throttling limits, enforced the way Microsoft keys them. Each limit has a switch,
-// on by default (Microsoft applies them to every tenant). Values and keys from "Microsoft Graph service-specific
+// Microsoft Graph's documented throttling limits, enforced the way Microsoft keys them. Each limit is a tenant rule
+// of the emulator (rules.ts), on by default (Microsoft applies them to every tenant): `emulator.rules.set({
+// teamsPosting: false })`, `startEmulator({ rules: { teamsPosting: false } })` or `POST /_emulator/rules`. Values and keys from "Microsoft Graph service-specific
 // throttling limits" (https://learn.microsoft.com/en-us/graph/throttling-limits); what each one means here:
 //
 //   mailboxConcurrency  Outlook: 4 concurrent requests per app per mailbox (Outlook service limits). A request holds
@@ -15,25 +16,27 @@
 //   directoryWrites     Identity and access: writes (POST, PATCH, PUT, DELETE on directory routes) 3,000 per
 //                       2 min 30 s per app per tenant, 18,000 per 5 minutes per tenant.
 //
-// Presence limits belong to the presence area. Windows are sliding and follow real time, as the client's waits do
+// Presence's limit (rule `presenceRate`) belongs to the presence area (graph/presence.ts). Windows are sliding and follow real time, as the client's waits do
 // (a frozen emulator clock would otherwise never free a slot). Retry-After is the whole seconds until the window
 // has room again (at least 1), as Graph sends it; MailboxConcurrency answers Retry-After: 1 (the docs give no value).
 
-export interface ThrottlingSwitches {
-	mailboxConcurrency: boolean;
-	mailboxRate: boolean;
-	teamsPosting: boolean;
-	invitations: boolean;
-	directoryWrites: boolean;
-}
+import { onOff, type RuleDefinition, type RulesControl } from './rules';
 
-export const DEFAULT_THROTTLING: ThrottlingSwitches = {
-	mailboxConcurrency: true,
-	mailboxRate: true,
-	teamsPosting: true,
-	invitations: true,
-	directoryWrites: true,
-};
+export type ThrottlingRule = 'mailboxConcurrency' | 'mailboxRate' | 'teamsPosting' | 'invitations' | 'directoryWrites';
+
+/** The rules of the limits above, each on by default (`GET /_emulator/rules` lists them with these lines). */
+export const THROTTLING_RULES: ReadonlyArray<RuleDefinition<boolean> & { name: ThrottlingRule }> = [
+	{ name: 'mailboxConcurrency', defaultValue: true, invalid: onOff, description: "Outlook: 4 concurrent requests per app per mailbox ($batch sub-requests included); beyond, 429 ApplicationThrottled" },
+	{ name: 'mailboxRate', defaultValue: true, invalid: onOff, description: 'Outlook: 10,000 requests per 10 minutes per app per mailbox' },
+	{
+		name: 'teamsPosting',
+		defaultValue: true,
+		invalid: onOff,
+		description: 'Teams: 4 requests per second per app per team and per channel; channel posts 50/s and chat posts 20/s per app per tenant; 3,000 posts per app per channel per day',
+	},
+	{ name: 'invitations', defaultValue: true, invalid: onOff, description: 'Invitation manager: 150 requests per 5 seconds per tenant, all apps' },
+	{ name: 'directoryWrites', defaultValue: true, invalid: onOff, description: 'Identity and access writes: 3,000 per 150 s per app per tenant, 18,000 per 5 minutes per tenant' },
+];
 
 /** Microsoft's values (see the header). */
 export const LIMITS = {
@@ -55,7 +58,7 @@ export interface Throttled {
 	code: string;
 	message: string;
 	retryAfterSeconds: number;
-	limit: keyof ThrottlingSwitches;
+	limit: ThrottlingRule;
 }
 
 /** What the limits need to know about one request (segments version-less, `/me` already resolved). */
@@ -82,24 +85,21 @@ interface Window {
 }
 
 export class Throttling {
-	switches: ThrottlingSwitches;
 	private readonly windows = new Map<string, number[]>();
 	private readonly inFlight = new Map<string, number>();
 
 	constructor(
-		switches: Partial<ThrottlingSwitches> = {},
+		/** The emulator's rules; the limits' rules are defined here. */
+		private readonly rules: RulesControl,
 		/** Resolves a mailbox as addressed (id or UPN) to one key per mailbox. */
 		private readonly mailboxKey: (addressed: string) => string = (addressed) => addressed,
 		private readonly now: () => number = Date.now,
 	) {
-		this.switches = { ...DEFAULT_THROTTLING, ...switches };
+		for (const definition of THROTTLING_RULES) rules.define(definition);
 	}
 
-	set(switches: Partial<ThrottlingSwitches>): ThrottlingSwitches {
-		for (const [name, value] of Object.entries(switches)) {
-			if (name in DEFAULT_THROTTLING && typeof value === 'boolean') this.switches[name as keyof ThrottlingSwitches] = value;
-		}
-		return { ...this.switches };
+	private on(rule: ThrottlingRule): boolean {
+		return this.rules.enabled(rule);
 	}
 
 	/** Forgets every window and slot (the emulator's reset). */
@@ -113,15 +113,15 @@ export class Throttling {
 	 * throttled request is not counted (Graph did not process it).
 	 */
 	rate(input: ThrottleInput): Throttled | undefined {
-		const checks: Array<{ key: string; window: Window; limit: keyof ThrottlingSwitches; code: string }> = [];
+		const checks: Array<{ key: string; window: Window; limit: ThrottlingRule; code: string }> = [];
 		const { segments, appId } = input;
 		const method = input.method.toUpperCase();
 		const first = segments[0]?.toLowerCase();
 		const mailbox = outlookMailbox(segments);
-		if (mailbox && this.switches.mailboxRate) {
+		if (mailbox && this.on('mailboxRate')) {
 			checks.push({ key: `mailboxRate:${appId}:${this.mailboxKey(mailbox)}`, window: LIMITS.mailboxRate, limit: 'mailboxRate', code: 'ApplicationThrottled' });
 		}
-		if (this.switches.teamsPosting) {
+		if (this.on('teamsPosting')) {
 			if (first === 'teams' && segments.length >= 2) {
 				const team = segments[1].toLowerCase();
 				checks.push({ key: `team:${appId}:${team}`, window: LIMITS.teamOrChannelRate, limit: 'teamsPosting', code: 'TooManyRequests' });
@@ -138,10 +138,10 @@ export class Throttling {
 				checks.push({ key: `chatPosts:${appId}`, window: LIMITS.chatPostsPerTenant, limit: 'teamsPosting', code: 'TooManyRequests' });
 			}
 		}
-		if (this.switches.invitations && first === 'invitations') {
+		if (this.on('invitations') && first === 'invitations') {
 			checks.push({ key: 'invitations', window: LIMITS.invitationsPerTenant, limit: 'invitations', code: 'TooManyRequests' });
 		}
-		if (this.switches.directoryWrites && input.directory && WRITES.has(method)) {
+		if (this.on('directoryWrites') && input.directory && WRITES.has(method)) {
 			checks.push({ key: `directoryWrites:${appId}`, window: LIMITS.directoryWritesPerApp, limit: 'directoryWrites', code: 'TooManyRequests' });
 			checks.push({ key: 'directoryWrites', window: LIMITS.directoryWritesPerTenant, limit: 'directoryWrites', code: 'TooManyRequests' });
 		}
@@ -163,7 +163,7 @@ export class Throttling {
 
 	/** Takes `count` concurrency slots of one app on one mailbox; how many it got. */
 	takeMailboxSlots(appId: string, mailbox: string, count: number): number {
-		if (!this.switches.mailboxConcurrency) return count;
+		if (!this.on('mailboxConcurrency')) return count;
 		const key = `${appId}:${this.mailboxKey(mailbox)}`;
 		const busy = this.inFlight.get(key) ?? 0;
 		const granted = Math.max(0, Math.min(count, LIMITS.mailboxConcurrency - busy));

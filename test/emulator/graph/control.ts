@@ -122,10 +122,6 @@ export function registerControl(graph: GraphRouter): void {
 		return { status: 204 };
 	});
 
-	// Microsoft's throttling limits (throttling.ts): GET the switches, POST { mailboxConcurrency?: false, ... }.
-	graph.control('GET', '/throttling', (ctx) => ({ body: ctx.emulator.throttling.switches }));
-	graph.control('POST', '/throttling', (ctx) => ({ body: ctx.emulator.throttling.set(bodyOf(ctx) as Record<string, boolean>) }));
-
 	// The emulator process's CPU time (µs), so a benchmark can tell the emulator's share from the node's.
 	graph.control('GET', '/cpu', () => ({ body: process.cpuUsage() }));
 

@@ -13,7 +13,7 @@
 // writes to a user without Teams are a 404.
 // Every change of a user's aggregated presence, by a write or by the clock, is announced as an 'updated' change
 // on communications/presences('{id}') for the subscriptions area.
-// Throttling (switch `throttle`, on by default as Graph applies it): Microsoft's throttling limits list Presence at
+// Throttling (rule `presenceRate`, rules.ts, on by default as Graph applies it): Microsoft's throttling limits list Presence at
 // "1500 requests in a 30 second period, per application per tenant" (throttling-limits.md, Cloud communication
 // service limits; presence-get.md and cloudcommunications-getpresencesbyuserid.md repeat it). The docs do not say
 // which presence calls count, so every presence route counts (reads and writes, each $batch sub-request on its
@@ -22,6 +22,7 @@
 import type { Presence } from '@microsoft/microsoft-graph-types';
 
 import type { Clock } from '../clock';
+import { onOff } from '../rules';
 import type { TenantState } from '../state/tenantState';
 import type { PresenceRecord } from '../state/types';
 import type { Principal } from '../tokens';
@@ -70,12 +71,10 @@ const RANK: Record<string, number> = {
 	Away: 1,
 };
 
-/** Emulator-only bookkeeping: when each app session was (re)set, the last presence announced per user, switches. */
+/** Emulator-only bookkeeping: when each app session was (re)set, the last presence announced per user. */
 interface PresenceAreaState {
 	sessionSetAt: Record<string, Record<string, number>>;
 	announced: Record<string, string>;
-	/** Switches (absent: Microsoft's default). */
-	settings?: { throttle?: boolean };
 }
 
 function areaState(state: TenantState): PresenceAreaState {
@@ -85,11 +84,8 @@ function areaState(state: TenantState): PresenceAreaState {
 /** throttling-limits.md, Cloud communication service limits: Presence. */
 export const PRESENCE_LIMIT = { requests: 1500, windowMs: 30_000 } as const;
 
-/** Presence switches: `throttle` (default true) applies Graph's 1,500 requests per 30 s per app per tenant. */
-export function setPresenceSettings(state: TenantState, settings: { throttle?: boolean }): void {
-	const area = areaState(state);
-	area.settings = { ...area.settings, ...settings };
-}
+/** The rule of that limit (rules.ts): on by default, as Graph applies it to every tenant. */
+export const PRESENCE_RATE_RULE = 'presenceRate';
 
 // When each app's recent presence requests were admitted (emulator clock), per tenant (keyed by the tenant's data,
 // so reset() starts with empty windows, as it does for the other throttling limits): not tenant data itself.
@@ -97,7 +93,7 @@ const admittedByTenant = new WeakMap<object, Map<string, number[]>>();
 
 /** Counts the request against the app's presence limit; beyond it, Graph's 429. */
 function admitPresenceRequest(ctx: GraphContext): void {
-	if (areaState(ctx.state).settings?.throttle === false) return;
+	if (!ctx.emulator.rules.enabled(PRESENCE_RATE_RULE)) return;
 	const now = ctx.clock.nowMs();
 	let admitted = admittedByTenant.get(ctx.state.data);
 	if (!admitted) admittedByTenant.set(ctx.state.data, (admitted = new Map()));
@@ -407,6 +403,12 @@ function limited(handler: (ctx: GraphContext) => GraphResult): (ctx: GraphContex
 }
 
 export function registerPresenceArea(graph: GraphRouter): void {
+	graph.defineRule({
+		name: PRESENCE_RATE_RULE,
+		defaultValue: true,
+		invalid: onOff,
+		description: 'Presence: 1,500 requests per 30 s per app per tenant (every presence call, each $batch sub-request), on the emulator clock; beyond, 429 TooManyRequests',
+	});
 	graph.route('GET', '/users/:userId/presence', { permissions: READ_PERMISSIONS, handler: limited(getPresence) });
 	graph.route('GET', '/communications/presences/:userId', { permissions: READ_PERMISSIONS, handler: limited(getPresence) });
 	graph.route('POST', '/communications/getPresencesByUserId', {
@@ -418,10 +420,4 @@ export function registerPresenceArea(graph: GraphRouter): void {
 	graph.route('POST', '/users/:userId/presence/setUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: limited(setUserPreferredPresence) });
 	graph.route('POST', '/users/:userId/presence/clearUserPreferredPresence', { permissions: WRITE_PERMISSIONS, handler: limited(clearUserPreferredPresence) });
 	graph.control('POST', '/presence/:userId', watched(setClientPresence));
-	graph.control('PUT', '/presence/settings', (ctx) => {
-		const body = (ctx.body ?? {}) as { throttle?: unknown };
-		if (body.throttle !== undefined && typeof body.throttle !== 'boolean') return { status: 400, body: { error: 'PUT /_emulator/presence/settings with { "throttle": true | false }' } };
-		setPresenceSettings(ctx.state, { ...(typeof body.throttle === 'boolean' ? { throttle: body.throttle } : {}) });
-		return { status: 200, body: { throttle: areaState(ctx.state).settings?.throttle !== false } };
-	});
 }

@@ -128,7 +128,7 @@ describe('emulator: team member writes and extension properties', () => {
 
 	beforeAll(async () => {
 		// Raw requests without the package's limiter: Teams' 4 requests per second per team is off here (its own tests: test/unit/emulator/throttling.test.ts).
-		emulator = await startEmulator({ throttling: { teamsPosting: false } });
+		emulator = await startEmulator({ rules: { teamsPosting: false } });
 	});
 	afterAll(async () => {
 		await emulator.close();

@@ -54,8 +54,8 @@ describe('presence throttling (Microsoft default: on)', () => {
 			token,
 		});
 		expect(write.status).toBe(429);
-		const off = await emulatorRequest(`${emulator.graphUrl}/_emulator/presence/settings`, { method: 'PUT', json: { throttle: false } });
-		expect(off.json).toEqual({ throttle: false });
+		const off = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { presenceRate: false } });
+		expect(off.json).toMatchObject({ presenceRate: { value: false, defaultValue: true } });
 		expect((await readPresence(40)).every((r) => r.status === 200)).toBe(true);
 	});
 });

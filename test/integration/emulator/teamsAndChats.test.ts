@@ -10,7 +10,7 @@ let adele: string;
 let app: string;
 beforeAll(async () => {
 	// Raw requests without a client-side limiter: Teams' 4 requests per second per team or channel is off here (it has its own tests).
-	emulator = await startEmulator({ throttling: { teamsPosting: false } });
+	emulator = await startEmulator({ rules: { teamsPosting: false } });
 });
 beforeEach(() => {
 	emulator.reset();

@@ -1,5 +1,5 @@
 // Microsoft's throttling limits through the emulator's HTTP API: Outlook's MailboxConcurrency (top-level and inside
-// $batch), with Graph's 429 body and Retry-After, off by its switch. The rate windows (Teams posting, invitations,
+// $batch), with Graph's 429 body and Retry-After, off by its rule (the emulator's one rules API). The rate windows (Teams posting, invitations,
 // directory writes) are tested on a test clock in test/unit/emulator/throttling.test.ts.
 import { type Emulator, SEED_APPS, SEED_USERS, startEmulator } from '../../emulator';
 import { emulatorRequest } from '../../emulator/testClient';
@@ -51,10 +51,28 @@ describe('Outlook MailboxConcurrency', () => {
 	});
 
 	it('off by its switch (control API)', async () => {
-		const off = await emulatorRequest(`${emulator.graphUrl}/_emulator/throttling`, { method: 'POST', json: { mailboxConcurrency: false } });
-		expect(off.json).toMatchObject({ mailboxConcurrency: false, teamsPosting: true });
+		const off = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { mailboxConcurrency: false } });
+		expect(off.json).toMatchObject({ mailboxConcurrency: { value: false, defaultValue: true }, teamsPosting: { value: true } });
 		const answers = await Promise.all(Array.from({ length: 6 }, () => graph(`/users/${SEED_USERS.adele.id}/messages?$top=1`)));
 		expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
-		emulator.throttling.set({ mailboxConcurrency: true });
+		emulator.rules.set({ mailboxConcurrency: true });
+	});
+
+	it('a rule given to startEmulator is where reset() comes back to; the limits have no control endpoint of their own', async () => {
+		const started = await startEmulator({ rules: { mailboxConcurrency: false } });
+		try {
+			started.reset();
+			expect(started.rules.list().mailboxConcurrency).toMatchObject({ value: false, defaultValue: true });
+			const token = started.tokens.issueAppToken(SEED_APPS.main.appId);
+			started.latencyMs = 200;
+			const answers = await Promise.all(Array.from({ length: 6 }, () => emulatorRequest(`${started.graphUrl}/v1.0/users/${SEED_USERS.adele.id}/messages?$top=1`, { token })));
+			expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+			const wrong = await emulatorRequest(`${started.graphUrl}/_emulator/rules`, { method: 'POST', json: { teamsPosting: 'no' } });
+			expect(wrong.status).toBe(400);
+			expect(wrong.json).toEqual({ error: 'Emulator rule "teamsPosting" takes true or false (got "no")' });
+			expect((await emulatorRequest(`${started.graphUrl}/_emulator/throttling`, { method: 'POST', json: { teamsPosting: false } })).status).toBe(404);
+		} finally {
+			await started.close();
+		}
 	});
 });

@@ -1,10 +1,13 @@
 // Microsoft's throttling limits as the emulator keys them (test/emulator/throttling.ts), on a test clock.
-import { LIMITS, Throttling } from '../../emulator/throttling';
+import { createRules, type RuleValue } from '../../emulator/rules';
+import { LIMITS, THROTTLING_RULES, Throttling } from '../../emulator/throttling';
 
-function limits(switches = {}) {
+function limits(values: Record<string, RuleValue> = {}) {
 	let now = 1_000_000;
-	const throttling = new Throttling(switches, (addressed) => addressed.replace('adele@contoso.com', 'adele-id'), () => now);
-	return { throttling, advance: (ms: number) => (now += ms) };
+	const rules = createRules();
+	const throttling = new Throttling(rules, (addressed) => addressed.replace('adele@contoso.com', 'adele-id'), () => now);
+	rules.set(values);
+	return { throttling, rules, advance: (ms: number) => (now += ms) };
 }
 
 const post = (channel: string, team = 'team-1') => ({ appId: 'app', method: 'POST', segments: ['teams', team, 'channels', channel, 'messages'], directory: false });
@@ -60,11 +63,15 @@ describe('emulator throttling limits', () => {
 		expect(throttling.takeMailboxSlots('app', 'adele-id', 4)).toBe(2);
 	});
 
-	it('each limit has a switch', () => {
-		const { throttling } = limits({ teamsPosting: false, mailboxConcurrency: false });
+	it('each limit is a rule of the emulator, on by default, that takes only true or false', () => {
+		const { throttling, rules } = limits({ teamsPosting: false, mailboxConcurrency: false });
+		expect(Object.keys(rules.list()).sort()).toEqual(THROTTLING_RULES.map((rule) => rule.name).sort());
+		expect(rules.enabled('invitations')).toBe(true);
+		expect(() => rules.set({ invitations: 'off', mailboxRate: false })).toThrow('Emulator rule "invitations" takes true or false (got "off")');
+		expect(rules.enabled('mailboxRate')).toBe(true); // nothing was set
 		for (let i = 0; i < 10; i++) expect(throttling.rate(post('c1'))).toBeUndefined();
 		expect(throttling.takeMailboxSlots('app', 'adele-id', 10)).toBe(10);
-		throttling.set({ teamsPosting: true });
+		rules.set({ teamsPosting: true });
 		for (let i = 0; i < 4; i++) throttling.rate(post('c9', 'team-9'));
 		expect(throttling.rate(post('c9', 'team-9'))).toBeDefined();
 	});
