@@ -98,7 +98,7 @@ class EmulatorInstance implements Emulator {
 		this.clock = createClock(options.clockStart);
 		this.faults = createFaults(options.faultSeed ?? 1, () => this.clock.nowMs());
 		this.latencyMs = options.latencyMs ?? 0;
-		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events);
+		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events, this.rules);
 		this.tokenService = new TokenService(() => this.state, this.clock, () => this.loginUrl);
 		this.throttling = new Throttling(this.rules, (addressed) => this.state.user(addressed)?.user.id ?? addressed);
 		this.graph = new GraphRouter({

@@ -23,8 +23,6 @@
 // Controls (under /_emulator on the Graph port):
 //   POST   /mail/deliver                       { mailbox, folder?, messages: [...] | count } -> 201 { value: [{ id, receivedDateTime }] }
 //                                               a message's receivedDateTime may lie in the past: mail that becomes visible late
-//   PUT    /mail/settings                      { deliveryDelaySeconds } transport delay: delivered mail appears that long after
-//                                               its receivedDateTime (default 0; Microsoft documents no fixed delay)
 //   POST   /mail/deltaTokens/invalidate        { mailbox? } -> every sync state (of that mailbox) is gone: 410 on use
 //   PUT    /mail/applicationAccessPolicy/{appId}  { mode: 'RestrictAccess' | 'DenyAccess', mailboxes: [id | address] }
 //   DELETE /mail/applicationAccessPolicy/{appId}
@@ -36,6 +34,7 @@ import type { Attachment, FileAttachment, Message } from '@microsoft/microsoft-g
 import type { Clock } from '../clock';
 import { applyFilter, FilterSyntaxError, filterProperties, parseFilter, type FilterNode } from '../odata/filter';
 import { collectionResponse, odataContext, pageItems, selectProperties } from '../odata/query';
+import type { RuleDefinition } from '../rules';
 import type { TenantState } from '../state/tenantState';
 import type { GraphMessage, MailFolderRecord, UserRecord } from '../state/types';
 import type { Principal } from '../tokens';
@@ -93,9 +92,19 @@ export interface MailAreaState {
 	/** Arrival order of messages (delta's initial round lists them in this order). */
 	arrival: Record<string, number>;
 	sequence: number;
-	/** Transport delay: delivered mail appears this many seconds after its receivedDateTime (0: at once). */
-	deliveryDelaySeconds?: number;
 }
+
+/**
+ * Exchange's transport delay, a tenant rule (rules.ts): mail delivered from now on appears this many seconds after
+ * its receivedDateTime. Microsoft documents that receivedDateTime is the receipt time but no fixed delivery delay
+ * (normally seconds to minutes), so the default is 0 and tests that need it set it.
+ */
+export const MAIL_DELIVERY_DELAY_RULE: RuleDefinition<number> = {
+	name: 'mailDeliveryDelay',
+	defaultValue: 0,
+	invalid: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'takes a number of seconds >= 0'),
+	description: "Exchange transport delay: delivered mail appears this many seconds after its receivedDateTime (0: at once; Microsoft documents no fixed delay)",
+};
 
 export function mailArea(state: TenantState): MailAreaState {
 	return state.area<MailAreaState>('mail', () => ({
@@ -554,7 +563,8 @@ export function deliverMail(state: TenantState, spec: DeliverySpec): GraphMessag
 	const now = state.nowIso().replace(/\.\d{3}Z$/, 'Z');
 	// Exchange stamps receivedDateTime on receipt; with transport delay the message shows up in the folder later,
 	// with that time already in the past.
-	const delay = area.deliveryDelaySeconds ?? 0;
+	state.rules.define(MAIL_DELIVERY_DELAY_RULE); // deliverMail also runs on a TenantState without the mail area
+	const delay = state.rules.get<number>(MAIL_DELIVERY_DELAY_RULE.name);
 	const receivedNow = delay > 0 ? new Date(Date.parse(now) - delay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : now;
 	const delivered: GraphMessage[] = [];
 	for (const item of specs) {
@@ -613,12 +623,6 @@ export function deliverMail(state: TenantState, spec: DeliverySpec): GraphMessag
 	return delivered;
 }
 
-/** The transport delay switch: mail delivered from now on appears `seconds` after its receivedDateTime. */
-export function setMailDeliveryDelay(state: TenantState, seconds: number): void {
-	if (!Number.isFinite(seconds) || seconds < 0) throw new Error('deliveryDelaySeconds must be a number >= 0');
-	mailArea(state).deliveryDelaySeconds = seconds;
-}
-
 /** Every sync state (of one mailbox, or all) is gone: the next delta call with an old link answers 410. */
 export function invalidateDeltaTokens(state: TenantState, mailbox?: string): number {
 	const area = mailArea(state);
@@ -660,6 +664,7 @@ function controlError(error: unknown): GraphResult {
 // ----- registration -----
 
 export function registerMailArea(graph: GraphRouter): void {
+	graph.defineRule(MAIL_DELIVERY_DELAY_RULE);
 	graph.route('GET', '/users/:userId/mailFolders', { permissions: READ, handler: (ctx) => listFolders(ctx, undefined) });
 	graph.route('GET', '/users/:userId/mailFolders/:folderId', { permissions: READ, handler: getFolder });
 	graph.route('GET', '/users/:userId/mailFolders/:folderId/childFolders', { permissions: READ, handler: listChildFolders });
@@ -676,15 +681,6 @@ export function registerMailArea(graph: GraphRouter): void {
 		try {
 			const delivered = deliverMail(ctx.state, controlBody(ctx) as unknown as DeliverySpec);
 			return { status: 201, body: { value: delivered.map((m) => ({ id: m.id, receivedDateTime: m.receivedDateTime })) } };
-		} catch (error) {
-			return controlError(error);
-		}
-	});
-	graph.control('PUT', '/mail/settings', (ctx) => {
-		try {
-			const seconds = controlBody(ctx).deliveryDelaySeconds;
-			if (seconds !== undefined) setMailDeliveryDelay(ctx.state, Number(seconds));
-			return { status: 200, body: { deliveryDelaySeconds: mailArea(ctx.state).deliveryDelaySeconds ?? 0 } };
 		} catch (error) {
 			return controlError(error);
 		}

@@ -20,7 +20,7 @@ import { collectionResponse, pageItems, selectProperties } from '../odata/query'
 import { GraphError, graphError } from './errors';
 import type { GraphContext, GraphResult, GraphRouter } from './router';
 import { setTeamMessagingSettings, teamMessagingSettings } from './teamMessagingSettings';
-import { htmlRewritingOf, setTeamsMessageSettings, type HtmlRewriting } from './teamsHtml';
+import { HTML_REWRITING_RULE } from './teamsHtml';
 import {
 	deletedStore,
 	newestFirst,
@@ -228,6 +228,7 @@ function softDelete(ctx: GraphContext, undo: boolean, replyToId?: string): Graph
 }
 
 export function registerTeams(graph: GraphRouter): void {
+	graph.defineRule(HTML_REWRITING_RULE);
 	graph.route('GET', '/teams', {
 		permissions: TEAM_READ,
 		handler(ctx) {
@@ -349,20 +350,12 @@ export function registerTeams(graph: GraphRouter): void {
 		});
 	}
 
-	// Migration mode for app-only imports: { channelId, enabled }.
-	graph.control('PUT', '/teams/settings', (ctx) => {
-		const body = (ctx.body ?? {}) as { htmlRewriting?: unknown };
-		if (body.htmlRewriting !== undefined && !['normalize', 'wrap', 'off'].includes(String(body.htmlRewriting))) {
-			return { status: 400, body: { error: 'PUT /_emulator/teams/settings with { "htmlRewriting": "normalize" | "wrap" | "off" }' } };
-		}
-		if (body.htmlRewriting !== undefined) setTeamsMessageSettings(ctx.state, { htmlRewriting: body.htmlRewriting as HtmlRewriting });
-		return { status: 200, body: { htmlRewriting: htmlRewritingOf(ctx.state) } };
-	});
 	// A team's messaging settings: { allowUserEditMessages?, allowUserDeleteMessages?, allowOwnerDeleteMessages? }.
 	graph.control('PUT', '/teams/:teamId/messagingSettings', (ctx) => {
 		if (!ctx.state.data.teams[ctx.params.teamId]) return { status: 404, body: { error: `No team ${ctx.params.teamId}` } };
 		return { status: 200, body: setTeamMessagingSettings(ctx.state, ctx.params.teamId, (ctx.body ?? {}) as Record<string, boolean>) };
 	});
+	// Migration mode for app-only imports: { channelId, enabled }.
 	graph.control('POST', '/teams/migrationMode', (ctx) => {
 		const body = (ctx.body ?? {}) as { channelId?: string; enabled?: boolean };
 		const migration = ctx.state.area<MigrationState>('teamsMigration', () => ({ channels: [] }));

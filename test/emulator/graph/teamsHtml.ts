@@ -1,4 +1,4 @@
-// How Teams re-serialises the HTML body of a posted or edited message (switch `htmlRewriting`, see
+// How Teams re-serialises the HTML body of a posted or edited message (rule `teamsHtmlRewriting`, rules.ts; see
 // test/emulator/README.md, "Teams and chats").
 //
 // Microsoft documents that Teams renders a subset of HTML (messages with @mentions need `<at id>`, cards an
@@ -16,7 +16,7 @@
 import { parseFragment, serialize } from 'parse5';
 import type { DefaultTreeAdapterMap } from 'parse5';
 
-import type { TenantState } from '../state/tenantState';
+import type { RuleDefinition, RulesControl } from '../rules';
 
 export type HtmlRewriting = 'normalize' | 'wrap' | 'off';
 
@@ -65,19 +65,16 @@ export function rewriteTeamsHtml(content: string, mode: HtmlRewriting): string {
 	return mode === 'wrap' ? `<div><div>${html}</div>\n</div>` : html;
 }
 
-interface TeamsMessageSettings {
-	htmlRewriting?: HtmlRewriting;
-}
+const MODES: readonly HtmlRewriting[] = ['normalize', 'wrap', 'off'];
 
-function settings(state: TenantState): TeamsMessageSettings {
-	return state.area<TeamsMessageSettings>('teamsMessageSettings', () => ({}));
-}
+/** The rule: 'normalize' (default), 'wrap' or 'off'. */
+export const HTML_REWRITING_RULE: RuleDefinition<HtmlRewriting> = {
+	name: 'teamsHtmlRewriting',
+	defaultValue: 'normalize',
+	invalid: (value) => (MODES.includes(value as HtmlRewriting) ? undefined : 'takes "normalize", "wrap" or "off"'),
+	description: 'Teams re-serialises the HTML body of posted and edited messages: "normalize" (parse and serialise again), "wrap" (and wrap it as Teams delivers rich text), "off" (stored as posted)',
+};
 
-/** Teams message switches: `htmlRewriting` ('normalize' by default, 'wrap', 'off'). */
-export function setTeamsMessageSettings(state: TenantState, changes: TeamsMessageSettings): void {
-	Object.assign(settings(state), changes);
-}
-
-export function htmlRewritingOf(state: TenantState): HtmlRewriting {
-	return settings(state).htmlRewriting ?? 'normalize';
+export function htmlRewritingOf(rules: RulesControl): HtmlRewriting {
+	return rules.get<HtmlRewriting>(HTML_REWRITING_RULE.name);
 }

@@ -122,11 +122,11 @@ export function senderOf(ctx: GraphContext): UserRecord {
 	return user;
 }
 
-/** The body as Teams stores it: HTML re-serialised per the `htmlRewriting` switch (teamsHtml.ts). */
+/** The body as Teams stores it: HTML re-serialised per the `teamsHtmlRewriting` rule (teamsHtml.ts). */
 function storedBody(ctx: GraphContext, body: PostedMessage['body']): GraphChatMessage['body'] {
 	const contentType = body?.contentType ?? 'text';
 	const content = body?.content ?? '';
-	return { contentType, content: contentType === 'html' ? rewriteTeamsHtml(content, htmlRewritingOf(ctx.state)) : content };
+	return { contentType, content: contentType === 'html' ? rewriteTeamsHtml(content, htmlRewritingOf(ctx.emulator.rules)) : content };
 }
 
 /** Builds the stored chatMessage the way Graph returns it after a post. */

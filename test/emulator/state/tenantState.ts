@@ -4,6 +4,7 @@ import { randomUUID } from 'crypto';
 
 import type { Clock } from '../clock';
 import type { ChangeEvent, ChangeType, EmulatorEvents } from '../events';
+import { createRules, type RulesControl } from '../rules';
 import type {
 	AppRecord,
 	ChannelRecord,
@@ -30,6 +31,8 @@ export class TenantState {
 		public data: TenantData,
 		private readonly clock: Clock,
 		private readonly events: EmulatorEvents,
+		/** The emulator's tenant rules (rules.ts), for helpers that act on the tenant without a request (deliverMail). */
+		readonly rules: RulesControl = createRules(),
 	) {}
 
 	get tenantId(): string {

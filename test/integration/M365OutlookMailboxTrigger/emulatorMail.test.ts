@@ -177,11 +177,11 @@ describe('mail that becomes visible after it was received', () => {
 		});
 		expect(explicit.json.value[0].receivedDateTime).toBe(past);
 
-		const settings = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, {
-			method: 'PUT',
-			json: { deliveryDelaySeconds: 120 },
+		const settings = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, {
+			method: 'POST',
+			json: { mailDeliveryDelay: 120 },
 		});
-		expect(settings.json).toEqual({ deliveryDelaySeconds: 120 });
+		expect(settings.json).toMatchObject({ mailDeliveryDelay: { value: 120, defaultValue: 0 } });
 		const before = emulator.clock.nowMs();
 		const delayed = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/deliver`, {
 			method: 'POST',
@@ -190,11 +190,11 @@ describe('mail that becomes visible after it was received', () => {
 		const received = Date.parse(delayed.json.value[0].receivedDateTime);
 		expect(received).toBeLessThanOrEqual(before - 119_000);
 		expect(received).toBeGreaterThanOrEqual(before - 121_000);
-		const bad = await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, {
-			method: 'PUT',
-			json: { deliveryDelaySeconds: -1 },
+		const bad = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, {
+			method: 'POST',
+			json: { mailDeliveryDelay: -1 },
 		});
 		expect(bad.status).toBe(400);
-		await emulatorRequest(`${emulator.graphUrl}/_emulator/mail/settings`, { method: 'PUT', json: { deliveryDelaySeconds: 0 } });
+		await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { mailDeliveryDelay: 0 } });
 	});
 });

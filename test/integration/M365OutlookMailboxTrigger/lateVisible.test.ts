@@ -3,7 +3,7 @@
 // mailbox trigger must emit it once, and still not emit what was already in the folder when it started.
 import type { Emulator } from '../../emulator';
 import { SEED_USERS } from '../../emulator';
-import { deliverMail, invalidateDeltaTokens, setMailDeliveryDelay } from '../../emulator/graph/mail';
+import { deliverMail, invalidateDeltaTokens } from '../../emulator/graph/mail';
 import { DELIVERY_DELAY_SECONDS } from '../../../nodes/M365OutlookMailboxTrigger/cursor';
 import { jsonOf, mailboxParameters, Poller, startTenant } from './setup';
 
@@ -34,7 +34,7 @@ describe('M365 Outlook Mailbox Trigger: mail that becomes visible after it was r
 		emulator.clock.advance(30);
 		// An inbox rule moved it here: received four minutes before the trigger started, visible only now.
 		deliverMail(emulator.state, { mailbox: LEE, messages: [{ subject: 'moved by a rule', receivedDateTime: iso(activation - 240_000) }] });
-		setMailDeliveryDelay(emulator.state, 90);
+		emulator.rules.set({ mailDeliveryDelay: 90 });
 		deliverMail(emulator.state, { mailbox: LEE, messages: [{ subject: 'transport delay' }] });
 		const emitted = jsonOf(await poller.poll()).map((item) => item.subject);
 		expect(emitted).toEqual(['moved by a rule', 'transport delay']);

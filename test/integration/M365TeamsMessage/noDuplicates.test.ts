@@ -4,7 +4,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { SEED_CHATS, startEmulator, type Emulator } from '../../emulator';
-import { setTeamsMessageSettings } from '../../emulator/graph/teamsHtml';
 import { chatMessages, locator, textCounts, outputJson, runTeams, signedIn } from './setup';
 
 const POSTS = 1000;
@@ -12,12 +11,16 @@ const POSTS = 1000;
 let emulator: Emulator;
 let integration: ICredentialDataDecryptedObject;
 beforeAll(async () => {
-	emulator = await startEmulator({ faultSeed: 4 });
-	// Teams' rewriting at its most: the body comes back re-serialised and wrapped.
-	setTeamsMessageSettings(emulator.state, { htmlRewriting: 'wrap' });
-	// ~150 lost answers each bring one lookup of the chat's newest messages: a burst of checks, not polling, but more
-	// reads of one chat in a day than the emulator's polling heuristic allows (Microsoft does not publish its own).
-	emulator.rules.set({ teamsPollingPolicy: { readsPerDay: POSTS } });
+	emulator = await startEmulator({
+		faultSeed: 4,
+		rules: {
+			// Teams' rewriting at its most: the body comes back re-serialised and wrapped.
+			teamsHtmlRewriting: 'wrap',
+			// ~150 lost answers each bring one lookup of the chat's newest messages: a burst of checks, not polling, but
+			// more reads of one chat in a day than the emulator's polling heuristic allows (Microsoft does not publish its own).
+			teamsPollingPolicy: { readsPerDay: POSTS },
+		},
+	});
 	integration = await signedIn(emulator, 'integration');
 });
 afterAll(async () => {

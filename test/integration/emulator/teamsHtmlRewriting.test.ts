@@ -1,4 +1,4 @@
-// The emulator's model of Teams re-serialising posted HTML (switch htmlRewriting: normalize by default, wrap, off),
+// The emulator's model of Teams re-serialising posted HTML (rule teamsHtmlRewriting: normalize by default, wrap, off),
 // for posts and edits, in channels and chats, switched in process and through the control API.
 import { type Emulator, SEED_APPS, SEED_CHATS, SEED_CHANNELS, SEED_USERS, startEmulator } from '../../emulator';
 import { emulatorRequest } from '../../emulator/testClient';
@@ -29,15 +29,15 @@ const post = async (path: string, content: string) =>
 	};
 const normalized = '<p>It\'s <b>done</b><br>next&nbsp;<a href="https://x.example/?a=1&amp;b=2">link</a><at id="0">Adele Vance</at></p>';
 
-describe('htmlRewriting', () => {
+describe('teamsHtmlRewriting', () => {
 	it('normalize (default): Teams serialises the body again, as an HTML parser does', async () => {
 		expect((await post(chatPath, posted)).body.content).toBe(normalized);
 		expect((await post(channelPath, posted)).body.content).toBe(normalized);
 	});
 
 	it('wrap: and wraps it the way Teams delivers rich text; edits too', async () => {
-		const response = await emulatorRequest(`${emulator.graphUrl}/_emulator/teams/settings`, { method: 'PUT', json: { htmlRewriting: 'wrap' } });
-		expect(response.json).toEqual({ htmlRewriting: 'wrap' });
+		const response = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { teamsHtmlRewriting: 'wrap' } });
+		expect(response.json).toMatchObject({ teamsHtmlRewriting: { value: 'wrap', defaultValue: 'normalize' } });
 		const message = await post(chatPath, posted);
 		expect(message.body.content).toBe(`<div><div>${normalized}</div>\n</div>`);
 		await emulatorRequest(url(`${chatPath}/${message.id}`), { method: 'PATCH', token: integration, json: { body: { contentType: 'html', content: 'a<br/>b' } } });
@@ -46,15 +46,16 @@ describe('htmlRewriting', () => {
 	});
 
 	it('off: stored as posted; text bodies are never rewritten', async () => {
-		await emulatorRequest(`${emulator.graphUrl}/_emulator/teams/settings`, { method: 'PUT', json: { htmlRewriting: 'off' } });
+		await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { teamsHtmlRewriting: 'off' } });
 		expect((await post(chatPath, posted)).body.content).toBe(posted);
-		await emulatorRequest(`${emulator.graphUrl}/_emulator/teams/settings`, { method: 'PUT', json: { htmlRewriting: 'normalize' } });
+		await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { teamsHtmlRewriting: 'normalize' } });
 		const text = await emulatorRequest(url(chatPath), { method: 'POST', token: integration, json: { body: { contentType: 'text', content: 'a<br/>&#39;' } } });
 		expect((text.json as { body: { content: string } }).body.content).toBe('a<br/>&#39;');
 	});
 
 	it('refuses an unknown mode', async () => {
-		const response = await emulatorRequest(`${emulator.graphUrl}/_emulator/teams/settings`, { method: 'PUT', json: { htmlRewriting: 'maybe' } });
+		const response = await emulatorRequest(`${emulator.graphUrl}/_emulator/rules`, { method: 'POST', json: { teamsHtmlRewriting: 'maybe' } });
 		expect(response.status).toBe(400);
+		expect(emulator.rules.get('teamsHtmlRewriting')).toBe('normalize');
 	});
 });
