@@ -53,6 +53,7 @@ export {
 	type BrowserSession,
 } from './chromium';
 export { freePort } from './ports';
+export { eventually } from './wait';
 export {
 	tenantAppCredentialData,
 	integrationAccountCredentialData,

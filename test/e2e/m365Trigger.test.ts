@@ -7,6 +7,7 @@ import {
 	createCredential,
 	createWorkflow,
 	deactivateWorkflow,
+	eventually,
 	nodeOutput,
 	packPackage,
 	restartN8n,
@@ -26,12 +27,6 @@ import { describeEmulatorOnly } from '../support/target';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const WEBHOOK_ID = '3c6f0e4a-8b1d-4e7a-9c2f-5d8e7a6b4c31';
-
-/** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
-async function eventually(condition: () => boolean, deadlineMs = 60_000): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-}
 
 // Graph must reach n8n's webhook URL: the emulator delivers the notifications (and the test reads its subscriptions).
 describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger in a real n8n', () => {

@@ -12,6 +12,7 @@ import {
 	createWorkflow,
 	deactivateWorkflow,
 	ensureN8n,
+	eventually,
 	getWorkflow,
 	integrationAccountCredentialData,
 	listExecutions,
@@ -65,12 +66,6 @@ interface NodeSpec {
 	parameters: Json;
 	credentials?: CredentialRefs;
 	webhookId?: string;
-}
-
-/** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
-async function eventually(condition: () => boolean, deadlineMs = 60_000): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 /**

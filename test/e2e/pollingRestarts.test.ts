@@ -6,6 +6,7 @@ import {
 	activateWorkflow,
 	createCredential,
 	createWorkflow,
+	eventually,
 	getExecution,
 	listExecutions,
 	nodeOutput,
@@ -25,12 +26,8 @@ const LEE = SEED_USERS.lee;
 const SUPPORT = SEED_USERS.support;
 const BACKFILLED = SEED_USERS.diego;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** Waits for something n8n does on its own schedule; the deadline only stops a hung wait, the assertions decide. */
-async function eventually(condition: () => boolean | Promise<boolean>, deadlineMs: number): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1000));
-}
+/** The conditions below read every execution over n8n's REST API: checked once a second, not four times. */
+const CHECK_EVERY_MS = 1000;
 
 describeEmulatorOnly(['state', 'requests'], 'polling triggers across an unclean restart of a real n8n', () => {
 	let emulator: Emulator;
@@ -109,13 +106,13 @@ describeEmulatorOnly(['state', 'requests'], 'polling triggers across an unclean 
 
 	it('mailbox trigger: loses and repeats nothing across a SIGKILL after idle polls and in the middle of a backfill; polling trigger: loses nothing', async () => {
 		// Activation placed the cursors (one delta round in each inbox); then mail arrives and is emitted once.
-		await eventually(() => deltaCalls(LEE) >= 1 && deltaCalls(SUPPORT) >= 1, 300_000);
+		await eventually(() => deltaCalls(LEE) >= 1 && deltaCalls(SUPPORT) >= 1, 300_000, CHECK_EVERY_MS);
 		deliverMail(emulator.state, { mailbox: LEE.upn, messages: [{ subject: 'before' }] });
 		deliverMail(emulator.state, { mailbox: SUPPORT.upn, messages: [{ subject: 'before' }] });
-		await eventually(async () => (await received(ids.mailbox)).length >= 1 && (await received(ids.polling)).length >= 1, 300_000);
+		await eventually(async () => (await received(ids.mailbox)).length >= 1 && (await received(ids.polling)).length >= 1, 300_000, CHECK_EVERY_MS);
 		// Idle polls follow (unsaved by n8n); the backfill goes on meanwhile.
 		const idleFrom = { lee: deltaCalls(LEE), support: deltaCalls(SUPPORT) };
-		await eventually(() => deltaCalls(LEE) >= idleFrom.lee + 2 && deltaCalls(SUPPORT) >= idleFrom.support + 2, 400_000);
+		await eventually(() => deltaCalls(LEE) >= idleFrom.lee + 2 && deltaCalls(SUPPORT) >= idleFrom.support + 2, 400_000, CHECK_EVERY_MS);
 		const backfilledBeforeKill = (await backfilledSubjects()).length;
 		expect(backfilledBeforeKill).toBeGreaterThan(0);
 		expect(backfilledBeforeKill).toBeLessThan(60);
@@ -133,12 +130,14 @@ describeEmulatorOnly(['state', 'requests'], 'polling triggers across an unclean 
 			async () =>
 				(await received(ids.mailbox)).length >= 2 && (await received(ids.polling)).length >= 2 && (await backfilledSubjects()).length >= 60,
 			900_000,
+			CHECK_EVERY_MS,
 		);
 		// One more poll of each after that: nothing comes again.
 		const settledAt = { lee: deltaCalls(LEE), support: deltaCalls(SUPPORT), backfill: deltaCalls(BACKFILLED) };
 		await eventually(
 			() => deltaCalls(LEE) > settledAt.lee && deltaCalls(SUPPORT) > settledAt.support && deltaCalls(BACKFILLED) > settledAt.backfill,
 			300_000,
+			CHECK_EVERY_MS,
 		);
 		expect(await received(ids.mailbox)).toEqual(['before', 'while n8n was down']);
 		// The Microsoft 365 Polling Trigger loses nothing here; in a run of this test it emitted 'before' a second time

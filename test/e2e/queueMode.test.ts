@@ -16,22 +16,18 @@ import { request as httpsRequest } from 'node:https';
 import {
 	activateWorkflow,
 	callProductionWebhook,
-	createEmulatorCredentials,
 	createWorkflow,
 	deactivateWorkflow,
-	ensureN8n,
+	eventually,
 	nodeOutput,
-	packPackage,
 	runWorkflowManually,
-	signInAsOwner,
-	startN8n,
 	waitForExecution,
 	waitForExecutions,
 	type CredentialReference,
 	type N8nInstance,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator, type RequestLogEntry } from '../emulator';
+import { SEED_APPS, SEED_USERS, type Emulator, type RequestLogEntry } from '../emulator';
 import { registerExtensionProperty } from '../emulator/graph/extensionProperties';
 import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, subscriptionRuntime } from '../emulator/graph/subscriptions';
@@ -39,13 +35,14 @@ import { cursorKey, hashMessageId } from '../../nodes/M365OutlookMailboxTrigger/
 import { storedIdOf } from '../../nodes/M365Trigger/staticData';
 import { describeEmulatorOnly } from '../support/target';
 import {
-	eventually,
 	executionCollector,
 	occurrences,
-	startHttpsFront,
+	startEmulatorTenant,
+	startQueueModeN8n,
 	storedStaticData,
 	workersThatRan,
 	type HttpsFront,
+	type QueueModeN8n,
 	type WorkflowRuns,
 } from './queueModeSupport';
 
@@ -54,26 +51,19 @@ const INSTALL_AND_START_MS = 30 * 60_000;
 const POLLS_MS = 6 * 60_000;
 
 describe('n8n in queue mode (main, two workers, Redis) with the package', () => {
+	let n8n: QueueModeN8n | undefined;
 	let instance: N8nInstance | undefined;
 	let client: N8nRestClient;
 	let front: HttpsFront;
 
 	beforeAll(async () => {
-		front = await startHttpsFront();
-		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
-		instance = await startN8n({
-			packageTgz,
-			queueMode: { workers: 2, concurrency: 1 },
-			// Graph delivers notifications to HTTPS only: n8n builds its webhook URLs on the front.
-			env: { N8N_WEBHOOK_URL: front.url },
-		});
-		front.setTarget(instance.port);
-		client = await signInAsOwner(instance);
+		// Graph delivers notifications to HTTPS only: n8n builds its webhook URLs on the front.
+		n8n = await startQueueModeN8n({ workers: 2, concurrency: 1 });
+		({ instance, client, front } = n8n);
 	}, INSTALL_AND_START_MS);
 
 	afterAll(async () => {
-		await instance?.stop();
-		await front?.close();
+		await n8n?.stop();
 	}, 120_000);
 
 	it('runs a production webhook execution once, on a worker', async () => {
@@ -136,15 +126,8 @@ describe('n8n in queue mode (main, two workers, Redis) with the package', () => 
 		let tenantApp: CredentialReference;
 
 		beforeAll(async () => {
-			emulator = await startEmulator();
+			({ emulator, tenantApp } = await startEmulatorTenant(client));
 			registerExtensionProperty(emulator.state, SEED_APPS.main.appId, 'm365GuestSyncSource');
-			({ tenantApp } = await createEmulatorCredentials(client, {
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				clientSecret: SEED_APPS.main.secret,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			}));
 		});
 
 		afterAll(async () => {

@@ -1,22 +1,118 @@
-// Helpers of the queue-mode e2e tests: which worker ran an execution, the items a workflow's executions output,
-// the workflow's static data as n8n stored it, and an HTTPS front to n8n that can answer late (Graph then
-// delivers the notification again, as it does when an answer does not come within 3 seconds).
+// Helpers of the queue-mode e2e tests: n8n in queue mode behind an HTTPS front with an emulator tenant (one setup
+// for every such test), which worker ran an execution, the items a workflow's executions output, the workflow's
+// static data as n8n stored it, and an HTTPS front to n8n that can answer late (Graph then delivers the
+// notification again, as it does when an answer does not come within 3 seconds).
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import {
+	createCredential,
+	createEmulatorCredentials,
+	ensureN8n,
 	getExecution,
 	getWorkflow,
 	listExecutions,
 	nodeOutput,
+	packPackage,
 	parseLogEntries,
+	signInAsOwner,
+	startN8n,
+	type CredentialReference,
+	type EmulatorCredentials,
 	type Execution,
 	type N8nInstance,
 	type N8nRestClient,
+	type StartN8nOptions,
 } from '../../scripts/n8n-runtime';
+import { SEED_APPS, startEmulator, type Emulator } from '../emulator';
 import { loopbackTlsOptions } from '../harness/tls';
+
+export interface QueueModeN8n {
+	instance: N8nInstance;
+	/** signed in as the owner */
+	client: N8nRestClient;
+	/** HTTPS in front of n8n; n8n builds its webhook URLs on it (N8N_WEBHOOK_URL) */
+	front: HttpsFront;
+	/** stops n8n (main, workers, webhook processes, Redis), then the front */
+	stop(): Promise<void>;
+}
+
+/**
+ * n8n in queue mode with the packed package, behind an HTTPS front (Graph delivers notifications to HTTPS only),
+ * signed in as the owner. The front balances round robin over the `n8n webhook` processes when there are any
+ * (the standard way to scale webhook intake), otherwise it forwards to the main process.
+ */
+export async function startQueueModeN8n(
+	queueMode: NonNullable<StartN8nOptions['queueMode']>,
+	env: NodeJS.ProcessEnv = {},
+): Promise<QueueModeN8n> {
+	const front = await startHttpsFront();
+	try {
+		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
+		const instance = await startN8n({ packageTgz, queueMode, env: { ...env, N8N_WEBHOOK_URL: front.url } });
+		front.setTargets(instance.webhookProcesses.length ? instance.webhookProcesses.map((webhook) => webhook.port) : [instance.port]);
+		const client = await signInAsOwner(instance).catch(async (error: unknown) => {
+			await instance.stop();
+			throw error;
+		});
+		return {
+			instance,
+			client,
+			front,
+			stop: async () => {
+				await instance.stop();
+				await front.close();
+			},
+		};
+	} catch (error) {
+		await front.close();
+		throw error;
+	}
+}
+
+export interface EmulatorTenantInN8n extends EmulatorCredentials {
+	emulator: Emulator;
+}
+
+/** An in-process emulator and both of the package's credentials for its tenant (the main seed app) in n8n. */
+export async function startEmulatorTenant(client: N8nRestClient): Promise<EmulatorTenantInN8n> {
+	const emulator = await startEmulator();
+	const credentials = await createEmulatorCredentials(client, {
+		tenantId: emulator.tenantId,
+		clientId: SEED_APPS.main.appId,
+		clientSecret: SEED_APPS.main.secret,
+		loginHost: emulator.loginHost,
+		graphHost: emulator.graphHost,
+	});
+	return { emulator, ...credentials };
+}
+
+/** An n8n Redis credential for the queue's own Redis (what the documented dedupKey pattern's Redis node uses). */
+export async function queueRedisCredential(client: N8nRestClient, instance: N8nInstance, name = 'Queue Redis'): Promise<CredentialReference> {
+	if (!instance.redis) throw new Error('n8n is not in queue mode: there is no Redis');
+	return {
+		name,
+		id: await createCredential(client, {
+			name,
+			type: 'redis',
+			data: { host: '127.0.0.1', port: instance.redis.port, database: 0, password: '' },
+		}),
+	};
+}
+
+/** A POST to the emulator's control API (test/emulator/README.md); resolves with the status. */
+export async function emulatorControl(emulator: Emulator, path: string, body: unknown): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const req = httpsRequest(`${emulator.graphUrl}/_emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+			res.resume();
+			res.on('end', () => resolve(res.statusCode ?? 0));
+		});
+		req.on('error', reject);
+		req.end(JSON.stringify(body));
+	});
+}
 
 /** The indexes of the workers whose log says they finished this execution (n8n: "Worker finished execution <id> ..."). */
 export function workersThatRan(instance: N8nInstance, executionId: string): number[] {
@@ -24,12 +120,6 @@ export function workersThatRan(instance: N8nInstance, executionId: string): numb
 		.map((worker, index) => ({ index, entries: parseLogEntries(fs.readFileSync(worker.logFile, 'utf8')) }))
 		.filter(({ entries }) => entries.some((entry) => entry.message.startsWith(`Worker finished execution ${executionId} `)))
 		.map(({ index }) => index);
-}
-
-/** Waits for something n8n does in the background; the deadline only stops a hung wait, the assertions decide. */
-export async function eventually(condition: () => boolean | Promise<boolean>, deadlineMs = 60_000): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);

@@ -6,27 +6,22 @@
 // documented pattern after the trigger, n8n's Redis node (Increment on `trigger.dedupKey`) and a Filter on a count
 // of 1, passes every change on exactly once: Graph's retries after late answers (each to the next process) and
 // the first copies of new changes posted to both webhook processes at the same moment.
-import { request as httpsRequest } from 'node:https';
-
-import {
-	activateWorkflow,
-	createCredential,
-	createEmulatorCredentials,
-	createWorkflow,
-	deactivateWorkflow,
-	ensureN8n,
-	packPackage,
-	signInAsOwner,
-	startN8n,
-	type CredentialReference,
-	type N8nInstance,
-	type N8nRestClient,
-} from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { activateWorkflow, createWorkflow, deactivateWorkflow, eventually, type N8nInstance, type N8nRestClient } from '../../scripts/n8n-runtime';
+import { SEED_USERS, type Emulator } from '../emulator';
 import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, subscriptionRuntime } from '../emulator/graph/subscriptions';
 import { describeEmulatorOnly } from '../support/target';
-import { eventually, executionCollector, occurrences, startHttpsFront, type HttpsFront, type WorkflowRuns } from './queueModeSupport';
+import {
+	emulatorControl,
+	executionCollector,
+	occurrences,
+	queueRedisCredential,
+	startEmulatorTenant,
+	startQueueModeN8n,
+	type HttpsFront,
+	type QueueModeN8n,
+	type WorkflowRuns,
+} from './queueModeSupport';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const TRIGGER = 'New sales mail';
@@ -36,6 +31,7 @@ const CHANGE = 'Change';
 const WEBHOOK_ID = '0b8e5a31-7c2d-4f69-9e14-3a6d2c8f5b70';
 
 describeEmulatorOnly(['state', 'requests', 'notifications'], 'n8n queue mode with two webhook processes behind a load balancer', () => {
+	let n8n: QueueModeN8n | undefined;
 	let instance: N8nInstance | undefined;
 	let client: N8nRestClient;
 	let front: HttpsFront;
@@ -51,32 +47,13 @@ describeEmulatorOnly(['state', 'requests', 'notifications'], 'n8n queue mode wit
 		);
 
 	beforeAll(async () => {
-		front = await startHttpsFront();
-		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
-		instance = await startN8n({
-			packageTgz,
-			queueMode: { workers: 2, concurrency: 2, webhookProcesses: 2 },
-			// Graph delivers to HTTPS only: n8n builds its webhook URLs on the front, which balances over the webhook processes.
-			env: { N8N_WEBHOOK_URL: front.url },
-		});
-		front.setTargets(instance.webhookProcesses.map((webhook) => webhook.port));
-		client = await signInAsOwner(instance);
-		emulator = await startEmulator();
-		const { tenantApp } = await createEmulatorCredentials(client, {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			clientSecret: SEED_APPS.main.secret,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		});
-		const redis: CredentialReference = {
-			name: 'Queue Redis',
-			id: await createCredential(client, {
-				name: 'Queue Redis',
-				type: 'redis',
-				data: { host: '127.0.0.1', port: instance.redis!.port, database: 0, password: '' },
-			}),
-		};
+		// Graph delivers to HTTPS only: n8n builds its webhook URLs on the front, which balances over the webhook processes.
+		n8n = await startQueueModeN8n({ workers: 2, concurrency: 2, webhookProcesses: 2 });
+		({ instance, client, front } = n8n);
+		const tenant = await startEmulatorTenant(client);
+		emulator = tenant.emulator;
+		const tenantApp = tenant.tenantApp;
+		const redis = await queueRedisCredential(client, instance);
 		const workflow = await createWorkflow(client, {
 			name: 'Sales desk mail, exactly once over webhook processes',
 			nodes: [
@@ -157,22 +134,11 @@ describeEmulatorOnly(['state', 'requests', 'notifications'], 'n8n queue mode wit
 	afterAll(async () => {
 		front?.answerFirstCopyLate(undefined);
 		if (workflowId && client) await deactivateWorkflow(client, workflowId).catch(() => undefined);
-		await instance?.stop();
-		await front?.close();
+		await n8n?.stop();
 		await emulator?.close();
 	}, 180_000);
 
-	/** The emulator's control API (test/emulator/README.md). */
-	async function control(path: string, body: unknown): Promise<number> {
-		return await new Promise((resolve, reject) => {
-			const req = httpsRequest(`${emulator.graphUrl}/_emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-				res.resume();
-				res.on('end', () => resolve(res.statusCode ?? 0));
-			});
-			req.on('error', reject);
-			req.end(JSON.stringify(body));
-		});
-	}
+	const control = async (path: string, body: unknown) => await emulatorControl(emulator, path, body);
 
 	/** Delivers mail to the sales desk; resolves when Graph's notifications (retries included) have been answered. */
 	async function deliverBurst(count: number, subjectPrefix: string): Promise<void> {
