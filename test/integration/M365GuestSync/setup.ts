@@ -4,6 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 
 import { runNode, type RunNodeResult } from '../../harness';
 import { startEmulator, SEED_APPS, type Emulator, type RequestFilter } from '../../emulator';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { extensionName, registerExtensionProperty } from '../../emulator/graph/extensionProperties';
 import { replicationSettings } from '../../emulator/graph/replication';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
@@ -16,18 +17,9 @@ export async function startTenant(options: { latencyMs?: number } = {}): Promise
 	return emulator;
 }
 
+/** The tenant app's credential pointing at the emulator (test/support/emulatorCredentials.ts). */
 export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): ICredentialDataDecryptedObject {
-	const app = SEED_APPS[appKey];
-	return {
-		tenantId: emulator.tenantId,
-		clientId: app.appId,
-		authMethod: 'secret',
-		clientSecret: app.secret,
-		cloud: 'global',
-		useCustomHosts: true,
-		loginHost: emulator.loginHost,
-		graphHost: emulator.graphHost,
-	};
+	return tenantAppCredentialData(emulator, appKey);
 }
 
 /**

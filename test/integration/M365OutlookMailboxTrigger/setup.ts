@@ -1,9 +1,10 @@
 // Shared setup for the mailbox trigger's integration tests: the emulator's Contoso tenant (optionally with many
 // extra mailboxes), a tenant-app credential pointing at it, and a poller that carries static data like n8n does.
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runPoll, type RunPollResult } from '../../harness';
-import { generateLargeTenant, SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { generateLargeTenant, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { M365OutlookMailboxTrigger } from '../../../nodes/M365OutlookMailboxTrigger/M365OutlookMailboxTrigger.node';
 
 export const SUPPORT = SEED_USERS.support.upn;
@@ -17,18 +18,9 @@ export async function startTenant(options: { extraUsers?: number; clockStart?: s
 	});
 }
 
-export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' | 'noConsent' = 'main'): IDataObject {
-	const app = SEED_APPS[appKey];
-	return {
-		tenantId: emulator.tenantId,
-		clientId: app.appId,
-		authMethod: 'secret',
-		clientSecret: app.secret,
-		cloud: 'global',
-		useCustomHosts: true,
-		loginHost: emulator.loginHost,
-		graphHost: emulator.graphHost,
-	};
+/** The tenant app's credential pointing at the emulator (test/support/emulatorCredentials.ts). */
+export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' | 'noConsent' = 'main'): ICredentialDataDecryptedObject {
+	return tenantAppCredentialData(emulator, appKey);
 }
 
 /** Addresses of mailboxes the large tenant added (licensed members), in a stable order. */

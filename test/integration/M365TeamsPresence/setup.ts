@@ -3,22 +3,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runNode, type RunNodeResult } from '../../harness';
-import { SEED_APPS, type Emulator } from '../../emulator';
+import type { Emulator } from '../../emulator';
+import { tenantAppCredentialData } from '../../support/emulatorCredentials';
 import { aggregatePresence } from '../../emulator/graph/presence';
 import { M365TeamsPresence } from '../../../nodes/M365TeamsPresence/M365TeamsPresence.node';
 
+/** The tenant app's credential pointing at the emulator (test/support/emulatorCredentials.ts). */
 export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' = 'main'): ICredentialDataDecryptedObject {
-	const app = SEED_APPS[appKey];
-	return {
-		tenantId: emulator.tenantId,
-		clientId: app.appId,
-		authMethod: 'secret',
-		clientSecret: app.secret,
-		cloud: 'global',
-		useCustomHosts: true,
-		loginHost: emulator.loginHost,
-		graphHost: emulator.graphHost,
-	};
+	return tenantAppCredentialData(emulator, appKey);
 }
 
 export async function runPresence(

@@ -1,45 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { SEED_USERS, startEmulator, type Emulator } from '../../emulator';
-import { outputJson, presenceOf, runPresence } from './setup';
-
-// The sync measures time with Date.now(); tests move it instead of waiting.
-const realNow = Date.now.bind(Date);
-let offsetMs = 0;
-beforeAll(() => {
-	jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
-});
-afterAll(() => {
-	jest.restoreAllMocks();
-});
+import { SEED_USERS } from '../../emulator';
+import { outputJson, presenceOf } from './setup';
+import { statusSyncFixture, statusSyncParameters as syncParameters, type StatusSyncFixture } from './syncFixture';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-
-function syncParameters(direction: 'toTeams' | 'fromTeams' | 'both', extra: IDataObject = {}) {
-	return { resource: 'statusSync', operation: 'sync', direction, user: '={{ $json.email }}', externalStatus: '={{ $json.status ?? "" }}', ...extra };
-}
 
 function byUser(rows: IDataObject[]): Record<string, IDataObject> {
 	return Object.fromEntries(rows.map((row) => [row.user as string, row]));
 }
 
-async function clientPresence(emulator: Emulator, userId: string, availability: string, activity: string): Promise<void> {
-	const response = await fetch(`${emulator.graphUrl}/_emulator/presence/${userId}`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ availability, activity }),
-	});
-	expect(response.status).toBe(200);
-}
-
-function graphWrites(emulator: Emulator): number {
-	return emulator.requests.count({ host: 'graph', batch: true, method: 'POST' });
+function graphWrites(fixture: StatusSyncFixture): number {
+	return fixture.emulator.requests.count({ host: 'graph', batch: true, method: 'POST' });
 }
 
 describe('Status sync to Teams', () => {
-	let emulator: Emulator;
+	const fixture = statusSyncFixture();
 	let staticData: IDataObject | undefined;
 	const agents = [
 		{ email: SEED_USERS.adele.mail, status: 'Ready' },
@@ -48,101 +26,91 @@ describe('Status sync to Teams', () => {
 		{ email: SEED_USERS.megan.mail, status: 'Lunch' },
 	];
 
-	beforeAll(async () => {
-		emulator = await startEmulator();
-		offsetMs = 0;
-	});
-	afterAll(async () => {
-		await emulator.close();
-	});
-
 	it('sets Teams from the default map, one item per user, unmapped statuses skipped', async () => {
-		const result = await runPresence(emulator, syncParameters('toTeams'), { inputItems: agents });
+		const result = await fixture.run(syncParameters('toTeams'), { inputItems: agents });
 		staticData = result.staticData;
 		const rows = byUser(outputJson(result));
 		expect(rows[SEED_USERS.adele.mail]).toMatchObject({ result: 'changed', toTeams: { result: 'changed', availability: 'Available', activity: 'Available', forced: true } });
 		expect(rows[SEED_USERS.diego.upn]).toMatchObject({ result: 'changed', toTeams: { availability: 'Busy', activity: 'InACall' } });
 		expect(rows[SEED_USERS.lynne.mail]).toMatchObject({ result: 'changed', toTeams: { availability: 'DoNotDisturb', activity: 'Presenting' } });
 		expect(rows[SEED_USERS.megan.mail]).toMatchObject({ result: 'skipped', reason: 'unmapped' });
-		expect(presenceOf(emulator, SEED_USERS.diego.id)).toEqual({ availability: 'Busy', activity: 'InACall' });
-		expect(presenceOf(emulator, SEED_USERS.lynne.id)).toEqual({ availability: 'DoNotDisturb', activity: 'Presenting' });
+		expect(presenceOf(fixture.emulator, SEED_USERS.diego.id)).toEqual({ availability: 'Busy', activity: 'InACall' });
+		expect(presenceOf(fixture.emulator, SEED_USERS.lynne.id)).toEqual({ availability: 'DoNotDisturb', activity: 'Presenting' });
 	});
 
 	it('writes nothing on the next run when nothing changed', async () => {
-		offsetMs = 2 * MINUTE;
-		emulator.requests.reset();
-		const result = await runPresence(emulator, syncParameters('toTeams'), { inputItems: agents, staticData });
+		fixture.at(2 * MINUTE);
+		fixture.emulator.requests.reset();
+		const result = await fixture.run(syncParameters('toTeams'), { inputItems: agents, staticData });
 		staticData = result.staticData;
 		expect(outputJson(result).map((row) => row.reason)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unmapped']);
-		expect(graphWrites(emulator)).toBe(0);
+		expect(graphWrites(fixture)).toBe(0);
 	});
 
 	it('ignores a status shorter than 15 seconds and propagates it once it lasted', async () => {
-		offsetMs = 3 * MINUTE;
+		fixture.at(3 * MINUTE);
 		const onCall = [{ email: SEED_USERS.adele.mail, status: 'On a call' }];
-		const early = await runPresence(emulator, syncParameters('toTeams'), { inputItems: onCall, staticData });
+		const early = await fixture.run(syncParameters('toTeams'), { inputItems: onCall, staticData });
 		expect(outputJson(early)[0]).toMatchObject({ result: 'skipped', reason: 'shortLived' });
-		offsetMs = 3 * MINUTE + 10 * SECOND;
-		const stillEarly = await runPresence(emulator, syncParameters('toTeams'), { inputItems: onCall, staticData: early.staticData });
+		fixture.at(3 * MINUTE + 10 * SECOND);
+		const stillEarly = await fixture.run(syncParameters('toTeams'), { inputItems: onCall, staticData: early.staticData });
 		expect(outputJson(stillEarly)[0]).toMatchObject({ result: 'skipped', reason: 'shortLived' });
-		expect(presenceOf(emulator, SEED_USERS.adele.id)).toEqual({ availability: 'Available', activity: 'Available' });
-		offsetMs = 3 * MINUTE + 15 * SECOND;
-		const lasted = await runPresence(emulator, syncParameters('toTeams'), { inputItems: onCall, staticData: stillEarly.staticData });
+		expect(presenceOf(fixture.emulator, SEED_USERS.adele.id)).toEqual({ availability: 'Available', activity: 'Available' });
+		fixture.at(3 * MINUTE + 15 * SECOND);
+		const lasted = await fixture.run(syncParameters('toTeams'), { inputItems: onCall, staticData: stillEarly.staticData });
 		expect(outputJson(lasted)[0]).toMatchObject({ result: 'changed', toTeams: { availability: 'Busy', activity: 'InACall' } });
-		expect(presenceOf(emulator, SEED_USERS.adele.id)).toEqual({ availability: 'Busy', activity: 'InACall' });
+		expect(presenceOf(fixture.emulator, SEED_USERS.adele.id)).toEqual({ availability: 'Busy', activity: 'InACall' });
 		staticData = lasted.staticData;
 	});
 
 	it('pushes everything again at the forced resync, an hour after the last one', async () => {
-		offsetMs = 61 * MINUTE;
-		emulator.requests.reset();
+		fixture.at(61 * MINUTE);
+		fixture.emulator.requests.reset();
 		const agentsNow = [{ ...agents[0], status: 'On a call' }, agents[1], agents[2], agents[3]];
-		const result = await runPresence(emulator, syncParameters('toTeams'), { inputItems: agentsNow, staticData });
+		const result = await fixture.run(syncParameters('toTeams'), { inputItems: agentsNow, staticData });
 		const rows = outputJson(result);
 		expect(rows.map((row) => row.result)).toEqual(['changed', 'changed', 'changed', 'skipped']);
 		expect(rows.every((row) => row.forcedResync === true)).toBe(true);
-		expect(graphWrites(emulator)).toBe(3);
+		expect(graphWrites(fixture)).toBe(3);
 		staticData = result.staticData;
 	});
 
 	it('re-sends an Available session before Graph fades it', async () => {
-		offsetMs = 70 * MINUTE;
+		fixture.at(70 * MINUTE);
 		const ready = [{ email: SEED_USERS.alex.mail, status: 'Ready' }];
-		const first = await runPresence(emulator, syncParameters('toTeams'), { inputItems: ready, staticData });
+		const first = await fixture.run(syncParameters('toTeams'), { inputItems: ready, staticData });
 		expect(outputJson(first)[0]).toMatchObject({ result: 'changed' });
-		offsetMs = 72 * MINUTE;
-		const soon = await runPresence(emulator, syncParameters('toTeams'), { inputItems: ready, staticData: first.staticData });
+		fixture.at(72 * MINUTE);
+		const soon = await fixture.run(syncParameters('toTeams'), { inputItems: ready, staticData: first.staticData });
 		expect(outputJson(soon)[0]).toMatchObject({ result: 'skipped', reason: 'unchanged' });
-		offsetMs = 75 * MINUTE;
-		const later = await runPresence(emulator, syncParameters('toTeams'), { inputItems: ready, staticData: soon.staticData });
+		fixture.at(75 * MINUTE);
+		const later = await fixture.run(syncParameters('toTeams'), { inputItems: ready, staticData: soon.staticData });
 		expect(outputJson(later)[0]).toMatchObject({ result: 'changed', toTeams: { keepAlive: true } });
 	});
 
 	it('writes the preferred presence when asked to', async () => {
-		const result = await runPresence(
-			emulator,
+		const result = await fixture.run(
 			syncParameters('toTeams', { setMode: 'preferredPresence' }),
 			{ inputItems: [{ email: SEED_USERS.isaiah.mail, status: 'On a call' }] },
 		);
 		expect(outputJson(result)[0]).toMatchObject({ result: 'changed', toTeams: { availability: 'Busy', activity: 'Busy' } });
-		expect(emulator.state.presenceOf(SEED_USERS.isaiah.id)?.preferred).toMatchObject({ availability: 'Busy', activity: 'Busy' });
+		expect(fixture.emulator.state.presenceOf(SEED_USERS.isaiah.id)?.preferred).toMatchObject({ availability: 'Busy', activity: 'Busy' });
 	});
 
 	it('refuses a map row Teams would reject, before calling Graph', async () => {
-		emulator.requests.reset();
-		const result = await runPresence(
-			emulator,
+		fixture.emulator.requests.reset();
+		const result = await fixture.run(
 			syncParameters('toTeams', { externalToTeams: { rules: [{ externalStatus: 'Meeting', availability: 'Busy', activity: 'InAMeeting' }] } }),
 			{ inputItems: agents },
 		);
 		expect(result.error?.message).toBe('The External to Teams Map has a row Teams would refuse');
 		expect(result.error?.description).toContain('Row 1 ("Meeting"): Teams does not accept Busy/InAMeeting as an application presence session');
-		expect(emulator.requests.count({ host: 'graph' })).toBe(0);
+		expect(fixture.emulator.requests.count({ host: 'graph' })).toBe(0);
 	});
 
 	it('reports a user Graph refuses as failed and still syncs the others, through throttling', async () => {
-		emulator.faults.add({ kind: 'throttle', method: 'POST', path: '/users/*/presence/setPresence', retryAfterSeconds: 0, times: 1 });
-		const result = await runPresence(emulator, syncParameters('toTeams'), {
+		fixture.emulator.faults.add({ kind: 'throttle', method: 'POST', path: '/users/*/presence/setPresence', retryAfterSeconds: 0, times: 1 });
+		const result = await fixture.run(syncParameters('toTeams'), {
 			inputItems: [
 				{ email: SEED_USERS.lee.mail, status: 'Ready' },
 				{ email: SEED_USERS.isaiah.upn, status: 'Away' },
@@ -156,20 +124,12 @@ describe('Status sync to Teams', () => {
 });
 
 describe('Status sync both ways', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator();
-		offsetMs = 0;
-	});
-	afterAll(async () => {
-		await emulator.close();
-	});
+	const fixture = statusSyncFixture();
 
 	it('never echoes its own writes back, in either direction', async () => {
 		const diego = SEED_USERS.diego;
 		const run = async (status: string, staticData?: IDataObject) =>
-			await runPresence(emulator, syncParameters('both'), { inputItems: [{ email: diego.mail, status }], staticData });
+			await fixture.run(syncParameters('both'), { inputItems: [{ email: diego.mail, status }], staticData });
 
 		// Both sides seen for the first time: the external system wins the tie.
 		const first = await run('On a call');
@@ -180,7 +140,7 @@ describe('Status sync both ways', () => {
 			externalStatus: null,
 		});
 
-		offsetMs = 1 * MINUTE;
+		fixture.at(1 * MINUTE);
 		const second = await run('On a call', first.staticData);
 		expect(outputJson(second)[0]).toMatchObject({
 			result: 'skipped',
@@ -190,23 +150,23 @@ describe('Status sync both ways', () => {
 		});
 
 		// Diego picks Do not disturb in Teams.
-		await clientPresence(emulator, diego.id, 'DoNotDisturb', 'DoNotDisturb');
-		offsetMs = 2 * MINUTE;
+		await fixture.clientPresence(diego.id, 'DoNotDisturb', 'DoNotDisturb');
+		fixture.at(2 * MINUTE);
 		const seen = await run('On a call', second.staticData);
 		expect(outputJson(seen)[0]).toMatchObject({ fromTeams: { reason: 'shortLived' } });
-		offsetMs = 2 * MINUTE + 20 * SECOND;
+		fixture.at(2 * MINUTE + 20 * SECOND);
 		const handed = await run('On a call', seen.staticData);
 		expect(outputJson(handed)[0]).toMatchObject({ result: 'changed', externalStatus: 'Do not disturb', fromTeams: { result: 'changed' } });
 
 		// The other system took it and now reports it: that is our own write coming back.
-		offsetMs = 3 * MINUTE;
+		fixture.at(3 * MINUTE);
 		const back = await run('Do not disturb', handed.staticData);
 		expect(outputJson(back)[0]).toMatchObject({ result: 'skipped', toTeams: { reason: 'echo' }, fromTeams: { reason: 'unchanged' } });
-		expect(presenceOf(emulator, diego.id)).toEqual({ availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
+		expect(presenceOf(fixture.emulator, diego.id)).toEqual({ availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
 	});
 
 	it('syncs a user listed twice once, from the last item', async () => {
-		const result = await runPresence(emulator, syncParameters('toTeams'), {
+		const result = await fixture.run(syncParameters('toTeams'), {
 			inputItems: [
 				{ email: SEED_USERS.megan.mail, status: 'Ready' },
 				{ email: SEED_USERS.megan.upn, status: 'Away' },
@@ -218,8 +178,7 @@ describe('Status sync both ways', () => {
 	});
 
 	it('reads Teams only, with a custom map and a fallback for unmapped presence', async () => {
-		const result = await runPresence(
-			emulator,
+		const result = await fixture.run(
 			syncParameters('fromTeams', {
 				teamsToExternal: { rules: [{ availability: 'Busy', activity: 'InACall', externalStatus: 'Talking' }] },
 				unmappedTeams: 'fallback',
@@ -235,20 +194,12 @@ describe('Status sync both ways', () => {
 });
 
 describe('Status sync: Status Changed At', () => {
-	let emulator: Emulator;
+	const fixture = statusSyncFixture();
 	// West of every server's zone: a time read in the server's zone instead of this one lands hours too early.
 	const timezone = 'Pacific/Pago_Pago';
 
-	beforeAll(async () => {
-		emulator = await startEmulator();
-		offsetMs = 0;
-	});
-	afterAll(async () => {
-		await emulator.close();
-	});
-
 	const run = async (changedAt: IDataObject[string], email: string = SEED_USERS.adele.mail, staticData?: IDataObject) =>
-		await runPresence(emulator, syncParameters('toTeams', { options: { statusChangedAt: '={{ $json.changedAt }}' } }), {
+		await fixture.run(syncParameters('toTeams', { options: { statusChangedAt: '={{ $json.changedAt }}' } }), {
 			inputItems: [{ email, status: 'On a call', changedAt }],
 			timezone,
 			staticData,
@@ -257,7 +208,7 @@ describe('Status sync: Status Changed At', () => {
 
 	// A first run records the user's status, so that the next status is a change whose age matters.
 	async function settledRecord(email: string): Promise<IDataObject> {
-		const first = await runPresence(emulator, syncParameters('toTeams'), { inputItems: [{ email, status: 'Ready' }] });
+		const first = await fixture.run(syncParameters('toTeams'), { inputItems: [{ email, status: 'Ready' }] });
 		expect(outputJson(first)[0]).toMatchObject({ result: 'changed' });
 		return first.staticData;
 	}
