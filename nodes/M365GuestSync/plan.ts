@@ -70,8 +70,19 @@ export interface DirectoryUser {
 
 export interface RejectedRow {
 	itemIndex: number;
+	/** `invalid`: the email is missing or not one Entra accepts; `duplicate`: an earlier item holds the same email. */
+	kind: 'invalid' | 'duplicate';
+	/** The duplicate's normalised email, or the invalid row's email as given, as text (absent when the row has none). */
 	email?: string;
 	reason: string;
+}
+
+/** The email field as the input gave it, as text: what a user searches their source for. */
+function givenAsText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return value;
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value);
 }
 
 export interface PreparedSource {
@@ -107,7 +118,7 @@ export function prepareSource(rows: Iterable<SourceRow>): PreparedSource {
 	for (const row of rows) {
 		const check = checkEmail(row.email);
 		if (!check.ok) {
-			rejected.push({ itemIndex: row.itemIndex, reason: check.reason });
+			rejected.push({ itemIndex: row.itemIndex, kind: 'invalid', email: givenAsText(row.email), reason: check.reason });
 			if (typeof row.email === 'string' && row.email.trim() !== '') rejectedAddresses.add(normalizeAddress(row.email));
 			else rowsWithoutEmail += 1;
 			continue;
@@ -116,6 +127,7 @@ export function prepareSource(rows: Iterable<SourceRow>): PreparedSource {
 		if (first !== undefined) {
 			rejected.push({
 				itemIndex: row.itemIndex,
+				kind: 'duplicate',
 				email: check.email,
 				reason: `Duplicate: ${check.email} already appears in input item ${first.itemIndex}, which is the one synced`,
 			});

@@ -84,6 +84,9 @@ describe('Guest sync against the emulator', () => {
 		]);
 		expect(userResults(result).map((json) => json.action)).toEqual(['failed', 'unchanged', 'skipped', 'failed']);
 		expect(userResults(result)[2].reason).toContain('input item 1');
+		// An invalid email is echoed as given, so the row can be found in the source.
+		expect(userResults(result)[0]).toMatchObject({ email: 'not an email', reason: expect.stringContaining('is not an email address') });
+		expect(userResults(result)[3]).toMatchObject({ email: 'plus+tag@partner.example', action: 'failed' });
 		expect(outputJson(result).length).toBe(5);
 	});
 });

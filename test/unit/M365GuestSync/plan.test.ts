@@ -87,8 +87,8 @@ describe('prepareSource', () => {
 		expect(prepared.users[0].displayName).toBe('Ada');
 		expect(prepared.users[0].companyName).toBeUndefined();
 		expect(prepared.rejected).toEqual([
-			{ itemIndex: 1, reason: expect.stringContaining('not an email') },
-			{ itemIndex: 2, email: 'ada@partner.example', reason: expect.stringContaining('input item 0') },
+			{ itemIndex: 1, kind: 'invalid', email: 'not-an-email', reason: expect.stringContaining('not an email') },
+			{ itemIndex: 2, kind: 'duplicate', email: 'ada@partner.example', reason: expect.stringContaining('input item 0') },
 		]);
 	});
 });
@@ -286,6 +286,25 @@ describe('prepareSource, rejected rows', () => {
 		]);
 		expect(prepared.rowsWithoutEmail).toBe(2);
 		expect([...prepared.rejectedAddresses]).toEqual(['plus+tag@partner.example']);
+	});
+
+	it('echoes an invalid email as the input gave it, as text; a row without one has none', () => {
+		const prepared = prepareSource([
+			{ itemIndex: 0, email: ' Plus+Tag@Partner.example ' },
+			{ itemIndex: 1, email: 42 },
+			{ itemIndex: 2, email: { address: 'x' } },
+			{ itemIndex: 3, email: '' },
+			{ itemIndex: 4, email: undefined },
+			{ itemIndex: 5, email: null },
+		]);
+		expect(prepared.rejected.map((row) => [row.kind, row.email])).toEqual([
+			['invalid', ' Plus+Tag@Partner.example '],
+			['invalid', '42'],
+			['invalid', '{"address":"x"}'],
+			['invalid', ''],
+			['invalid', undefined],
+			['invalid', undefined],
+		]);
 	});
 });
 

@@ -71,7 +71,7 @@ async function sync(this: IExecuteFunctions, itemIndexes: number[], first: numbe
 			type: 'user',
 			itemIndex: row.itemIndex,
 			email: row.email,
-			action: row.email ? 'skipped' : 'failed',
+			action: row.kind === 'duplicate' ? 'skipped' : 'failed',
 			reason: row.reason,
 			dryRun: settings.dryRun,
 		});
