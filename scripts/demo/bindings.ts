@@ -2,7 +2,8 @@
 // mailboxes, `*.example.com` systems, nightly schedules. The demo binds them to the emulator tenant and to the
 // local stand-ins of those systems (standIns.ts), and shortens schedules so that a newcomer sees them work in the
 // first minute. Examples that need a service the demo cannot stand in for (Slack: n8n's Slack nodes call
-// slack.com) are imported but left inactive, with the reason printed.
+// slack.com) are imported but left inactive, with the reason printed. The two-way bridges' Data table is created
+// as the README tells users to.
 import type { WorkflowImport } from '../n8n-runtime';
 
 export interface DemoTenant {
@@ -22,7 +23,7 @@ interface DemoNode {
 export const DEMO_SCHEDULE_SECONDS = 30;
 
 const SLACK_REASON = "needs a Slack workspace (n8n's Slack nodes call slack.com); import it into your own n8n";
-const DATA_TABLE_REASON = "needs its Data table (README: Two-way bridges); import it into your own n8n and create the table first";
+const DATA_TABLE_REASON = "needs its Data table (README: Two-way bridges), which the demo could not create";
 
 /** Placeholder in the examples -> the demo tenant's value. */
 function placeholders(tenant: DemoTenant, standInsUrl: string): Array<[string, string]> {
@@ -62,11 +63,15 @@ export function bindExample(workflow: WorkflowImport, tenant: DemoTenant, standI
 	return { ...bound, nodes: (bound.nodes as DemoNode[]).map(fasterTriggers) };
 }
 
-/** true when the demo activates the example, else why not */
-export function demoActivation(_file: string, workflow: WorkflowImport): true | string {
-	const usesSlack = (workflow.nodes as DemoNode[]).some((node) => /^n8n-nodes-base\.slack/.test(node.type));
-	if (usesSlack) return SLACK_REASON;
-	// The two-way bridges keep their id mapping in an n8n Data table, which the demo does not create.
-	if ((workflow.nodes as DemoNode[]).some((node) => node.type === 'n8n-nodes-base.dataTable')) return DATA_TABLE_REASON;
-	return true;
+/**
+ * Which examples the demo activates: true, else why not. The two-way bridges keep their id mapping in an n8n
+ * Data table, which the demo creates first (`bridgeTable`: whether that worked).
+ */
+export function demoActivation(bridgeTable: boolean): (file: string, workflow: WorkflowImport) => true | string {
+	return (_file, workflow) => {
+		const usesSlack = (workflow.nodes as DemoNode[]).some((node) => /^n8n-nodes-base\.slack/.test(node.type));
+		if (usesSlack) return SLACK_REASON;
+		if (!bridgeTable && (workflow.nodes as DemoNode[]).some((node) => node.type === 'n8n-nodes-base.dataTable')) return DATA_TABLE_REASON;
+		return true;
+	};
 }

@@ -31,12 +31,35 @@ function narrateEvent(item: Json, nameOf: (id: string) => string): string {
 		return `presence  Teams presence changed: ${nameOf(userId)} is ${item.availability}/${item.activity}`;
 	}
 	if (event === 'newChatMessage' || event === 'newChannelMessage' || (item.body?.content !== undefined && !item.subject)) {
-		return `teams     new Teams message from ${item.from?.user?.displayName ?? '?'}: "${clip(item.body?.content, 50)}"`;
+		const who = item.from?.user?.displayName ?? '?';
+		if (item.trigger?.change === 'edited') return `teams     Teams message edited by ${who}: "${clip(item.body?.content, 50)}"`;
+		if (item.trigger?.change === 'deleted') return `teams     Teams message of ${who} deleted`;
+		return `teams     new Teams message from ${who}: "${clip(item.body?.content, 50)}"`;
 	}
 	if (item.subject !== undefined || event === 'newMail') {
 		return `mail      picked up "${clip(item.subject, 50)}" in ${item.mailbox ?? item.trigger?.mailbox ?? '?'}`;
 	}
 	return `event     ${event ?? 'event'} ${clip(JSON.stringify(item.trigger ?? item), 60)}`;
+}
+
+/** The Teams Message node's Mirror operation: what it did in Teams with one event from elsewhere. */
+function narrateMirror(item: Json): string {
+	const from = item.platform === 'contactcentre' ? 'customer chat' : String(item.platform);
+	const text = `"${clip(item.teamsMessage?.body?.content, 60)}"`;
+	switch (item.outcome) {
+		case 'posted':
+			return `bridge    ${from} → Teams: posted ${text}`;
+		case 'replied':
+			return `bridge    ${from} → Teams: replied (${item.threadNotMapped ? 'thread not mapped' : 'quoting or in the thread'}) ${text}`;
+		case 'edited':
+			return `bridge    ${from} → Teams: edited ${text}`;
+		case 'editPostedAsReply':
+			return `bridge    ${from} → Teams: edit posted as a reply ${text}`;
+		case 'deleted':
+			return `bridge    ${from} → Teams: deleted the copy of ${item.outsideId}`;
+		default:
+			return `bridge    ${from} → Teams: ${item.outcome} (${item.eventType} ${item.outsideId}), nothing to do`;
+	}
 }
 
 /** Lines for one node's output, by the package's node type; other nodes say nothing. */
@@ -47,6 +70,7 @@ function narrateNode(type: string, items: Json[], nameOf: (id: string) => string
 		case 'm365PollingTrigger':
 			return items.map((item) => narrateEvent(item, nameOf));
 		case 'm365TeamsMessage':
+			if (items.some((item) => item.outcome !== undefined && item.eventType !== undefined)) return items.map(narrateMirror);
 			return items
 				.filter((item) => item.postedAs !== undefined || item.body !== undefined)
 				.map((item) => {

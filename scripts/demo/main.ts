@@ -8,6 +8,7 @@ import * as net from 'net';
 
 import {
 	connectOAuth2OverHttp,
+	createBridgeTable,
 	createEmulatorCredentials,
 	DEFAULT_OWNER,
 	ensureN8n,
@@ -23,10 +24,15 @@ import {
 	type N8nInstance,
 	type TlsFront,
 } from '../n8n-runtime';
+import * as fs from 'fs';
+import * as path from 'path';
+
 import { demoSteps, startActivity } from './activity';
+import { startBridgeConversation } from './bridgeConversation';
 import { bindExample, DEMO_SCHEDULE_SECONDS, demoActivation } from './bindings';
 import { startFeed } from './feed';
 import { startStandIns, type StandIns } from './standIns';
+import { signInTeamsUser } from './teamsUser';
 import { approveProtectedApis, discoverDemoTenant, registerGuestSyncMarker, type DemoTenantFacts } from './tenant';
 
 const PREFERRED_PORT = 5678;
@@ -100,7 +106,8 @@ const INITIAL_PARTNERS = [
 	{ id: 'p-1003', email: 'alan@northwind.example', name: 'Alan Turing', company: 'Northwind', title: 'Support engineer' },
 ];
 
-async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: StandIns, tenant: DemoTenantFacts): Promise<void> {
+/** Sets n8n up; true when the two-way bridge example is active. */
+async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: StandIns, tenant: DemoTenantFacts): Promise<boolean> {
 	const client = await signInAsOwner(n8n);
 	const { info } = emulator;
 	const credentials = await createEmulatorCredentials(client, {
@@ -125,9 +132,18 @@ async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: Stan
 		say(`  open the credential, click Connect and sign in as ${integrationUser.upn} / ${integrationUser.password}`);
 	}
 
+	// README, "Two-way bridges", steps 1 and 2: the Data table the bridge examples keep their id mapping in.
+	let bridgeTable = false;
+	try {
+		await createBridgeTable(client);
+		bridgeTable = true;
+		say(`Data table "teams-bridge" created (the two-way bridges' id mapping; Overview > Data tables)`);
+	} catch (error) {
+		say(`  the Data table "teams-bridge" could not be created: ${(error as Error).message}`);
+	}
 	const examples = await importExamples(client, credentials.byType, {
 		transform: (workflow) => bindExample(workflow, tenant, standIns.url),
-		activate: demoActivation,
+		activate: demoActivation(bridgeTable),
 	});
 	say(`Workflows from examples/ (bound to the emulator tenant; schedules every ${DEMO_SCHEDULE_SECONDS} s, polls every minute): ${examples.length}`);
 	for (const example of examples) {
@@ -140,6 +156,17 @@ async function setUp(emulator: EmulatorProcess, n8n: N8nInstance, standIns: Stan
 	}
 	const names = new Map(Object.values(info.users).map((user) => [user.id, user.displayName ?? user.upn]));
 	running.stoppers.push(startFeed(client, say, (id) => names.get(id) ?? id));
+	return examples.some((example) => example.file === BRIDGE_EXAMPLE && example.active);
+}
+
+const BRIDGE_EXAMPLE = path.join('examples', 'contact-centre-chat-two-way-bridge.json');
+
+/** The bridge's Teams trigger has its Graph subscription (before that, what the expert writes is not announced). */
+async function bridgeTriggerSubscribed(emulator: EmulatorProcess): Promise<boolean> {
+	const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', BRIDGE_EXAMPLE), 'utf8')) as { nodes: Array<{ type: string; webhookId?: string }> };
+	const webhookId = example.nodes.find((node) => node.type.endsWith('.m365Trigger'))?.webhookId;
+	const { value } = await emulator.control<{ value: Array<{ notificationUrl: string }> }>('GET', '/subscriptions');
+	return webhookId !== undefined && value.some((subscription) => subscription.notificationUrl.includes(`/webhook/${webhookId}/`));
 }
 
 async function main(): Promise<void> {
@@ -173,7 +200,7 @@ async function main(): Promise<void> {
 		say(`n8n exited (${code}); see ${n8n.logFile}`);
 		void stopAll(1);
 	});
-	await setUp(emulator, n8n, standIns, tenant);
+	const bridgeActive = await setUp(emulator, n8n, standIns, tenant);
 
 	say();
 	say(`n8n editor:  ${n8n.baseUrl}`);
@@ -186,7 +213,27 @@ async function main(): Promise<void> {
 	say('Press Ctrl-C to stop.');
 	say();
 	say('What happens now: mail arrives, incidents open, agents change status, partners sign up; the feed below');
-	say('tells what the workflows did (also in the editor: Overview > Executions).');
+	say('tells what the workflows did (also in the editor: Overview > Executions). A customer in the contact centre\'s');
+	say('chat and Adele in Teams talk through the two-way bridge: posts, replies, edits and deletes, each way.');
+	const timed = (line: string) => say(`${new Date().toLocaleTimeString()}  ${line}`);
+	if (bridgeActive) {
+		try {
+			const expert = await signInTeamsUser(emulator, 'adele');
+			running.stoppers.push(
+				startBridgeConversation({
+					n8n,
+					standIns,
+					expert,
+					expertUpn: tenant.upn.adele,
+					chatId: tenant.customerChatId,
+					teamsTriggerReady: async () => await bridgeTriggerSubscribed(emulator),
+					say: timed,
+				}),
+			);
+		} catch (error) {
+			say(`  Adele could not sign in to Teams, so the bridge conversation does not run: ${(error as Error).message}`);
+		}
+	}
 	running.stoppers.push(
 		startActivity(
 			demoSteps(emulator, n8n, standIns, {

@@ -41,19 +41,23 @@ function trustedCa(): Buffer | undefined {
 	return certPath && fs.existsSync(certPath) ? fs.readFileSync(certPath) : undefined;
 }
 
-async function controlRequest<T>(graphUrl: string, method: string, controlPath: string, body?: unknown): Promise<T> {
+/**
+ * A JSON request to the emulator over HTTPS, trusting its CA: the control API, or Graph itself with a bearer token
+ * (the demo's Teams users write through Graph as a Teams client would).
+ */
+export async function emulatorRequest<T>(url: URL, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
 	const payload = body === undefined ? undefined : JSON.stringify(body);
 	return await new Promise<T>((resolve, reject) => {
 		const request = https.request(
-			new URL(`/_emulator${controlPath}`, graphUrl),
-			{ method, ca: trustedCa(), headers: payload ? { 'content-type': 'application/json' } : {} },
+			url,
+			{ method, ca: trustedCa(), headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
 			(response) => {
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
 				response.on('end', () => {
 					const text = Buffer.concat(chunks).toString();
 					if ((response.statusCode ?? 500) >= 400) {
-						reject(new Error(`emulator ${method} ${controlPath}: ${response.statusCode} ${text.slice(0, 500)}`));
+						reject(new Error(`emulator ${method} ${url.pathname}: ${response.statusCode} ${text.slice(0, 500)}`));
 						return;
 					}
 					resolve((text ? JSON.parse(text) : undefined) as T);
@@ -63,6 +67,10 @@ async function controlRequest<T>(graphUrl: string, method: string, controlPath: 
 		request.on('error', reject);
 		request.end(payload);
 	});
+}
+
+async function controlRequest<T>(graphUrl: string, method: string, controlPath: string, body?: unknown): Promise<T> {
+	return await emulatorRequest<T>(new URL(`/_emulator${controlPath}`, graphUrl), method, body);
 }
 
 /** Starts `tsx test/emulator/cli.ts` (args e.g. ['--seed', 'large:5000']) and waits for its JSON line. */

@@ -65,6 +65,7 @@ export {
 export {
 	startEmulatorProcess,
 	registerRedirectUri,
+	emulatorRequest,
 	emulatorCliExists,
 	EMULATOR_CLI,
 	type EmulatorInfo,
@@ -76,3 +77,4 @@ export { spawnManaged, type ManagedProcess } from './process';
 export { callProductionWebhook } from './webhooks';
 export { createEmulatorCredentials, type EmulatorCredentials, type CredentialReference } from './emulatorSetup';
 export { startTlsFront, type TlsFront } from './tlsFront';
+export { createDataTable, createBridgeTable, dataTableRows, BRIDGE_TABLE_NAME, type DataTable, type DataTableRow } from './dataTables';

@@ -9,8 +9,10 @@ import { join } from 'path';
 import {
 	activateWorkflow,
 	callProductionWebhook,
+	createBridgeTable,
 	createEmulatorCredentials,
 	createWorkflow,
+	dataTableRows,
 	ensureN8n,
 	nodeOutput,
 	oauthCallbackUrl,
@@ -19,6 +21,7 @@ import {
 	signInAsOwner,
 	startN8n,
 	waitForExecutions,
+	type DataTable,
 	type Execution,
 	type N8nInstance,
 	type N8nRestClient,
@@ -30,11 +33,6 @@ const INSTALL_AND_START_MS = 30 * 60_000;
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
 /** The outside → Teams half of the example (the Teams → outside half needs Graph to reach n8n over HTTPS). */
 const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Mirror into the chat', 'Has a row to save', 'Save mapping'];
-const COLUMNS = [
-	'platform', 'outsideId', 'outsideThreadId', 'teamsMessageId', 'teamsThreadId', 'teamId', 'channelId', 'chatId',
-	'origin', 'postedAs', 'teamsAuthorId', 'contentHash', 'teamsEditedAt',
-];
-
 type Json = Record<string, unknown>;
 interface ExampleNode { name: string; parameters: Json; credentials?: Record<string, { id: string; name: string }>; [key: string]: unknown }
 
@@ -42,8 +40,7 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 	let emulator: Emulator;
 	let instance: N8nInstance | undefined;
 	let client: N8nRestClient;
-	let projectId: string;
-	let tableId: string;
+	let table: DataTable;
 	let workflowId: string;
 	let calls = 0;
 
@@ -59,12 +56,7 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 			{ connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password } },
 		);
 		// README, "Two-way bridges", steps 1 and 2: the table and its columns.
-		projectId = (await client.get<{ id: string }>('/projects/personal')).id;
-		const table = await client.post<{ id: string }>(`/projects/${projectId}/data-tables`, {
-			name: 'teams-bridge',
-			columns: [...COLUMNS.map((name) => ({ name, type: 'string' })), { name: 'deleted', type: 'boolean' }],
-		});
-		tableId = table.id;
+		table = await createBridgeTable(client);
 		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { name: string; nodes: ExampleNode[]; connections: Record<string, unknown>; settings: Json };
 		const nodes = example.nodes
 			.filter((node) => OUTSIDE_TO_TEAMS.includes(node.name))
@@ -120,8 +112,7 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 		expect(((outputs[2].teamsMessage as Json).attachments as Json[])[0]).toMatchObject({ id: first.id, contentType: 'messageReference' });
 		expect(reply.deletedDateTime).not.toBeNull();
 
-		const rows = await client.get<{ data: Json[] } | Json[]>(`/projects/${projectId}/data-tables/${tableId}/rows`);
-		const list = (Array.isArray(rows) ? rows : rows.data) as Json[];
+		const list = await dataTableRows(client, table);
 		const byOutside = Object.fromEntries(list.map((row) => [row.outsideId, row]));
 		expect(Object.keys(byOutside).sort()).toEqual(['cc-1', 'cc-2']);
 		expect(byOutside['cc-1']).toMatchObject({
@@ -158,8 +149,7 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 
 		const burst = ours().slice(before);
 		expect(burst).toHaveLength(12);
-		const rows = await client.get<{ data: Json[] } | Json[]>(`/projects/${projectId}/data-tables/${tableId}/rows`);
-		const list = ((Array.isArray(rows) ? rows : rows.data) as Json[]).filter((row) => String(row.outsideId).startsWith('burst-'));
+		const list = (await dataTableRows(client, table)).filter((row) => String(row.outsideId).startsWith('burst-'));
 		expect(list).toHaveLength(12);
 		for (const row of list) {
 			const index = Number(String(row.outsideId).slice('burst-'.length));

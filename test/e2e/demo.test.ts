@@ -1,6 +1,6 @@
 // `npm run demo` as a newcomer runs it: the demo process (emulator, n8n with the package, examples bound to the
 // emulator tenant, the scripted outside world) is started, its output read, and it must show a message posted in
-// Teams, guests synced, presence mirrored and mail picked up; the emulator must hold what the feed claims; Ctrl-C
+// Teams, guests synced, presence mirrored, mail picked up and a conversation carried both ways by the two-way bridge; the emulator must hold what the feed claims; Ctrl-C
 // must stop everything. The whole output is kept as an artefact (test/artifacts/e2e/demo-output.txt).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +17,7 @@ interface TenantSnapshot {
 	users: Record<string, { user: { userPrincipalName: string; mail: string | null; userType: string; [field: string]: unknown } }>;
 	channels: Record<string, { channel: { displayName: string }; messages: Array<{ body: { content: string }; from?: { user?: { displayName?: string } } }> }>;
 	presence: Record<string, { sessions: Array<{ id: string; availability: string }> }>;
+	chats: Record<string, { messages: Array<{ body: { content: string }; from?: { user?: { displayName?: string } }; lastEditedDateTime?: string | null; deletedDateTime?: string | null }> }>;
 }
 
 async function portRefuses(port: number): Promise<boolean> {
@@ -86,12 +87,13 @@ describeEmulatorOnly(['state'], 'the demo (npm run demo)', () => {
 		expect(text()).toContain("the integration account (integration@contoso.onmicrosoft.com) is signed in through n8n's OAuth2 flow");
 		const states = [...text().matchAll(/^ {2}(.+) {2}\((active|not active: .+|run it from the editor)\)$/gm)].map((m) => [m[1], m[2]]);
 		expect(states.length).toBeGreaterThanOrEqual(10);
-		// Only the Slack examples and the two-way bridges (their Data table) stay inactive, and they say why.
+		// Only the Slack examples stay inactive, and they say why; the contact-centre bridge has its Data table.
 		for (const [name, state] of states) {
 			if (/Slack/.test(name)) expect(state).toMatch(/^not active: needs a Slack workspace/);
-			else if (/two-way/.test(name)) expect(state).toMatch(/^not active: needs its Data table/);
 			else expect(state).toMatch(/^(active|run it from the editor)$/);
 		}
+		expect(states).toContainEqual([expect.stringMatching(/^Contact-centre chat ⇄ Teams 1:1 chat, two-way/), 'active']);
+		expect(text()).toContain('Data table "teams-bridge" created');
 	});
 
 	it('shows a message posted, guests synced, presence mirrored and mail picked up', async () => {
@@ -103,6 +105,47 @@ describeEmulatorOnly(['state'], 'the demo (npm run demo)', () => {
 		expect((await seen(/mail {6}helpdesk: ticket #\d+ "Where is my order 1043\?"/))?.[0]).toBeDefined();
 		expect(text()).not.toMatch(/^.*error {5}/m);
 		expect(text()).not.toMatch(/activity {2}.+ failed/);
+	}, 600_000);
+
+	it('carries a post, a reply, an edit and a delete each way through the two-way bridge, each once', async () => {
+		expect((await seen(/bridge {4}conversation done/))?.[0]).toBeDefined();
+		// The feed reads executions every 2 s: the last Mirror line may come after the conversation's end.
+		expect((await seen(/bridge {4}customer chat → Teams: deleted/, 120_000))?.[0]).toBeDefined();
+		const lines = (pattern: RegExp) => text().split('\n').filter((line) => pattern.test(line));
+		// Customer chat → Teams, as the Mirror operation reports it.
+		for (const outcome of ['posted', 'replied', 'edited', 'deleted']) {
+			expect(lines(new RegExp(`bridge {4}customer chat → Teams: ${outcome}\\b`))).toHaveLength(1);
+		}
+		// Teams → customer chat, as the stand-in received it: the expert's post, reply, edit and delete, once each.
+		expect(lines(/customer chat ← Teams: Adele Vance replied to "Hi, my order 1043 has not arrived\.": "Sorry to hear that, Kim\. Let me check\."/)).toHaveLength(1);
+		expect(lines(/customer chat ← Teams: Adele Vance posted: "Which delivery address did you give us\?"/)).toHaveLength(1);
+		expect(lines(/customer chat ← Teams: Adele Vance edited: "Sorry to hear that, Kim\. I am asking the warehouse now\."/)).toHaveLength(1);
+		expect(lines(/customer chat ← Teams: Adele Vance deleted "Which delivery address did you give us\?"/)).toHaveLength(1);
+		// Nothing came back: the bridge's own posts never reached the customer, the expert's never came back to Teams.
+		expect(lines(/customer chat ← Teams: (?!Adele Vance)/)).toEqual([]);
+		expect(lines(/customer chat → Teams: (duplicate|unchanged|notMapped|teamsAuthored|alreadyDeleted|deletedInTeams)/)).toEqual([]);
+
+		const stateUrl = text().match(/Emulator state: (https:\/\/127\.0\.0\.1:\d+\/_emulator\/state)/)![1];
+		const tenant = (await (await fetch(stateUrl)).json()) as TenantSnapshot;
+		const chat = Object.values(tenant.chats).find((candidate) => candidate.messages.some((message) => message.body.content.includes('order 1043 (ordered May 2)')));
+		expect(chat).toBeDefined();
+		const plain = (content: string) => content.replace(/<[^>]*>/g, '');
+		const withText = (needle: string) => chat!.messages.filter((message) => plain(message.body.content).includes(needle));
+		// The customer's question: posted once by the integration account, attributed, and edited in place.
+		const question = withText('order 1043 (ordered May 2) has not arrived');
+		expect(question).toHaveLength(1);
+		expect(question[0]).toMatchObject({ from: { user: { displayName: 'Integration Account' } } });
+		expect(plain(question[0].body.content)).toContain('Kim Akers');
+		expect(question[0].lastEditedDateTime).toBeTruthy();
+		// The customer's reply, then deleted: soft-deleted in Teams.
+		const deleted = chat!.messages.filter((message) => message.deletedDateTime && message.from?.user?.displayName === 'Integration Account');
+		expect(deleted).toHaveLength(1);
+		// The expert's answer, edited in Teams; her question, deleted; none of her words posted back by the bridge.
+		const answer = withText('I am asking the warehouse now');
+		expect(answer).toHaveLength(1);
+		expect(answer[0].from?.user?.displayName).toBe('Adele Vance');
+		expect(chat!.messages.filter((message) => message.deletedDateTime && message.from?.user?.displayName === 'Adele Vance')).toHaveLength(1);
+		expect(withText('Sorry to hear that, Kim').filter((message) => message.from?.user?.displayName !== 'Adele Vance')).toEqual([]);
 	}, 600_000);
 
 	it('left in the emulator tenant what the feed says', async () => {
