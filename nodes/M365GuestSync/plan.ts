@@ -291,6 +291,19 @@ export interface RemovalPlan {
 	withheldReason?: string;
 }
 
+/**
+ * A source whose sync manages this many guests or fewer is small: there one guest is a large share (one of four is
+ * 25%), so the Minimum Share Seen alone would withhold every removal. In a small source one guest may leave per run
+ * below the share, as long as at least one other guest of the source is still in the input (an input that holds
+ * none of them is a lost source, not people leaving). More leaving at once is still weighed by the share.
+ */
+export const SMALL_SOURCE_GUESTS = 10;
+
+/** Whether a small source's single leaver may go although the share seen is below the minimum (see above). */
+function smallSourceLeaver(seen: number, candidates: number): boolean {
+	return seen + candidates <= SMALL_SOURCE_GUESTS && candidates === 1 && seen >= 1;
+}
+
 export interface RemovalGate {
 	/** Reasons known before the guests are read (confirmation off, loop, second run, rows without email). */
 	withheldReasons: string[];
@@ -354,8 +367,12 @@ export class RemovalPlanner {
 		if (gate.withheldReasons.length > 0) {
 			return `Removal withheld: ${gate.withheldReasons.join('; ')}. ${candidates} guests of this source are not in this input; none was ${verb}`;
 		}
-		if (shareSeen < gate.minShareSeen) {
-			return `Removal withheld: the input holds ${seen} of the ${seen + candidates} guests of this source (${formatShare(shareSeen)}), less than the Minimum Share Seen of ${formatShare(gate.minShareSeen)}; an input this incomplete is more likely a partial source than people leaving. None was ${verb}. Check the input is the whole source, then lower Minimum Share Seen if the removals are intended`;
+		if (shareSeen < gate.minShareSeen && !smallSourceLeaver(seen, candidates)) {
+			const small =
+				seen + candidates <= SMALL_SOURCE_GUESTS
+					? ` (in a source of ${SMALL_SOURCE_GUESTS} guests or fewer, one guest may leave per run below it while another is still in the input; here ${candidates} left${seen === 0 ? ' and none is in the input' : ''})`
+					: '';
+			return `Removal withheld: the input holds ${seen} of the ${seen + candidates} guests of this source (${formatShare(shareSeen)}), less than the Minimum Share Seen of ${formatShare(gate.minShareSeen)}${small}; an input this incomplete is more likely a partial source than people leaving. None was ${verb}. Check the input is the whole source, then lower Minimum Share Seen (0 turns the check off) if the removals are intended`;
 		}
 		if (candidates > gate.maxRemovals) {
 			return `Removal withheld: ${candidates} guests left the source, more than the maximum of ${gate.maxRemovals} removals per run; none was ${verb}. Check the input is complete, then raise Max Removals Per Run if the removals are intended`;

@@ -83,7 +83,7 @@ export const syncProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 80,
 		description:
-			'Removal runs only when the input still holds at least this share of the guests this sync manages. A source that lost more at once is more likely incomplete than emptied.',
+			'Removal runs only when the input still holds at least this share of the guests this sync manages. A source that lost more at once is more likely incomplete than emptied. With 10 guests or fewer, one guest may leave per run below it while another is still in the input. 0 turns the check off.',
 		displayOptions: removalOn,
 	},
 	invitationField,

@@ -94,6 +94,20 @@ describe('Guest sync does no harm', () => {
 			expect(['person2', 'person3', 'person4', 'person5'].map((name) => enabled(emulator, `${name}@partner.example`))).toEqual([true, true, true, true]);
 		});
 
+		it('in a tiny source, at the default share, disables the one guest of three who left, but not two leaving at once', async () => {
+			await runGuestSync(emulator, people(3));
+			const two = await runGuestSync(emulator, people(1), disableLeavers);
+			expect(summaryOf(two).removal).toMatchObject({ candidates: 2, seen: 1, withheld: true, reason: expect.stringContaining('here 2 left') });
+			expect(['person1', 'person2'].map((name) => enabled(emulator, `${name}@partner.example`))).toEqual([true, true]);
+
+			const one = await runGuestSync(emulator, people(2), disableLeavers);
+			expect(summaryOf(one).removal).toMatchObject({ candidates: 1, seen: 2, withheld: false });
+			expect(outputJson(one).filter((json) => json.type === 'removal')).toEqual([
+				expect.objectContaining({ email: 'person2@partner.example', action: 'disabled' }),
+			]);
+			expect(['person0', 'person1', 'person2'].map((name) => enabled(emulator, `${name}@partner.example`))).toEqual([true, true, false]);
+		});
+
 		it('removes when every safeguard agrees, and the dry run reports exactly what the real run then does', async () => {
 			await runGuestSync(emulator, people(6));
 			const dry = await runGuestSync(emulator, people(5), { ...disableLeavers, dryRun: true });

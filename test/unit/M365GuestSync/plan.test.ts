@@ -7,6 +7,7 @@ import {
 	planRemovals,
 	planSourceUser,
 	prepareSource,
+	SMALL_SOURCE_GUESTS,
 	summarize,
 	type DirectoryUser,
 	type PlanOptions,
@@ -246,6 +247,45 @@ describe('planRemovals', () => {
 		expect(plan).toMatchObject({ targets: [], candidates: 2, seen: 1 });
 		expect(plan.withheldReason).toContain('1 of the 3 guests');
 		expect(planRemovals(managed, input, 'delete', { ...gate, minShareSeen: 0.3 }).targets).toHaveLength(2);
+	});
+
+	describe('in a small source (the share is coarse there)', () => {
+		/** `total` guests of this source, of which the input still holds `inInput`. */
+		const source = (total: number, inInput: number) => {
+			const guests = Array.from({ length: total }, (_, i) => guest({ id: `p${i}`, mail: `p${i}@partner.example`, otherMails: [], userPrincipalName: `p${i}` }));
+			return { guests, input: new Set(guests.slice(0, inInput).map((user) => user.mail as string)) };
+		};
+		const shareGate = { ...gate, minShareSeen: 0.8 };
+
+		it('lets one guest of three leave below the share (2 of 3 is 66.7%)', () => {
+			const { guests, input: holds } = source(3, 2);
+			expect(planRemovals(guests, holds, 'disable', shareGate)).toMatchObject({ targets: [{ id: 'p2' }], candidates: 1, seen: 2 });
+			expect(planRemovals(guests, holds, 'disable', shareGate).withheldReason).toBeUndefined();
+		});
+
+		it('still withholds when more than one leaves at once below the share, or when none is left in the input', () => {
+			const two = planRemovals(source(3, 1).guests, source(3, 1).input, 'disable', shareGate);
+			expect(two).toMatchObject({ targets: [], candidates: 2, seen: 1 });
+			expect(two.withheldReason).toContain('one guest may leave per run below it while another is still in the input; here 2 left');
+			const alone = planRemovals(source(1, 0).guests, source(1, 0).input, 'delete', shareGate);
+			expect(alone).toMatchObject({ targets: [], candidates: 1, seen: 0 });
+			expect(alone.withheldReason).toContain('here 1 left and none is in the input');
+		});
+
+		it(`applies the share in full above ${SMALL_SOURCE_GUESTS} guests, and up to the size the single leaver may go whatever the share`, () => {
+			const strict = { ...gate, minShareSeen: 0.95 };
+			const atSize = source(SMALL_SOURCE_GUESTS, SMALL_SOURCE_GUESTS - 1);
+			expect(planRemovals(atSize.guests, atSize.input, 'disable', strict).targets).toHaveLength(1);
+			const above = source(SMALL_SOURCE_GUESTS + 1, SMALL_SOURCE_GUESTS);
+			const withheld = planRemovals(above.guests, above.input, 'disable', strict);
+			expect(withheld).toMatchObject({ targets: [], candidates: 1, seen: SMALL_SOURCE_GUESTS });
+			expect(withheld.withheldReason).toContain('less than the Minimum Share Seen of 95%;');
+		});
+
+		it('takes Minimum Share Seen 0 as no share check, small source or not', () => {
+			const { guests, input: holds } = source(3, 0);
+			expect(planRemovals(guests, holds, 'disable', { ...gate, minShareSeen: 0 }).targets).toHaveLength(3);
+		});
 	});
 
 	it('withholds removal for every reason given before the guests are read, and says which', () => {
