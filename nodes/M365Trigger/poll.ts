@@ -2,8 +2,8 @@
 // chats), the changes emitted through the same output path as webhook mode. The first poll only places the
 // cursors, as n8n's own polling triggers do; a manual "Fetch test event" shows the newest existing item instead.
 //
-// One poll is all or nothing: it works on a copy of the node's state and writes it back only when every target
-// was read, together with the items it returns. When a later target fails, nothing is emitted and no cursor
+// One poll is all or nothing: it works on a copy of the node's state and writes it back (commitTriggerState, so
+// that n8n sees the change and saves it) only when every target was read, together with the items it returns. When a later target fails, nothing is emitted and no cursor
 // moves, so the next poll reads the earlier targets' changes again instead of losing them.
 import { deepCopy, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
@@ -24,7 +24,7 @@ import {
 	readIncludeSystemEvents,
 	resolveTargets,
 } from './selection';
-import { forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
+import { commitTriggerState, forgetTargetsExcept, triggerState, type TriggerStaticData } from './staticData';
 
 /** How far back "Fetch test event" looks for a sample when there is no cursor yet. */
 const SAMPLE_WINDOW_MS = 7 * 24 * 60 * 60_000;
@@ -39,12 +39,6 @@ function assertPollingAllowed(ctx: IPollFunctions, filter: EventFilter): void {
 			description: TEAMS_POLLING_FIX,
 		});
 	}
-}
-
-/** Writes a finished poll's state into the live static data in one step. */
-function commit(live: TriggerStaticData, next: TriggerStaticData): void {
-	live.cursors = next.cursors;
-	live.emitted = next.emitted;
 }
 
 export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -70,7 +64,8 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 	// Presence (no presence API in China) is refused by cloud before any read, as on activation.
 	await assertSubscriptionsOfferedInCloud(this, credentialType, targets);
 
-	const live = triggerState(this.getWorkflowStaticData('node'), manual);
+	const nodeStaticData = this.getWorkflowStaticData('node');
+	const live = triggerState(nodeStaticData, manual);
 	// n8n's static data is an observed object; a plain deep copy is what this poll works on.
 	const state = deepCopy(live as unknown as IDataObject) as unknown as TriggerStaticData;
 	forgetTargetsExcept(state, new Set(targets.map((t) => t.key)));
@@ -103,6 +98,6 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 		throw asNodeError(error, this.getNode());
 	}
 
-	commit(live, state);
+	commitTriggerState(nodeStaticData, manual, state);
 	return items.length > 0 ? [items] : null;
 }

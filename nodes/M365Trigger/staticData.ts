@@ -1,9 +1,13 @@
 // What the trigger keeps in the workflow's static data (node scope), typed. n8n 2.40.7 writes it to its database
 // at activation, after each webhook call, and after a poll (Microsoft 365 Polling Trigger) only when the poll
-// emits: what idle polls change (a newer delta link) lives in memory until then, so after a restart a cursor from
-// the last emitting poll comes back. Every reader copes with that (an old delta link Graph dropped starts a new
-// round; the emitted ids recognise what was emitted already). It is shared by main, webhook and worker processes
-// in queue mode, and holds no secret: subscriptions' clientStates are derived (clientState.ts).
+// emits, and each time only if its observed object saw an assignment (`__dataChanged`, set by assignments to the
+// objects it wrapped when it loaded the static data; an object created later, such as this state's bucket on a
+// first activation, is plain and changes inside it go unseen): a poll's state is therefore committed by assigning
+// the whole bucket (commitTriggerState). What idle polls change (a newer delta link) lives in memory until the
+// next emitting poll, so after a restart a cursor from the last emitting poll comes back. Every reader copes with
+// that (an old delta link Graph dropped starts a new round; the emitted ids recognise what was emitted already).
+// It is shared by main, webhook and worker processes in queue mode, and holds no secret: subscriptions'
+// clientStates are derived (clientState.ts).
 import { createHash, randomUUID } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -66,6 +70,16 @@ export function triggerState(staticData: IDataObject, testRun: boolean): Trigger
 	state.emitted ??= {};
 	state.instanceId ??= randomUUID();
 	return state as TriggerStaticData;
+}
+
+/**
+ * Commits a finished poll's state: the whole bucket is assigned on the node's static data, which n8n always
+ * observes, so n8n sees the change and saves it with the poll's items. Assigning inside the bucket is not enough:
+ * on a first activation the bucket is a plain object n8n does not watch (n8n wraps only what it loaded), and the
+ * state of every emitting poll until the next n8n start would never be saved.
+ */
+export function commitTriggerState(staticData: IDataObject, testRun: boolean, next: TriggerStaticData): void {
+	staticData[testRun ? 'test' : 'production'] = next as unknown as IDataObject;
 }
 
 /** Ids longer than this are kept as a hash: a mail id is about 150 characters, 1,000 of them 150 KB per mailbox. */

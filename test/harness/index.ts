@@ -3,7 +3,15 @@ import './environment';
 
 export { runNode, type RunNodeOptions, type RunNodeResult } from './runNode';
 export { credentialTypes, registerCredentialTypes } from './credentialTypes';
-export { runPoll, type RunPollOptions, type RunPollResult } from './runPoll';
+export {
+	runPoll,
+	activatePoller,
+	type RunPollOptions,
+	type RunPollResult,
+	type ActivePoller,
+	type ActivePollerOptions,
+	type PollOutcome,
+} from './runPoll';
 export {
 	activateWebhookTrigger,
 	type ActivateWebhookTriggerOptions,

@@ -9,9 +9,12 @@ import type {
 	IDataObject,
 	INodeExecutionData,
 	INodeParameters,
+	INode,
 	IRunExecutionData,
+	Workflow,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
 import { n8nContainer } from './environment';
 import { createAdditionalData } from './additionalData';
@@ -45,8 +48,10 @@ export interface RunPollResult {
 	staticData: IDataObject;
 	/**
 	 * Whether n8n would have saved that static data to its database after this poll. n8n 2.40.7 (durable poll
-	 * cursors off, its default) saves it when the poll emits, not when it returns null or fails: a change made
-	 * by such a poll is lost if n8n restarts before a later poll emits. Manual runs never save it.
+	 * cursors off, its default) saves it when the poll emits and n8n saw the static data change (its
+	 * `__dataChanged` marker), not when the poll returns null or fails: a change made by such a poll is lost if
+	 * n8n restarts before a later poll emits. Manual runs never save it. Each call builds the workflow afresh; for
+	 * a trigger kept active across polls, as n8n keeps it, use `activatePoller`.
 	 */
 	staticDataSaved: boolean;
 	/** This node's part of the static data (`getWorkflowStaticData('node')`). */
@@ -76,6 +81,7 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 
 	let items: INodeExecutionData[][] | null = null;
 	let error: ExecutionBaseError | undefined;
+	let changedAtEmit = false;
 	if (mode === 'manual') {
 		const runExecutionData = {
 			startData: {},
@@ -105,6 +111,7 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 			options.activation ?? 'activate',
 			(emitted) => {
 				items = emitted;
+				changedAtEmit = changeMarked(workflow);
 			},
 			(thrown) => {
 				error = thrown as ExecutionBaseError;
@@ -121,8 +128,124 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		items,
 		error,
 		staticData,
-		staticDataSaved: mode === 'trigger' && items !== null,
+		staticDataSaved: mode === 'trigger' && items !== null && changedAtEmit,
 		nodeStaticData: (staticData[nodeStaticDataKey(node)] as IDataObject | undefined) ?? {},
 		credentials: store.snapshot(),
 	};
+}
+
+/** n8n's marker on a workflow's static data: set when anything in it was assigned through n8n's observed object. */
+function changeMarked(workflow: Workflow): boolean {
+	return (workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true;
+}
+
+/** What n8n's WorkflowStaticDataService.saveStaticData does: writes the static data if marked changed, unmarks it. */
+function saveIfChanged(workflow: Workflow, saved: IDataObject): IDataObject {
+	if (!changeMarked(workflow)) return saved;
+	(workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged = false;
+	return exportStaticData(workflow);
+}
+
+export interface ActivePollerOptions {
+	/** The node type, or a factory called at every activation (a restart can then load the node afresh). */
+	nodeType: TestableNodeType | (() => TestableNodeType);
+	parameters?: INodeParameters;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	credentialTypes?: ICredentialType[];
+	/** What n8n's database holds for the workflow when it is activated (default: nothing). */
+	staticData?: IDataObject;
+	typeVersion?: number;
+}
+
+export interface PollOutcome {
+	items: INodeExecutionData[][] | null;
+	error?: ExecutionBaseError;
+}
+
+/**
+ * An active polling trigger as n8n 2.40.7 runs it (durable poll cursors off, its default): one Workflow object,
+ * built from the database's static data at activation, lives in memory across every poll until n8n stops. Saves
+ * to the "database" (`saved()`) happen where n8n makes them: after activation (the activation poll included) and
+ * when a poll emits, each only if n8n's change marker is set (WorkflowStaticDataService.saveStaticData: a change
+ * made inside an object n8n does not observe is not saved). `restart()` drops memory and activates again from
+ * what was saved (n8n started with the workflow active: activation 'init').
+ */
+export interface ActivePoller {
+	/** One scheduled poll (n8n's cron tick). */
+	poll(): Promise<PollOutcome>;
+	/** The static data the running n8n holds in memory. */
+	memory(): IDataObject;
+	/** The static data in n8n's database. */
+	saved(): IDataObject;
+	/** Replaces what the database holds (a test simulating a write that never landed). */
+	setSaved(staticData: IDataObject): void;
+	/** n8n stops (cleanly or killed) and starts again; resolves with what the activation poll emitted. */
+	restart(): Promise<PollOutcome>;
+}
+
+export async function activatePoller(options: ActivePollerOptions): Promise<{ poller: ActivePoller; activation: PollOutcome }> {
+	registerCredentialTypes(options.credentialTypes);
+	const store = new CredentialStore();
+	const credentials = store.addAll(options.credentials);
+	let saved: IDataObject = deepCopy(options.staticData ?? {});
+	let active: { workflow: Workflow; node: INode; pollOnce(testing: boolean): Promise<PollOutcome> };
+
+	const activate = async (activation: WorkflowActivateMode): Promise<PollOutcome> => {
+		const errorTrap = new ThrownErrorTrap();
+		const { workflow, node } = buildWorkflow({
+			nodeType: typeof options.nodeType === 'function' ? options.nodeType() : options.nodeType,
+			parameters: options.parameters,
+			typeVersion: options.typeVersion,
+			credentials,
+			staticData: saved,
+			errorTrap,
+		});
+		const additionalData = createAdditionalData({ workflow, credentialsHelper: new HarnessCredentialsHelper(store), mode: 'trigger' });
+		let outcome: PollOutcome = { items: null };
+		const pollContext = new PollContext(
+			workflow,
+			node,
+			additionalData,
+			'trigger',
+			activation,
+			(emitted) => {
+				outcome.items = emitted;
+				saved = saveIfChanged(workflow, saved);
+			},
+			(thrown) => {
+				outcome.error = thrown as ExecutionBaseError;
+			},
+		);
+		const executor = n8nContainer.get(PollTriggerExecutor).create(workflow, node, pollContext, () => true);
+		active = {
+			workflow,
+			node,
+			pollOnce: async (testing) => {
+				outcome = { items: null };
+				try {
+					await executor(testing);
+				} catch (thrown) {
+					// The activation poll (n8n's testingTrigger) throws instead of reporting: activation fails.
+					outcome.error = thrown as ExecutionBaseError;
+				}
+				return outcome;
+			},
+		};
+		const first = await active.pollOnce(true);
+		// ActiveWorkflowManager.add ends with saveStaticData(workflow) once the triggers are added.
+		if (!first.error) saved = saveIfChanged(workflow, saved);
+		return first;
+	};
+
+	const activation = await activate('activate');
+	const poller: ActivePoller = {
+		poll: async () => await active.pollOnce(false),
+		memory: () => exportStaticData(active.workflow),
+		saved: () => deepCopy(saved),
+		setSaved: (staticData) => {
+			saved = deepCopy(staticData);
+		},
+		restart: async () => await activate('init'),
+	};
+	return { poller, activation };
 }
