@@ -68,6 +68,27 @@ function failureOfError(error: unknown): GraphFailure {
 	return { status: Number.isFinite(status) ? status : 0, message };
 }
 
+/**
+ * Graph's clock: the Date header of a small read of a folder seen for the first time (Graph stamps every answer
+ * with its own time). A new folder's cursor is placed by it, so what was "already there at activation" compares
+ * Exchange's receivedDateTime with Exchange's time rather than n8n's, which can be minutes off. When that read
+ * fails (the folder's own read reports why), n8n's clock is used, as before.
+ */
+async function graphNowMs(context: IPollFunctions, config: TriggerConfig, target: FolderTarget, fallbackMs: number): Promise<number> {
+	try {
+		const response = await graphFor(context).requestWithResponse<unknown>({
+			credentialType: config.credentialType,
+			method: 'GET',
+			url: `${mailboxPath(target.mailbox)}/mailFolders/${encodeURIComponent(target.folder.segment)}`,
+			qs: { $select: 'id' },
+		});
+		const graphMs = Date.parse(response.headers.date ?? '');
+		return Number.isNaN(graphMs) ? fallbackMs : graphMs;
+	} catch {
+		return fallbackMs;
+	}
+}
+
 function folderMessagesPath(target: FolderTarget): string {
 	return `${mailboxPath(target.mailbox)}/mailFolders/${encodeURIComponent(target.folder.segment)}/messages`;
 }
@@ -163,8 +184,10 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	}
 
 	const cursors = new Map<string, FolderCursor>();
+	const firstSeen = targets.filter((target) => !state.cursors[target.key]);
+	const startMs = firstSeen.length > 0 ? await graphNowMs(this, config, firstSeen[0], nowMs) : nowMs;
 	for (const target of targets) {
-		cursors.set(target.key, state.cursors[target.key] ?? initialCursor(config.start, new Date(nowMs)));
+		cursors.set(target.key, state.cursors[target.key] ?? initialCursor(config.start, new Date(startMs)));
 	}
 
 	const collected: Collected[] = [];

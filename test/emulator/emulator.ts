@@ -140,8 +140,15 @@ class EmulatorInstance implements Emulator {
 	async start(options: EmulatorOptions): Promise<void> {
 		const tls = ensureEmulatorTls();
 		const credentials = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
-		const login = createServer(credentials, (req, res) => void this.onLogin(req, res));
+		// Every answer carries the emulator's clock in Date, as Microsoft's services send their own (HTTP's Date header:
+		// when the answer was made). Node would send the host's clock; the emulator's can be moved or shifted.
+		const stamp = (res: ServerResponse) => res.setHeader('Date', this.clock.now().toUTCString());
+		const login = createServer(credentials, (req, res) => {
+			stamp(res);
+			void this.onLogin(req, res);
+		});
 		const graph = createServer(credentials, (req, res) => {
+			stamp(res);
 			this.onGraph(req, res).catch((error: unknown) => {
 				// A bug in the emulator must answer 500, never crash the test process.
 				if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'InternalServerError', message: `Emulator failure: ${error instanceof Error ? error.message : String(error)}` } } });
