@@ -2,17 +2,31 @@
  * The item loop every action node shares: picks each item's operation, runs it, pairs outputs with their input
  * item, and applies Continue On Fail. Operations handle one item (`execute`) or, when Graph work is batched across
  * items, the whole input (`executeBatch`), and then pair their outputs themselves.
+ *
+ * An operation that gives each item an `orderKey` (the conversation a message goes to) has its items run at once
+ * across keys, at most PARALLEL_KEYS at a time, and one after another within a key, in input order; the transport's
+ * limiter holds the requests to Microsoft's limits. Outputs stay in input order. Without Continue On Fail the first
+ * failing item (by index) stops the run: no item after it starts, those already running end, and its error is thrown.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { KeyedQueue } from './keyedQueue';
 import { asNodeError } from './nodeErrors';
 
 export interface OperationModule {
 	description: INodeProperties[];
 	execute?(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[] | INodeExecutionData[]>;
 	executeBatch?(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]>;
+	/** With `execute`: what must keep input order (items with the same key run one after another; others at once). */
+	orderKey?(this: IExecuteFunctions, itemIndex: number): string;
 }
+
+/**
+ * Items of keyed operations running at once. Teams' tenant-wide posting limits are 20 chat and 50 channel posts per
+ * second; at Graph's few hundred milliseconds per post, 20 conversations in flight reach them.
+ */
+export const PARALLEL_KEYS = 20;
 
 export type OperationMap = Record<string, Record<string, OperationModule>>;
 
@@ -39,15 +53,27 @@ export function errorItem(error: unknown, itemIndex: number): INodeExecutionData
 
 export async function routeItems(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
+	const outputs: INodeExecutionData[][] = [];
 	const batches = new Map<OperationModule, number[]>();
+	const queue = new KeyedQueue(PARALLEL_KEYS);
+	let failure: { itemIndex: number; error: unknown } | undefined;
+	const fail = (itemIndex: number, error: unknown) => {
+		if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
+	};
+	const run = async (operation: OperationModule, i: number) => {
+		try {
+			outputs[i] = toOutputItems(await operation.execute!.call(this, i), i);
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(error, this.getNode(), i);
+			outputs[i] = [errorItem(error, i)];
+		}
+	};
 
-	for (let i = 0; i < items.length; i++) {
-		let operation: OperationModule | undefined;
+	for (let i = 0; i < items.length && !failure; i++) {
 		try {
 			const resource = this.getNodeParameter('resource', i) as string;
 			const operationName = this.getNodeParameter('operation', i) as string;
-			operation = operations[resource]?.[operationName];
+			const operation = operations[resource]?.[operationName];
 			if (!operation) {
 				throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`, { itemIndex: i });
 			}
@@ -57,17 +83,30 @@ export async function routeItems(this: IExecuteFunctions, operations: OperationM
 				batches.set(operation, indexes);
 				continue;
 			}
-			const result = await operation.execute!.call(this, i);
-			output.push(...toOutputItems(result, i));
-		} catch (error) {
-			if (this.continueOnFail()) {
-				output.push(errorItem(error, i));
+			if (operation.orderKey) {
+				const key = operation.orderKey.call(this, i);
+				queue.add(key, async () => {
+					if (failure && failure.itemIndex < i) return;
+					await run(operation, i).catch((error: unknown) => fail(i, error));
+				});
 				continue;
 			}
-			throw asNodeError(error, this.getNode(), i);
+			// An item without a key runs alone, after every item before it.
+			await queue.idle();
+			if (failure) break;
+			await run(operation, i);
+		} catch (error) {
+			if (this.continueOnFail()) {
+				outputs[i] = [errorItem(error, i)];
+				continue;
+			}
+			fail(i, error);
 		}
 	}
+	await queue.idle();
+	if (failure) throw asNodeError(failure.error, this.getNode(), failure.itemIndex);
 
+	const output = outputs.flatMap((entries) => entries ?? []);
 	for (const [operation, indexes] of batches) {
 		output.push(...(await operation.executeBatch!.call(this, indexes)));
 	}

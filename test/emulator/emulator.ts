@@ -234,6 +234,7 @@ class EmulatorInstance implements Emulator {
 	}
 
 	private async onGraph(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const arrivedSeq = this.requests.arrive();
 		const url = new URL(req.url ?? '/', this.graphUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
 		const headers = headerMap(req);
@@ -315,6 +316,7 @@ class EmulatorInstance implements Emulator {
 			batch: false,
 			time: this.clock.now().toISOString(),
 			faults: response.faults,
+			arrivedSeq,
 		});
 		if (response.drop) {
 			req.socket.destroy();

@@ -21,6 +21,10 @@ export interface RequestLogEntry {
 	time: string;
 	/** Fault kinds that hit this request. */
 	faults?: string[];
+	/** Top-level Graph requests: the log's event counter when the request arrived and when it was answered (not
+	 * times: `peakInFlight` counts how many overlapped, whatever the machine's speed). */
+	arrivedSeq?: number;
+	answeredSeq?: number;
 }
 
 export type RequestFilter = Partial<Pick<RequestLogEntry, 'host' | 'method' | 'route' | 'status' | 'appId' | 'batch'>> & {
@@ -41,7 +45,11 @@ export interface RequestLog {
 	count(filter?: RequestFilter): number;
 	/** Route template -> count. By default top-level requests only; `{ batch: true }` for sub-requests only, `{ batch: 'all' }` for both. */
 	byEndpoint(options?: { batch?: boolean | 'all'; host?: RequestLogEntry['host'] }): Record<string, number>;
+	/** The most requests matching the filter that were in flight (arrived, not yet answered) at once. */
+	peakInFlight(filter?: RequestFilter): number;
 	reset(): void;
+	/** Called when a request arrives; pass the result as `arrivedSeq` to `record`, which stamps `answeredSeq`. */
+	arrive(): number;
 	record(entry: RequestLogEntry): void;
 }
 
@@ -65,6 +73,7 @@ export function matchesRequest(entry: RequestLogEntry, filter: RequestFilter): b
 
 export function createRequestLog(): RequestLog {
 	let entries: RequestLogEntry[] = [];
+	let sequence = 0;
 	return {
 		entries: () => [...entries],
 		count: (filter = {}) => entries.filter((e) => matchesRequest(e, filter)).length,
@@ -79,11 +88,26 @@ export function createRequestLog(): RequestLog {
 			}
 			return result;
 		},
+		peakInFlight(filter = {}) {
+			const events: Array<[number, number]> = [];
+			for (const e of entries) {
+				if (e.arrivedSeq === undefined || e.answeredSeq === undefined || !matchesRequest(e, filter)) continue;
+				events.push([e.arrivedSeq, 1], [e.answeredSeq, -1]);
+			}
+			events.sort((a, b) => a[0] - b[0]);
+			let now = 0;
+			let peak = 0;
+			for (const [, change] of events) peak = Math.max(peak, (now += change));
+			return peak;
+		},
 		reset() {
 			entries = [];
 		},
+		arrive() {
+			return ++sequence;
+		},
 		record(entry) {
-			entries.push(entry);
+			entries.push(entry.arrivedSeq === undefined ? entry : { ...entry, answeredSeq: ++sequence });
 		},
 	};
 }

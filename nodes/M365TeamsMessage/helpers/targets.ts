@@ -34,6 +34,14 @@ export function targetKey(target: MessageTarget): string {
 	return target.kind === 'chat' ? `chat:${target.chatId}` : `channel:${target.teamId}:${target.channelId}:${target.replyToId ?? ''}`;
 }
 
+/**
+ * The conversation a target belongs to (a channel with all its threads, or a chat): the node's router keeps the
+ * input order of the items of one conversation and posts to different conversations at once.
+ */
+export function conversationKey(target: MessageTarget): string {
+	return target.kind === 'chat' ? `chat:${target.chatId}` : `channel:${target.teamId}:${target.channelId}`;
+}
+
 export interface TargetFacts {
 	tenantId: string;
 	memberUserIds: Set<string>;

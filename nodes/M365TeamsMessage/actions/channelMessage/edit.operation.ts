@@ -26,3 +26,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const credential = actingCredential(this.getNodeParameter('actAs', itemIndex) as string);
 	return await editMessage(this, itemIndex, credential, target, replyId || messageId, draft);
 }
+
+/** Items to one conversation keep their input order; different conversations are written to at once. */
+export { conversationOf as orderKey } from './target';

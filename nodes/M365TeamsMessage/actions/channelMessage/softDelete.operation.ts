@@ -25,3 +25,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const undo = this.getNodeParameter('undo', itemIndex, false) as boolean;
 	return await softDeleteMessage(this, itemIndex, credential, target, replyId || messageId, undo);
 }
+
+/** Items to one conversation keep their input order; different conversations are written to at once. */
+export { conversationOf as orderKey } from './target';

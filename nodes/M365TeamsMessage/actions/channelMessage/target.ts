@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readChannelId, readTeamId } from '../../../shared/descriptions/rlc';
-import type { MessageTarget } from '../../helpers/targets';
+import { conversationKey, type MessageTarget } from '../../helpers/targets';
 
 export function readChannelTarget(context: IExecuteFunctions, itemIndex: number, replyToId?: string): MessageTarget {
 	return {
@@ -10,4 +10,9 @@ export function readChannelTarget(context: IExecuteFunctions, itemIndex: number,
 		channelId: readChannelId(context, 'channelId', itemIndex),
 		replyToId: replyToId || undefined,
 	};
+}
+
+/** The router's order key of an item of this resource: its conversation (messages to one stay in input order). */
+export function conversationOf(this: IExecuteFunctions, itemIndex: number): string {
+	return conversationKey(readChannelTarget(this, itemIndex));
 }

@@ -15,3 +15,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const draft = await readDraft(this, itemIndex);
 	return await postMessage(this, itemIndex, target, draft, readAttribution(this, itemIndex));
 }
+
+/** Items to one conversation keep their input order; different conversations are written to at once. */
+export { conversationOf as orderKey } from './target';

@@ -20,3 +20,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const undo = this.getNodeParameter('undo', itemIndex, false) as boolean;
 	return await softDeleteMessage(this, itemIndex, credential, readChatTarget(this, itemIndex), readMessageId(this, itemIndex), undo);
 }
+
+/** Items to one conversation keep their input order; different conversations are written to at once. */
+export { conversationOf as orderKey } from './target';
