@@ -236,10 +236,13 @@ export async function startCursor(
 		}
 		case 'presence': {
 			const lastSeen: Record<string, string> = {};
+			const lastSeenAt: Record<string, string> = {};
 			for (const p of await presenceOf(ctx, credentialType, target.userIds ?? [])) {
-				if (p.id) lastSeen[p.id] = `${p.availability ?? ''}/${p.activity ?? ''}`;
+				if (!p.id) continue;
+				lastSeen[p.id] = `${p.availability ?? ''}/${p.activity ?? ''}`;
+				lastSeenAt[p.id] = now.toISOString();
 			}
-			return { since, lastSeen };
+			return { since, lastSeen, lastSeenAt };
 		}
 		default:
 			return { since };

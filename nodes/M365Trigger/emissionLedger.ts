@@ -35,16 +35,20 @@ export interface EmissionLedger {
 	emitted(targetKey: string): string[];
 	/**
 	 * Presence has no id, only a state per user: true when `current` differs from the last state emitted (this
-	 * process's, else `storedLast` from static data), and then records it as the last, in the same step.
+	 * process's, else `storedLast` from static data), and then records it as the last, with when (`at`), in the
+	 * same step.
 	 */
-	presenceChanged(targetKey: string, userId: string, current: string, storedLast: string | undefined): boolean;
+	presenceChanged(targetKey: string, userId: string, current: string, storedLast: string | undefined, at: string): boolean;
 	/** the last presence state per user this process recorded for the target */
 	lastPresence(targetKey: string): Record<string, string>;
+	/** when this process recorded each of those states (ISO) */
+	lastPresenceAt(targetKey: string): Record<string, string>;
 }
 
 interface Ledger {
 	ids: Map<string, Entry>;
 	presence: Map<string, Record<string, string>>;
+	presenceAt: Map<string, Record<string, string>>;
 }
 
 const ledgers = new Map<string, Ledger>();
@@ -59,10 +63,10 @@ function prune(entries: Map<string, Entry>, now: number): void {
 export function emissionLedger(instanceId: string, now: () => number = Date.now): EmissionLedger {
 	let ledger = ledgers.get(instanceId);
 	if (!ledger) {
-		ledger = { ids: new Map(), presence: new Map() };
+		ledger = { ids: new Map(), presence: new Map(), presenceAt: new Map() };
 		ledgers.set(instanceId, ledger);
 	}
-	const { ids, presence } = ledger;
+	const { ids, presence, presenceAt } = ledger;
 	const keyOf = (targetKey: string, id: string) => `${targetKey}\u0000${id}`;
 	const touch = (key: string, emitted: boolean) => {
 		// Re-inserted so the map stays in order of time, which prune relies on.
@@ -91,15 +95,21 @@ export function emissionLedger(instanceId: string, now: () => number = Date.now)
 			for (const [key, entry] of ids) if (entry.emitted && key.startsWith(prefix)) result.push(key.slice(prefix.length));
 			return result;
 		},
-		presenceChanged(targetKey, userId, current, storedLast) {
+		presenceChanged(targetKey, userId, current, storedLast, at) {
 			const states = presence.get(targetKey) ?? {};
 			presence.set(targetKey, states);
 			if ((states[userId] ?? storedLast) === current) return false;
 			states[userId] = current;
+			const times = presenceAt.get(targetKey) ?? {};
+			presenceAt.set(targetKey, times);
+			times[userId] = at;
 			return true;
 		},
 		lastPresence(targetKey) {
 			return { ...(presence.get(targetKey) ?? {}) };
+		},
+		lastPresenceAt(targetKey) {
+			return { ...(presenceAt.get(targetKey) ?? {}) };
 		},
 	};
 }

@@ -69,7 +69,8 @@ export function emittedIdOf(changed: ChangedResource): string | undefined {
 
 /**
  * An item's `trigger.dedupKey`: the target (resource) it was emitted for, what happened (`created`, `edited:<last
- * edit time>`, `deleted`) and the id, e.g. `mail:support@contoso.com:inbox|created|AAMk…`.
+ * edit time>`, `deleted`; presence: the new state and when the state it replaces was recorded) and the id, e.g.
+ * `mail:support@contoso.com:inbox|created|AAMk…`, `presence|Away/Away@2026-05-04T09:12:00.000Z|<userId>`.
  */
 export function dedupKeyOf(targetKey: string, version: string, id: string): string {
 	return `${targetKey}|${version}|${id}`;
@@ -178,6 +179,7 @@ export async function emitChanges(
 		if (Object.keys(lastSeen).length > 0) {
 			const cursor = (state.cursors[target.key] ??= {});
 			cursor.lastSeen = { ...cursor.lastSeen, ...lastSeen };
+			cursor.lastSeenAt = { ...cursor.lastSeenAt, ...ledger.lastPresenceAt(target.key) };
 		}
 	};
 	if (fresh.length === 0) {
@@ -235,12 +237,22 @@ export async function emitChanges(
 			continue;
 		}
 		const resource = response.body as FetchedResource;
+		let presenceKey: string | undefined;
 		if (f.changed.kind === 'presence') {
+			const { userId } = f.changed;
 			const lastSeen = (cursor.lastSeen ??= {});
+			const lastSeenAt = (cursor.lastSeenAt ??= {});
+			// The state this change leaves, named by when it was recorded (state written before that was kept: the
+			// activation's instance id). Every process reading the same static data names it the same way.
+			const previousAt = lastSeenAt[userId] ?? state.instanceId;
 			const current = presenceState(resource as Presence);
-			const changedNow = ledger.presenceChanged(target.key, f.changed.userId, current, lastSeen[f.changed.userId]);
-			lastSeen[f.changed.userId] = current;
+			const at = new Date().toISOString();
+			const changedNow = ledger.presenceChanged(target.key, userId, current, lastSeen[userId], at);
+			lastSeen[userId] = current;
 			if (!changedNow) continue;
+			lastSeenAt[userId] = at;
+			// Not the target's key: a presence target names up to 650 users.
+			presenceKey = dedupKeyOf('presence', `${current}@${previousAt}`, userId);
 		}
 		if (!wanted(filter, f.changed, resource)) continue;
 		const id = emittedIdOf(f.changed);
@@ -249,6 +261,7 @@ export async function emitChanges(
 		if (filter.includeChanges && isMessage(f.changed)) trigger.change = 'created';
 		if (f.changed.kind === 'channelMessage' || f.changed.kind === 'chatMessage') trigger.senderType = teamsSenderType(resource as ChatMessage);
 		if (id !== undefined) trigger.dedupKey = dedupKeyOf(target.key, 'created', id);
+		if (presenceKey !== undefined) trigger.dedupKey = presenceKey;
 		const flags = isMessage(f.changed) ? echoFlags(resource as ChatMessage, integrationAccountId) : {};
 		if (filter.dropOwnPosts && (flags as { postedByThisPackage?: boolean }).postedByThisPackage === true) continue;
 		items.push({ json: { ...(resource as IDataObject), ...flags, trigger } });

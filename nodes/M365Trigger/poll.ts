@@ -88,7 +88,8 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 					this.logger.warn(`Microsoft 365 Polling Trigger: ${m}`),
 				)),
 			);
-			state.cursors[target.key] = { ...next, lastSeen: state.cursors[target.key]?.lastSeen ?? next.lastSeen };
+			const kept = state.cursors[target.key];
+			state.cursors[target.key] = { ...next, lastSeen: kept?.lastSeen ?? next.lastSeen, lastSeenAt: kept?.lastSeenAt ?? next.lastSeenAt };
 			if (manual && items.length > 0) break;
 		}
 	} catch (error) {

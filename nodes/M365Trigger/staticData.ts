@@ -40,6 +40,12 @@ export interface TargetCursor {
 	newest?: string;
 	/** Last seen state per id (presence: "availability/activity"). */
 	lastSeen?: Record<string, string>;
+	/**
+	 * Presence: when the trigger recorded each user's last seen state (ISO; at activation, then at each change it
+	 * emitted). A presence item's trigger.dedupKey names it, so copies of one change share a key while the same
+	 * state coming back later gets another.
+	 */
+	lastSeenAt?: Record<string, string>;
 	/** Set when notifications may have been lost while no webhook call could emit (a subscription recreated at
 	 * n8n start); the next webhook call catches up. */
 	catchUpPending?: boolean;

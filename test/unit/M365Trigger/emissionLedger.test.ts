@@ -42,13 +42,14 @@ describe('the emission ledger shared by overlapping webhook calls of one process
 		expect(ledger.emitted('t')).toEqual([]);
 	});
 
-	it('says a presence changed once per new state, starting from the stored one', () => {
+	it('says a presence changed once per new state, starting from the stored one, and when it recorded it', () => {
 		const ledger = fresh();
-		expect(ledger.presenceChanged('p', 'u1', 'Busy/InACall', 'Busy/InACall')).toBe(false);
-		expect(ledger.presenceChanged('p', 'u1', 'Away/Away', 'Busy/InACall')).toBe(true);
+		expect(ledger.presenceChanged('p', 'u1', 'Busy/InACall', 'Busy/InACall', 't1')).toBe(false);
+		expect(ledger.presenceChanged('p', 'u1', 'Away/Away', 'Busy/InACall', 't2')).toBe(true);
 		// An overlapping call with an older copy of the static data does not emit it again.
-		expect(ledger.presenceChanged('p', 'u1', 'Away/Away', 'Busy/InACall')).toBe(false);
-		expect(ledger.presenceChanged('p', 'u1', 'Busy/InACall', 'Busy/InACall')).toBe(true);
+		expect(ledger.presenceChanged('p', 'u1', 'Away/Away', 'Busy/InACall', 't3')).toBe(false);
+		expect(ledger.presenceChanged('p', 'u1', 'Busy/InACall', 'Busy/InACall', 't4')).toBe(true);
 		expect(ledger.lastPresence('p')).toEqual({ u1: 'Busy/InACall' });
+		expect(ledger.lastPresenceAt('p')).toEqual({ u1: 't4' });
 	});
 });
