@@ -9,7 +9,8 @@ import type { Invitation, User } from '@microsoft/microsoft-graph-types';
 
 import { graphBatch, graphPages } from '../shared/transport';
 import type { BatchRequestItem, BatchResponseItem, GraphBatchOptions, GraphPage, GraphRequest } from '../shared/transport';
-import { odataString, storedForms } from './email';
+import { odataIn, odataString } from '../shared/odata';
+import { storedForms } from './email';
 import { addressesOf, type DirectoryUser } from './plan';
 
 export const CREDENTIAL_TYPE = 'm365TenantAppApi';
@@ -88,9 +89,8 @@ export interface LookupResult {
 type FilterBuilder = (emails: string[]) => string;
 
 const valuesOf = (emails: string[]) => emails.flatMap(storedForms);
-const byMail: FilterBuilder = (emails) => `mail in (${valuesOf(emails).map(odataString).join(',')})`;
-const byUserPrincipalName: FilterBuilder = (emails) =>
-	`userPrincipalName in (${valuesOf(emails).map(odataString).join(',')})`;
+const byMail: FilterBuilder = (emails) => odataIn('mail', valuesOf(emails));
+const byUserPrincipalName: FilterBuilder = (emails) => odataIn('userPrincipalName', valuesOf(emails));
 const byOtherMails: FilterBuilder = (emails) =>
 	valuesOf(emails).map((email) => `otherMails/any(m:m eq ${odataString(email)})`).join(' or ');
 

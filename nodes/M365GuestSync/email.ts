@@ -86,8 +86,3 @@ export function storedForms(email: string): string[] {
 	const unicode = domainToUnicode(domain).normalize('NFC');
 	return unicode === '' || unicode === domain ? [email] : [email, `${email.slice(0, at)}@${unicode}`];
 }
-
-/** OData string literal: single quotes doubled (Graph's rule for `'` inside a quoted value). */
-export function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}

@@ -11,7 +11,8 @@ import { graphRequest } from '../shared/transport';
 import type { BatchRequestItem, BatchResponseItem } from '../shared/transport';
 import { sleep } from '../shared/transport/middleware/callState';
 import { CREDENTIAL_TYPE, runBatched } from './directory';
-import { odataString, storedForms } from './email';
+import { odataString } from '../shared/odata';
+import { storedForms } from './email';
 
 /** Waits between attempts on an object not replicated yet: about 31 s in all. */
 export const REPLICATION_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 16000];

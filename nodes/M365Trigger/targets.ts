@@ -2,6 +2,8 @@
 // and "the signed-in user" first, then this turns the user's choice into one target per Graph subscription.
 // The same targets drive webhook mode (one subscription each) and polling mode (one cursor each).
 
+import { odataIn } from '../shared/odata';
+
 export type TriggerEvent =
 	| 'newChannelMessage'
 	| 'newChannelReply'
@@ -102,10 +104,6 @@ function requireValue(value: string | undefined, field: string): string {
 function modelQuery(selection: ResolvedSelection): string {
 	const model = selection.paymentModel ?? 'evaluation';
 	return model === 'evaluation' ? '' : `?model=${model}`;
-}
-
-function quoteOData(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
 }
 
 function channelTargets(selection: ResolvedSelection): SubscriptionTarget[] {
@@ -212,7 +210,7 @@ function presenceTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 			// The key names the chunk's members, so adding a user re-plans only the chunk that changed.
 			key: `presence:${chunk.join(',')}`,
 			kind: 'presence',
-			resource: `/communications/presences?$filter=id in (${chunk.map(quoteOData).join(',')})`,
+			resource: `/communications/presences?$filter=${odataIn('id', chunk)}`,
 			changeType: 'updated',
 			userIds: chunk,
 		});

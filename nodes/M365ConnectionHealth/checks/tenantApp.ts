@@ -10,6 +10,7 @@ import { grantedPermissions, readTokenClaims } from '../../shared/auth/jwt';
 import { readTenantAppSettings, type TenantAppSettings } from '../../shared/auth/tenantAppCredentials';
 import { getTenantAppToken } from '../../shared/auth/tenantAppToken';
 import { asNodeError } from '../../shared/nodeErrors';
+import { odataString } from '../../shared/odata';
 import { graphFailureOf, graphFor, TENANT_APP_CREDENTIAL } from '../../shared/transport';
 import { msalSenderFor } from '../../shared/transport/middleware/n8nSender';
 import { evaluateRequirements } from '../requirements';
@@ -64,7 +65,7 @@ async function credentialExpiry(
 			credentialType: TENANT_APP_CREDENTIAL,
 			method: 'GET',
 			url: '/applications',
-			qs: { $filter: `appId eq '${settings.clientId}'`, $select: 'id,displayName,passwordCredentials,keyCredentials' },
+			qs: { $filter: `appId eq ${odataString(settings.clientId)}`, $select: 'id,displayName,passwordCredentials,keyCredentials' },
 		});
 	} catch (error) {
 		const failure = graphFailureOf(error);

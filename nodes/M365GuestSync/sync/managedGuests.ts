@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { describeFailure, isSuccess, managedGuests, runBatched, toDirectoryUser, userSelect, type GraphUserWithMarker } from '../directory';
-import { odataString } from '../email';
+import { odataString } from '../../shared/odata';
 import { differsOnlyInCase } from '../marker';
 import {
 	addressesOf,

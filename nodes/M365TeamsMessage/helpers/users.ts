@@ -4,6 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseUserReference } from '../../shared/descriptions/rlc';
+import { odataString } from '../../shared/odata';
 import { graphFailureOf, graphRequest, type GraphCollection } from '../../shared/transport';
 import { INTEGRATION_ACCOUNT } from './credentialTypes';
 import { passOn } from './errors';
@@ -29,7 +30,7 @@ async function lookUp(context: IExecuteFunctions, reference: string, itemIndex: 
 		});
 	} catch (error) {
 		if (graphFailureOf(error)?.status !== 404 || !reference.includes('@')) return passOn(context.getNode(), error, itemIndex);
-		const address = `'${reference.replace(/'/g, "''")}'`;
+		const address = odataString(reference);
 		const found = await (graphRequest<GraphCollection<User>>).call(context, {
 			credentialType: INTEGRATION_ACCOUNT,
 			method: 'GET',

@@ -4,7 +4,7 @@
 import type { User } from '@microsoft/microsoft-graph-types';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { odataString } from '../../shared/listSearch/searchCredential';
+import { odataIn } from '../../shared/odata';
 import { graphFor, graphQueryString } from '../../shared/transport';
 import type { BatchRequestItem } from '../../shared/transport';
 import { chunk } from './identifiers';
@@ -19,7 +19,7 @@ const SELECT = 'id,displayName,userPrincipalName,mail';
 export function lookupUrls(property: 'userPrincipalName' | 'mail', addresses: readonly string[]): string[] {
 	return chunk(addresses, IN_CLAUSE_LIMIT).map(
 		(values) =>
-			`/users${graphQueryString({ $filter: `${property} in (${values.map(odataString).join(',')})`, $select: SELECT })}`,
+			`/users${graphQueryString({ $filter: odataIn(property, values), $select: SELECT })}`,
 	);
 }
 

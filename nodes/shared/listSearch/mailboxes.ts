@@ -1,14 +1,10 @@
 import type { User } from '@microsoft/microsoft-graph-types';
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { odataString } from '../odata';
 import { graphRequest } from '../transport';
 import type { GraphCollection } from '../transport/types';
 import { INTEGRATION_ACCOUNT_CREDENTIAL, TENANT_APP_CREDENTIAL } from '../transport/types';
-
-/** OData string literal: single quotes doubled. */
-function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}
 
 /** The node's chosen credential type; nodes name the parameter `authentication` with credential type names. */
 function credentialTypeOf(context: ILoadOptionsFunctions): string {

@@ -19,8 +19,3 @@ export function matchesFilter(text: string | null | undefined, filter: string | 
 	if (!filter) return true;
 	return (text ?? '').toLowerCase().includes(filter.trim().toLowerCase());
 }
-
-/** OData string literal: single quotes doubled. */
-export function odataString(text: string): string {
-	return `'${text.replace(/'/g, "''")}'`;
-}

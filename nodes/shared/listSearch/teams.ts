@@ -2,7 +2,8 @@ import type { Team } from '@microsoft/microsoft-graph-types';
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { graphRequest } from '../transport';
-import { matchesFilter, odataString, searchCredentialType } from './searchCredential';
+import { odataString } from '../odata';
+import { matchesFilter, searchCredentialType } from './searchCredential';
 
 interface TeamPage {
 	value: Team[];

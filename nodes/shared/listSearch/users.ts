@@ -2,7 +2,8 @@ import type { User } from '@microsoft/microsoft-graph-types';
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { graphRequest } from '../transport';
-import { odataString, searchCredentialType } from './searchCredential';
+import { odataString } from '../odata';
+import { searchCredentialType } from './searchCredential';
 
 interface UserPage {
 	value: User[];

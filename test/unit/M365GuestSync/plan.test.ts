@@ -1,4 +1,4 @@
-import { checkEmail, normalizeAddress, odataString } from '../../../nodes/M365GuestSync/email';
+import { checkEmail, normalizeAddress } from '../../../nodes/M365GuestSync/email';
 import {
 	addressesOf,
 	attributeChanges,
@@ -64,12 +64,6 @@ describe('checkEmail', () => {
 
 	it('accepts underscores anywhere and inner periods and hyphens', () => {
 		expect(checkEmail('_a.b-c_@sub.partner-co.example').ok).toBe(true);
-	});
-});
-
-describe('odataString', () => {
-	it('doubles single quotes', () => {
-		expect(odataString("o'neil")).toBe("'o''neil'");
 	});
 });
 
