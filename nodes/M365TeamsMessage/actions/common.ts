@@ -1,6 +1,7 @@
 /** Fields several operations share, and the readers that go with them. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields } from '../../shared/descriptions/returnAll';
 import { DEFAULT_ATTRIBUTION_TEMPLATE } from '../helpers/attribution';
 import { buildDraft, splitReferences, type ContentType } from '../helpers/draft';
 import type { AttributionSettings, MessageDraft } from '../helpers/postMessage';
@@ -126,22 +127,7 @@ export const actAsField: INodeProperties = {
 };
 
 export const listFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields,
 	{
 		displayName: 'Include System Events',
 		name: 'includeSystemEvents',

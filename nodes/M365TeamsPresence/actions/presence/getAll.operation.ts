@@ -3,6 +3,7 @@
 import type { User } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields } from '../../../shared/descriptions/returnAll';
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
 import { graphFor } from '../../../shared/transport';
 import { credentialTypeOf } from '../../helpers/context';
@@ -21,22 +22,7 @@ const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether to list only users with an enabled Microsoft Teams licence (the others have no presence)',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['presence'], operation: ['getAll'] } }, properties);
