@@ -5,20 +5,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
 import { lookupUsersByEmail } from '../../directory';
 import { checkEmail } from '../../email';
-import { markerAttributeOption } from '../../descriptions/fields';
+import { emailField, markerAttributeOption } from '../../descriptions/fields';
 import { isGuest } from '../../plan';
 import { readMarkerAttribute } from '../../settings';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. ada@partner.example',
-		description: 'Matched against mail, other emails and user principal name of guests and members',
-	},
+	{ ...emailField, default: '', description: 'Matched against mail, other emails and user principal name of guests and members' },
 	{
 		displayName: 'Options',
 		name: 'options',

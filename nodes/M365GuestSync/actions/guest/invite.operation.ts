@@ -16,7 +16,7 @@ import {
 } from '../../directory';
 import { checkEmail } from '../../email';
 import { inviteFailure, userWriteFailure } from '../../failures';
-import { displayNameField, invitationField, markerAttributeOption } from '../../descriptions/fields';
+import { displayNameField, emailField, invitationField, markerAttributeOption } from '../../descriptions/fields';
 import { normalizeSourceName } from '../../marker';
 import { isGuest } from '../../plan';
 import { sendWhileReplicating, verifyInvitation } from '../../replication';
@@ -24,15 +24,7 @@ import { readInvitationSettings, readMarkerAttribute } from '../../settings';
 
 const properties: INodeProperties[] = [
 	{ ...displayNameField, default: '' },
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. ada@partner.example',
-		description: 'Email address of the person to invite as a guest',
-	},
+	{ ...emailField, default: '', description: 'Email address of the person to invite as a guest' },
 	invitationField,
 	{
 		displayName: 'Options',

@@ -9,20 +9,12 @@ import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
 import { isSuccess, lookupUsersByEmail, patchUserRequest, runBatched } from '../../directory';
 import { checkEmail } from '../../email';
 import { userWriteFailure } from '../../failures';
-import { markerAttributeOption, sourceNameField } from '../../descriptions/fields';
+import { emailField, markerAttributeOption, sourceNameField } from '../../descriptions/fields';
 import { isGuest } from '../../plan';
 import { readMarkerAttribute, readSourceName, refuseAsTool } from '../../settings';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. ada@partner.example',
-		description: 'Email of the guest to remove',
-	},
+	{ ...emailField, default: '', description: 'Email of the guest to remove' },
 	{
 		...sourceNameField,
 		description: 'Only a guest carrying this source name as its marker is removed; any other user is refused',
