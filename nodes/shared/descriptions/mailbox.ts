@@ -5,8 +5,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ADDRESS, GUID, GUID_SOURCE } from '../identifiers';
-
+import { ADDRESS, ADDRESS_SOURCE, GUID, GUID_SOURCE } from '../identifiers';
+import { idMode, textMode } from './rlc';
 
 export const mailboxRlc: INodeProperties = {
 	displayName: 'Mailbox',
@@ -23,33 +23,8 @@ export const mailboxRlc: INodeProperties = {
 			placeholder: 'Select a mailbox...',
 			typeOptions: { searchListMethod: 'searchMailboxes', searchable: true },
 		},
-		{
-			displayName: 'By Address',
-			name: 'address',
-			type: 'string',
-			placeholder: 'e.g. support@contoso.com',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$',
-						errorMessage: 'Not a mailbox address (name@domain)',
-					},
-				},
-			],
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: `^\\s*(${GUID_SOURCE}|me)\\s*$`, errorMessage: 'Not a mailbox object ID (a GUID) or "me"' },
-				},
-			],
-		},
+		textMode('By Address', 'address', 'e.g. support@contoso.com', ADDRESS_SOURCE, 'Not a mailbox address (name@domain)'),
+		idMode('e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276', `(${GUID_SOURCE}|me)`, 'Not a mailbox object ID (a GUID) or "me"'),
 	],
 };
 

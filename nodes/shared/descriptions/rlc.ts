@@ -8,14 +8,37 @@
  * the whole link (Teams links URL-encode the ids, which a regex extractor cannot undo), and the readers decode it.
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
-import { GUID, GUID_SOURCE } from '../identifiers';
+import { ADDRESS_SOURCE, GUID, GUID_SOURCE } from '../identifiers';
 
 /** Thread ids: channels 19:…@thread.tacv2 (older @thread.skype), group chats 19:…@thread.v2, 1:1 chats 19:a_b@unq.gbl.spaces. */
-const CHANNEL_ID = /^19:[^\s/?#]+@thread\.(tacv2|skype)$/i;
-const CHAT_ID = /^(19:[^\s/?#]+@(thread\.v2|unq\.gbl\.spaces|thread\.skype)|48:notes)$/i;
+const CHANNEL_ID_SOURCE = '19:[^\\s/?#]+@thread\\.(tacv2|skype)';
+const CHAT_ID_SOURCE = '(19:[^\\s/?#]+@(thread\\.v2|unq\\.gbl\\.spaces|thread\\.skype)|48:notes)';
+const CHANNEL_ID = new RegExp(`^${CHANNEL_ID_SOURCE}$`, 'i');
+const CHAT_ID = new RegExp(`^${CHAT_ID_SOURCE}$`, 'i');
 const UPN = /^[^\s@#]+(#EXT#)?@[^\s@]+\.[^\s@]+$/i;
+
+/**
+ * A typed-in locator mode whose value must be `pattern` (a regex source), spaces around it allowed; the readers
+ * trim. `errorMessage` is what the editor shows under a value that does not match.
+ */
+export function textMode(displayName: string, name: string, placeholder: string, pattern: string, errorMessage: string): INodePropertyMode {
+	// A locator mode has no default; the rule exempts modes only when they are written inside `modes: [...]`.
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+	return {
+		displayName,
+		name,
+		type: 'string',
+		placeholder,
+		validation: [{ type: 'regex', properties: { regex: `^\\s*${pattern}\\s*$`, errorMessage } }],
+	};
+}
+
+/** The "By ID" mode of a locator. */
+export function idMode(placeholder: string, pattern: string, errorMessage: string): INodePropertyMode {
+	return textMode('By ID', 'id', placeholder, pattern, errorMessage);
+}
 
 export const teamRlc: INodeProperties = {
 	displayName: 'Team',
@@ -32,18 +55,7 @@ export const teamRlc: INodeProperties = {
 			placeholder: 'Select a team...',
 			typeOptions: { searchListMethod: 'searchTeams', searchable: true },
 		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 61165b04-e4cc-4026-b43f-926b4e2a7182',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: `^\\s*${GUID_SOURCE}\\s*$`, errorMessage: 'Not a team ID (a GUID such as 61165b04-e4cc-4026-b43f-926b4e2a7182)' },
-				},
-			],
-		},
+		idMode('e.g. 61165b04-e4cc-4026-b43f-926b4e2a7182', GUID_SOURCE, 'Not a team ID (a GUID such as 61165b04-e4cc-4026-b43f-926b4e2a7182)'),
 		{
 			displayName: 'By URL',
 			name: 'url',
@@ -78,18 +90,7 @@ export const channelRlc: INodeProperties = {
 			placeholder: 'Select a channel...',
 			typeOptions: { searchListMethod: 'searchChannels', searchable: true },
 		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*19:[^\\s/?#]+@thread\\.(tacv2|skype)\\s*$', errorMessage: 'Not a channel ID (19:...@thread.tacv2)' },
-				},
-			],
-		},
+		idMode('e.g. 19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2', CHANNEL_ID_SOURCE, 'Not a channel ID (19:...@thread.tacv2)'),
 		{
 			displayName: 'By URL',
 			name: 'url',
@@ -123,21 +124,11 @@ export const chatRlc: INodeProperties = {
 			placeholder: 'Select a chat...',
 			typeOptions: { searchListMethod: 'searchChats', searchable: true },
 		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 19:7e2f1174-e8ee-4859-b8b1-a8d1cc63d276_0c5cfdbb-596f-4d39-b557-5d9516c94107@unq.gbl.spaces',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*(19:[^\\s/?#]+@(thread\\.v2|unq\\.gbl\\.spaces|thread\\.skype)|48:notes)\\s*$',
-						errorMessage: 'Not a chat ID (19:...@thread.v2 or 19:..._...@unq.gbl.spaces)',
-					},
-				},
-			],
-		},
+		idMode(
+			'e.g. 19:7e2f1174-e8ee-4859-b8b1-a8d1cc63d276_0c5cfdbb-596f-4d39-b557-5d9516c94107@unq.gbl.spaces',
+			CHAT_ID_SOURCE,
+			'Not a chat ID (19:...@thread.v2 or 19:..._...@unq.gbl.spaces)',
+		),
 		{
 			displayName: 'By URL',
 			name: 'url',
@@ -168,30 +159,8 @@ export const userRlc: INodeProperties = {
 			placeholder: 'Select a user...',
 			typeOptions: { searchListMethod: 'searchUsers', searchable: true },
 		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: `^\\s*${GUID_SOURCE}\\s*$`, errorMessage: 'Not a user object ID (a GUID)' },
-				},
-			],
-		},
-		{
-			displayName: 'By UPN or Email',
-			name: 'upn',
-			type: 'string',
-			placeholder: 'e.g. jane@contoso.com',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$', errorMessage: 'Not a user principal name or email (name@domain)' },
-				},
-			],
-		},
+		idMode('e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276', GUID_SOURCE, 'Not a user object ID (a GUID)'),
+		textMode('By UPN or Email', 'upn', 'e.g. jane@contoso.com', ADDRESS_SOURCE, 'Not a user principal name or email (name@domain)'),
 	],
 };
 
