@@ -2,7 +2,7 @@
  * After a lost answer: which of the newest messages of the target is the one we just posted, if any.
  *
  * Teams re-serialises the HTML it stores (wrapping, attribute and entity normalisation, see the emulator's
- * `htmlRewriting` switch), so the stored body is not compared as sent. A message is ours when all of these hold:
+ * `teamsHtmlRewriting` rule), so the stored body is not compared as sent. A message is ours when all of these hold:
  * - the same author (the account that posted);
  * - the same visible text: both bodies reduced to their plain text (tags and wrappers removed, entities decoded,
  *   invisible characters dropped, whitespace collapsed), which Teams' rewriting does not change;
