@@ -83,7 +83,9 @@ interface AccessPolicy {
 }
 
 export interface MailAreaState {
-	chains: Record<string, { highest: number; floor: number }>;
+	/** Per sync chain: its newest generation, the generation at or below which links are gone, and the ids of the
+	 * tokens it still keeps, oldest first (so issuing a token drops the chain's old ones without a scan of all). */
+	chains: Record<string, { highest: number; floor: number; kept?: string[] }>;
 	tokens: Record<string, SyncToken>;
 	attachments: Record<string, GraphFileAttachment[]>;
 	accessPolicies: Record<string, AccessPolicy>;
@@ -372,9 +374,9 @@ function issueToken(area: MailAreaState, token: Omit<SyncToken, 'generation'>): 
 	const id = `${token.chain}.${chain.highest}.${createHash('sha256').update(`${token.chain}:${chain.highest}:${token.createdMs}`).digest('base64url').slice(0, 16)}`;
 	area.tokens[id] = { ...token, generation: chain.highest };
 	// Exchange keeps the newest few generations of a sync state; older ones are gone.
-	for (const [key, stored] of Object.entries(area.tokens)) {
-		if (stored.chain === token.chain && stored.generation <= chain.highest - SYNC_GENERATIONS_KEPT) delete area.tokens[key];
-	}
+	const kept = (chain.kept ??= []);
+	kept.push(id);
+	while (kept.length > SYNC_GENERATIONS_KEPT) delete area.tokens[kept.shift()!];
 	return id;
 }
 

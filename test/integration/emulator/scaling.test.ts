@@ -4,6 +4,7 @@
 // as work proportional to the tenant.
 import { type Emulator, SEED_APPS, startEmulator } from '../../emulator';
 import { registerExtensionProperty } from '../../emulator/graph/extensionProperties';
+import { mailArea } from '../../emulator/graph/mail';
 import { generateLargeTenant, largeTenantUser } from '../../emulator/state/largeTenant';
 import { emulatorRequest } from '../../emulator/testClient';
 
@@ -97,5 +98,51 @@ describe('emulator work per request as the tenant grows', () => {
 		const guests = emulator.state.users().filter((r) => r.user.userType === 'Guest').map((r) => r.user.id);
 		expect(await list(narrowed)).toEqual(guests.slice(0, 999));
 		expect((await list(filter)).length).toBeGreaterThan(0);
+	});
+
+	it('a mail delta round touches as many sync tokens with 400 mailboxes in sync as with 40', async () => {
+		const emulator = await startEmulator({ seed: generateLargeTenant(600) });
+		const small = { emulator, token: emulator.tokens.issueAppToken(SEED_APPS.main.appId), visits: { count: 0 } };
+		counted.push(small);
+		const area = mailArea(emulator.state);
+		const visits = small.visits;
+		area.tokens = new Proxy(area.tokens, {
+			get(target, key, receiver) {
+				if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key)) visits.count++;
+				return Reflect.get(target, key, receiver) as unknown;
+			},
+			ownKeys(target) {
+				const keys = Reflect.ownKeys(target);
+				visits.count += keys.length;
+				return keys;
+			},
+		});
+		const mailboxes = emulator.state.users().filter((record) => record.hasMailbox).map((record) => record.user.id);
+		const links = new Map<string, string>();
+		/** Two delta rounds of one mailbox (the first from scratch); the sync-token records they touched. */
+		const rounds = async (mailbox: string): Promise<number> => {
+			const before = visits.count;
+			for (let round = 0; round < 2; round++) {
+				let url = links.get(mailbox) ?? `${emulator.graphUrl}/v1.0/users/${mailbox}/mailFolders/inbox/messages/delta`;
+				for (;;) {
+					const response = await emulatorRequest(url, { token: small.token });
+					expect(response.status).toBe(200);
+					const page = response.json as { '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+					if (page['@odata.deltaLink']) {
+						links.set(mailbox, page['@odata.deltaLink']);
+						break;
+					}
+					url = page['@odata.nextLink']!;
+				}
+			}
+			return visits.count - before;
+		};
+		for (const mailbox of mailboxes.slice(1, 41)) await rounds(mailbox);
+		const at40 = await rounds(mailboxes[0]);
+		links.delete(mailboxes[0]);
+		for (const mailbox of mailboxes.slice(41, 401)) await rounds(mailbox);
+		const at400 = await rounds(mailboxes[0]);
+		expect(at400).toBe(at40);
+		expect(at40).toBeLessThan(20);
 	});
 });
