@@ -189,25 +189,18 @@ async function runLookup(
 	});
 }
 
-/** Every user carrying the marker with this source name, page by page (999 a page). */
-export async function* managedGuests(
-	this: IExecuteFunctions,
-	markerAttribute: string,
-	sourceName: string,
-	/** Continue from a page already read. */
-	nextLink?: string,
-): AsyncGenerator<DirectoryUser[]> {
+/** The first page (999 users) of every user carrying the marker with this source name, as a relative URL. */
+export function managedGuestsUrl(markerAttribute: string, sourceName: string): string {
+	const filter = `${markerAttribute} eq ${odataString(sourceName)}`;
+	return `/users?$filter=${encodeURIComponent(filter)}&$select=${userSelect(markerAttribute)}&$top=999`;
+}
+
+/** The users carrying the marker, page by page from `url`: managedGuestsUrl, or the nextLink of a page already read. */
+export async function* managedGuests(this: IExecuteFunctions, markerAttribute: string, url: string): AsyncGenerator<DirectoryUser[]> {
 	const pages = graphPages.call<IExecuteFunctions, [GraphRequest], AsyncGenerator<GraphPage<GraphUserWithMarker>>>(this, {
 		credentialType: CREDENTIAL_TYPE,
 		method: 'GET',
-		url: nextLink ?? '/users',
-		qs: nextLink
-			? undefined
-			: {
-					$filter: `${markerAttribute} eq ${odataString(sourceName)}`,
-					$select: userSelect(markerAttribute),
-					$top: 999,
-				},
+		url,
 	});
 	for await (const page of pages) {
 		yield page.value.map((user) => toDirectoryUser(user, markerAttribute));

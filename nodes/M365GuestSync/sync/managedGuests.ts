@@ -6,8 +6,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { describeFailure, isSuccess, managedGuests, runBatched, toDirectoryUser, userSelect, type GraphUserWithMarker } from '../directory';
-import { odataString } from '../../shared/odata';
+import { describeFailure, isSuccess, managedGuests, managedGuestsUrl, runBatched, toDirectoryUser, type GraphUserWithMarker } from '../directory';
 import { differsOnlyInCase } from '../marker';
 import {
 	addressesOf,
@@ -32,20 +31,15 @@ export async function* managedGuestPages(
 ): AsyncGenerator<DirectoryUser[]> {
 	const first = await readFirstManagedPage.call(this, settings);
 	yield first.guests;
-	if (needAll && first.nextLink) yield* managedGuests.call(this, settings.markerAttribute, settings.sourceName, first.nextLink);
+	if (needAll && first.nextLink) yield* managedGuests.call(this, settings.markerAttribute, first.nextLink);
 }
 
 async function readFirstManagedPage(
 	this: IExecuteFunctions,
 	settings: SyncSettings,
 ): Promise<{ guests: DirectoryUser[]; nextLink?: string }> {
-	const filter = `${settings.markerAttribute} eq ${odataString(settings.sourceName)}`;
 	const [firstPage] = await runBatched.call(this, [
-		{
-			id: '1',
-			method: 'GET',
-			url: `/users?$filter=${encodeURIComponent(filter)}&$select=${userSelect(settings.markerAttribute)}&$top=999`,
-		},
+		{ id: '1', method: 'GET', url: managedGuestsUrl(settings.markerAttribute, settings.sourceName) },
 	]);
 	if (!isSuccess(firstPage)) {
 		const graphSaid = describeFailure(firstPage);
