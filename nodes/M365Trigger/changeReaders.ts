@@ -22,8 +22,8 @@ export const KINDS_WITHOUT_READER: readonly TargetKind[] = ['allChannelMessages'
 /** Chat pages are read newest first; this overlap re-reads a little so a message stored late is not skipped. */
 const CHAT_OVERLAP_MS = 5 * 60_000;
 /**
- * A cursor starts this much before "now": Graph stamps items to the second and its clock is not n8n's, so an item
- * that arrived just before activation may count as new (emitted once) rather than be skipped.
+ * A cursor starts this much before Graph's "now" (graphClock): an item that arrived just before activation may count
+ * as new (emitted once) rather than be skipped.
  */
 const START_MARGIN_MS = 5 * 60_000;
 
@@ -221,6 +221,31 @@ async function presenceOf(ctx: GraphFunctions, credentialType: string, userIds: 
 	return response?.value ?? [];
 }
 
+/**
+ * Graph's clock when a Teams target starts: the Date header of a read of the chat, channel or account itself (not
+ * of its messages, so no poll under Microsoft's Teams polling requirements). A cursor's `since` is compared with the
+ * createdDateTime / lastModifiedDateTime Graph stamps, so it is placed by Graph's time, not n8n's, which can be
+ * minutes off. n8n's clock when that read fails (for example without the permission to read the channel itself).
+ */
+async function graphClock(ctx: GraphFunctions, credentialType: string, target: SubscriptionTarget, fallback: Date): Promise<Date> {
+	const url =
+		target.kind === 'chatMessages'
+			? `/chats/${target.chatId}`
+			: target.kind === 'channelMessages'
+				? `/teams/${target.teamId}/channels/${target.channelId}`
+				: target.kind === 'userChatMessages'
+					? `/users/${target.userId}`
+					: undefined;
+	if (!url) return fallback;
+	try {
+		const response = await graphFor(ctx).requestWithResponse<unknown>({ credentialType, method: 'GET', url, qs: { $select: 'id' } });
+		const graphMs = Date.parse(response.headers.date ?? '');
+		return Number.isNaN(graphMs) ? fallback : new Date(graphMs);
+	} catch {
+		return fallback;
+	}
+}
+
 /** Where a target starts: now, without emitting what already exists. */
 export async function startCursor(
 	ctx: GraphFunctions,
@@ -244,8 +269,10 @@ export async function startCursor(
 			}
 			return { since, lastSeen, lastSeenAt };
 		}
-		default:
-			return { since };
+		default: {
+			const graphNow = await graphClock(ctx, credentialType, target, now);
+			return { since: new Date(graphNow.getTime() - START_MARGIN_MS).toISOString() };
+		}
 	}
 }
 
