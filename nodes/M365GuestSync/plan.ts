@@ -414,10 +414,3 @@ export function summarize(actions: Iterable<SyncAction>, dryRun: boolean): SyncS
 	}
 	return { ...counts, total, dryRun };
 }
-
-/** Splits a list into chunks of `size` (Graph's `in` filter takes 15 values; $batch takes 20 requests). */
-export function chunk<T>(values: T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
-	return chunks;
-}

@@ -2,6 +2,7 @@
 // and "the signed-in user" first, then this turns the user's choice into one target per Graph subscription.
 // The same targets drive webhook mode (one subscription each) and polling mode (one cursor each).
 
+import { chunk } from '../shared/chunk';
 import { odataIn } from '../shared/odata';
 
 export type TriggerEvent =
@@ -204,15 +205,14 @@ function presenceTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 	const userIds = [...new Set((selection.userIds ?? []).map((u) => u.trim()).filter(Boolean))];
 	if (userIds.length === 0) throw new TargetSelectionError('Add at least one user to "Users"');
 	const targets: SubscriptionTarget[] = [];
-	for (let start = 0; start < userIds.length; start += PRESENCE_IDS_PER_SUBSCRIPTION) {
-		const chunk = userIds.slice(start, start + PRESENCE_IDS_PER_SUBSCRIPTION);
+	for (const ids of chunk(userIds, PRESENCE_IDS_PER_SUBSCRIPTION)) {
 		targets.push({
 			// The key names the chunk's members, so adding a user re-plans only the chunk that changed.
-			key: `presence:${chunk.join(',')}`,
+			key: `presence:${ids.join(',')}`,
 			kind: 'presence',
-			resource: `/communications/presences?$filter=${odataIn('id', chunk)}`,
+			resource: `/communications/presences?$filter=${odataIn('id', ids)}`,
 			changeType: 'updated',
-			userIds: chunk,
+			userIds: ids,
 		});
 	}
 	return targets;

@@ -25,12 +25,6 @@ export function splitIdentifiers(value: unknown): string[] {
 	return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-	return chunks;
-}
-
 export function isGuid(value: string): boolean {
 	return GUID.test(value.trim());
 }

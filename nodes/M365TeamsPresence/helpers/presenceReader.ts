@@ -3,7 +3,7 @@ import type { Presence } from '@microsoft/microsoft-graph-types';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { graphFor } from '../../shared/transport';
-import { chunk } from './identifiers';
+import { chunk } from '../../shared/chunk';
 
 export const MAX_IDS_PER_PRESENCE_CALL = 650;
 

@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { odataIn } from '../../shared/odata';
 import { graphFor, graphQueryString } from '../../shared/transport';
 import type { BatchRequestItem } from '../../shared/transport';
-import { chunk } from './identifiers';
+import { chunk } from '../../shared/chunk';
 
 export const IN_CLAUSE_LIMIT = 15;
 

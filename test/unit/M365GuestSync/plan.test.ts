@@ -1,8 +1,8 @@
 import { checkEmail, normalizeAddress } from '../../../nodes/M365GuestSync/email';
+import { chunk } from '../../../nodes/shared/chunk';
 import {
 	addressesOf,
 	attributeChanges,
-	chunk,
 	matchDirectoryUser,
 	planRemovals,
 	planSourceUser,

@@ -1,4 +1,5 @@
-import { chunk, classifyIdentifier, splitIdentifiers } from '../../../nodes/M365TeamsPresence/helpers/identifiers';
+import { chunk } from '../../../nodes/shared/chunk';
+import { classifyIdentifier, splitIdentifiers } from '../../../nodes/M365TeamsPresence/helpers/identifiers';
 import { IN_CLAUSE_LIMIT, lookupUrls } from '../../../nodes/M365TeamsPresence/helpers/userDirectory';
 import { listUsersRequest } from '../../../nodes/M365TeamsPresence/actions/presence/getAll.operation';
 
