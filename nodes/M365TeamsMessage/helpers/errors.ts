@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../../shared/nodeErrors';
 
 /** Texts for the errors users meet most, each saying what to do. */
 
@@ -35,6 +36,5 @@ export function senderNotSignedInHint(credentialName: string): string {
  * anything else, so a catch that only handles some failures keeps the others intact.
  */
 export function passOn(node: INode, error: unknown, itemIndex?: number): never {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-	throw new NodeOperationError(node, error as Error, { itemIndex });
+	throw asNodeError(error, node, itemIndex);
 }
