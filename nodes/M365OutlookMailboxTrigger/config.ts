@@ -1,6 +1,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { chosenCredential } from '../shared/descriptions/credentials';
 import { parseMailboxReference } from '../shared/descriptions/mailbox';
 import { readTimeField } from '../shared/time';
 import { INTEGRATION_ACCOUNT_CREDENTIAL, TENANT_APP_CREDENTIAL } from '../shared/transport/types';
@@ -45,10 +46,7 @@ const BACKFILL_MAX_FUTURE_MS = 86_400_000;
 
 export function readConfig(context: IPollFunctions): TriggerConfig {
 	const node = context.getNode();
-	const credentialType =
-		context.getNodeParameter('authentication', TENANT_APP_CREDENTIAL) === INTEGRATION_ACCOUNT_CREDENTIAL
-			? INTEGRATION_ACCOUNT_CREDENTIAL
-			: TENANT_APP_CREDENTIAL;
+	const credentialType = chosenCredential(context.getNodeParameter('authentication', TENANT_APP_CREDENTIAL));
 	const appOnly = credentialType === TENANT_APP_CREDENTIAL;
 	const scope = appOnly && context.getNodeParameter('mailboxScope', 'list') === 'all' ? 'all' : 'list';
 

@@ -2,10 +2,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { chosenCredential } from '../../shared/descriptions/credentials';
+
 export type PresenceCredentialType = 'm365TenantAppApi' | 'm365IntegrationAccountOAuth2Api';
 
 export function credentialTypeOf(ctx: IExecuteFunctions, itemIndex: number): PresenceCredentialType {
-	return ctx.getNodeParameter('authentication', itemIndex, 'm365TenantAppApi') as PresenceCredentialType;
+	return chosenCredential(ctx.getNodeParameter('authentication', itemIndex, 'm365TenantAppApi'));
 }
 
 /** setPresence and clearPresence take the calling app's client id as the session id (presence-setpresence.md). */

@@ -4,6 +4,8 @@
  */
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { INTEGRATION_ACCOUNT_CREDENTIAL, TENANT_APP_CREDENTIAL } from '../transport/types';
+
 export const tenantAppCredential: INodeCredentialDescription = {
 	name: 'm365TenantAppApi',
 	required: true,
@@ -16,7 +18,12 @@ export const integrationAccountCredential: INodeCredentialDescription = {
 	testedBy: 'm365IntegrationAccountTest',
 };
 
-/** For nodes that work with either credential: an `authentication` parameter picks one. */
+/** The credential an `authentication` value of credentialChoice names: the integration account only when picked. */
+export function chosenCredential(value: unknown): typeof TENANT_APP_CREDENTIAL | typeof INTEGRATION_ACCOUNT_CREDENTIAL {
+	return value === INTEGRATION_ACCOUNT_CREDENTIAL ? INTEGRATION_ACCOUNT_CREDENTIAL : TENANT_APP_CREDENTIAL;
+}
+
+/** For nodes that work with either credential: an `authentication` parameter picks one (read it with chosenCredential). */
 export function credentialChoice(defaultType: 'm365TenantAppApi' | 'm365IntegrationAccountOAuth2Api'): {
 	credentials: INodeCredentialDescription[];
 	property: INodeProperties;

@@ -1,16 +1,11 @@
 import type { User } from '@microsoft/microsoft-graph-types';
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { chosenCredential } from '../descriptions/credentials';
 import { odataString } from '../odata';
 import { graphRequest } from '../transport';
 import type { GraphCollection } from '../transport/types';
 import { INTEGRATION_ACCOUNT_CREDENTIAL, TENANT_APP_CREDENTIAL } from '../transport/types';
-
-/** The node's chosen credential type; nodes name the parameter `authentication` with credential type names. */
-function credentialTypeOf(context: ILoadOptionsFunctions): string {
-	const chosen = context.getNodeParameter('authentication', TENANT_APP_CREDENTIAL) as string;
-	return chosen === INTEGRATION_ACCOUNT_CREDENTIAL ? INTEGRATION_ACCOUNT_CREDENTIAL : TENANT_APP_CREDENTIAL;
-}
 
 /**
  * Members and shared mailboxes that have an address (Graph keeps shared mailboxes as disabled user accounts),
@@ -21,7 +16,7 @@ export async function searchMailboxes(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const credentialType = credentialTypeOf(this);
+	const credentialType = chosenCredential(this.getNodeParameter('authentication', TENANT_APP_CREDENTIAL));
 	const term = filter?.trim();
 	const page = paginationToken
 		? await graphRequest.call(this, { credentialType, method: 'GET', url: paginationToken })
