@@ -31,16 +31,8 @@ export const SYNC_ACTIONS: SyncAction[] = [
 	'failed',
 ];
 
-/** One input item, as read from the node's field mapping. */
-export interface SourceRow {
-	itemIndex: number;
-	email: unknown;
-	displayName?: string;
-	companyName?: string;
-	jobTitle?: string;
-	sourcePlatform?: string;
-	externalId?: string;
-}
+/** One input item, as read from the node's field mapping: a SourceUser whose email is not checked yet. */
+export type SourceRow = Omit<SourceUser, 'email'> & { email: unknown };
 
 /** A source row that passed validation. Empty optional fields are absent (an absent field is never written). */
 export interface SourceUser {

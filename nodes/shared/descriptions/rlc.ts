@@ -198,22 +198,23 @@ export function parseTeamId(value: string): string | undefined {
 	return groupId && GUID.test(groupId) ? groupId : undefined;
 }
 
+/** A thread id matching `pattern`, given as the id (URL-encoded or not) or as a Teams link of one of `linkKinds`. */
+function parseThreadId(value: string, pattern: RegExp, linkKinds: string[]): string | undefined {
+	const trimmed = decodeSafely(value.trim());
+	if (pattern.test(trimmed)) return trimmed;
+	const url = parseUrl(value.trim());
+	const segment = url && linkSegment(url, linkKinds);
+	return segment && pattern.test(segment) ? segment : undefined;
+}
+
 /** Channel id from an id or a channel/message link; undefined when it is neither. */
 export function parseChannelId(value: string): string | undefined {
-	const trimmed = decodeSafely(value.trim());
-	if (CHANNEL_ID.test(trimmed)) return trimmed;
-	const url = parseUrl(value.trim());
-	const segment = url && linkSegment(url, ['channel', 'message']);
-	return segment && CHANNEL_ID.test(segment) ? segment : undefined;
+	return parseThreadId(value, CHANNEL_ID, ['channel', 'message']);
 }
 
 /** Chat id from an id or a chat/message link; undefined when it is neither. */
 export function parseChatId(value: string): string | undefined {
-	const trimmed = decodeSafely(value.trim());
-	if (CHAT_ID.test(trimmed)) return trimmed;
-	const url = parseUrl(value.trim());
-	const segment = url && linkSegment(url, ['chat', 'message']);
-	return segment && CHAT_ID.test(segment) ? segment : undefined;
+	return parseThreadId(value, CHAT_ID, ['chat', 'message']);
 }
 
 /** A user reference Graph accepts in /users/{id | userPrincipalName}: an object id or a UPN/email. */
