@@ -5,6 +5,7 @@
  * bad address does not stop the sync.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { Invitation, User } from '@microsoft/microsoft-graph-types';
 
 import { graphBatch, graphPages } from '../shared/transport';
@@ -130,6 +131,19 @@ export async function lookupUsersByEmail(
 		await runLookup.call(this, notFound, [byUserPrincipalName, byOtherMails], markerAttribute, result);
 	}
 	return result;
+}
+
+/** The users of one checked email, for the single-user operations; a failed lookup fails the item with Graph's reason. */
+export async function usersWithEmail(
+	this: IExecuteFunctions,
+	email: string,
+	markerAttribute: string,
+	itemIndex: number,
+): Promise<DirectoryUser[]> {
+	const lookup = await lookupUsersByEmail.call(this, [email], markerAttribute);
+	const failure = lookup.failed.get(email);
+	if (failure) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
+	return lookup.found.get(email) ?? [];
 }
 
 /**

@@ -15,16 +15,11 @@ import { createHash } from 'node:crypto';
 
 import { describeNetworkFailure } from '../networkFailure';
 import { describeTokenFailure, readAadError } from './aadErrors';
-import { plainHttpsRequest, type PlainResponse } from './plainHttps';
+import { plainHttpsRequest, type PlainRequest, type PlainResponse } from './plainHttps';
 import type { TenantAppSettings } from './tenantAppCredentials';
 
 /** Sends one HTTP request for msal; lets callers route msal's traffic through n8n's request helpers. */
-export type TokenHttpSender = (request: {
-	method: 'GET' | 'POST';
-	url: string;
-	headers?: Record<string, string>;
-	body?: string;
-}) => Promise<PlainResponse>;
+export type TokenHttpSender = (request: Omit<PlainRequest, 'timeoutMs'>) => Promise<PlainResponse>;
 
 export class TokenRequestError extends Error {
 	constructor(

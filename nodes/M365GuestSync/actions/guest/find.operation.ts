@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
-import { lookupUsersByEmail } from '../../directory';
+import { usersWithEmail } from '../../directory';
 import { checkEmail } from '../../email';
 import { emailField, markerAttributeOption } from '../../descriptions/fields';
 import { isGuest } from '../../plan';
@@ -27,10 +27,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const check = checkEmail(this.getNodeParameter('email', itemIndex, ''));
 	if (!check.ok) throw new NodeOperationError(this.getNode(), check.reason, { itemIndex });
 	const markerAttribute = await readMarkerAttribute.call(this, itemIndex);
-	const lookup = await lookupUsersByEmail.call(this, [check.email], markerAttribute);
-	const failure = lookup.failed.get(check.email);
-	if (failure) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
-	const users = lookup.found.get(check.email) ?? [];
+	const users = await usersWithEmail.call(this, check.email, markerAttribute, itemIndex);
 	return {
 		email: check.email,
 		found: users.length > 0,

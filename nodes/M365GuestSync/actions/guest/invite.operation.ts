@@ -10,9 +10,9 @@ import {
 	invitationBody,
 	invitedUserId,
 	isSuccess,
-	lookupUsersByEmail,
 	patchUserRequest,
 	runBatched,
+	usersWithEmail,
 } from '../../directory';
 import { checkEmail } from '../../email';
 import { inviteFailure, userWriteFailure } from '../../failures';
@@ -57,10 +57,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const settings = readInvitationSettings.call(this, itemIndex);
 	const markerAttribute = await readMarkerAttribute.call(this, itemIndex);
 
-	const lookup = await lookupUsersByEmail.call(this, [email], markerAttribute);
-	const failure = lookup.failed.get(email);
-	if (failure) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
-	const existing = lookup.found.get(email) ?? [];
+	const existing = await usersWithEmail.call(this, email, markerAttribute, itemIndex);
 	const member = existing.find((user) => !isGuest(user));
 	if (member) {
 		throw new NodeOperationError(this.getNode(), `${email} belongs to a member of this tenant; members are never invited`, {

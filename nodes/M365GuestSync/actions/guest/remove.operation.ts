@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/updateDisplayOptions';
-import { isSuccess, lookupUsersByEmail, patchUserRequest, runBatched } from '../../directory';
+import { isSuccess, patchUserRequest, runBatched, usersWithEmail } from '../../directory';
 import { checkEmail } from '../../email';
 import { userWriteFailure } from '../../failures';
 import { emailField, markerAttributeOption, sourceNameField } from '../../descriptions/fields';
@@ -50,10 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const mode = this.getNodeParameter('removal', itemIndex, 'delete') as 'delete' | 'disable';
 	const markerAttribute = await readMarkerAttribute.call(this, itemIndex);
 
-	const lookup = await lookupUsersByEmail.call(this, [email], markerAttribute);
-	const failure = lookup.failed.get(email);
-	if (failure) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
-	const users = lookup.found.get(email) ?? [];
+	const users = await usersWithEmail.call(this, email, markerAttribute, itemIndex);
 	if (users.length === 0) return { email, action: 'skipped', reason: 'No user has this email' };
 	if (users.some((user) => !isGuest(user))) {
 		throw new NodeOperationError(this.getNode(), `${email} belongs to a member of this tenant; the guest sync never removes members`, { itemIndex });
