@@ -4,11 +4,13 @@
  *     workflow (HTTP Request node: one GET /users/{id}/presence per user, one after the other);
  *  2. status sync of 5,000 agents to Teams: our node ($batch of 20 setPresence) against one setPresence per user;
  *  3. the same sync again with nothing changed (zero writes expected);
- *  4. the size of the sync's state in the workflow's static data.
+ *  4. the size of the sync's state in the workflow's static data;
+ *  5. presence of 50,000 users by id (ours only: the naive way would be 50,000 GETs, 34 windows of Graph's 1,500
+ *     presence requests per 30 s, about 17 minutes).
  * The emulator applies Graph's presence limit (1,500 requests per 30 s per app and tenant), as Graph does.
  *
  * Run: node scripts/with-emulator-ca.js npx tsx bench/presence.bench.ts
- * Env: PRESENCE_BENCH_LATENCY_MS (default 10), PRESENCE_BENCH_USERS (default 5000).
+ * Env: PRESENCE_BENCH_LATENCY_MS (default 10), PRESENCE_BENCH_USERS (default 5000), PRESENCE_BENCH_LARGE_USERS (default 50000).
  * Writes bench/results/presence.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,9 @@ const { M365TeamsPresence } = require('../nodes/M365TeamsPresence/M365TeamsPrese
 const LATENCY_MS = Number(process.env.PRESENCE_BENCH_LATENCY_MS ?? 10);
 const USERS = Number(process.env.PRESENCE_BENCH_USERS ?? 5000);
 const STATUSES = ['Ready', 'On a call', 'Do not disturb', 'Away'];
+/** The large read (issue 18: 650 ids a call, at most 77 requests, no 429), in a tenant of its own. */
+const LARGE_USERS = Number(process.env.PRESENCE_BENCH_LARGE_USERS ?? 50_000);
+const IDS_PER_CALL = 650;
 
 
 
@@ -135,6 +140,16 @@ async function main(): Promise<void> {
 		emulator.reset(tenant);
 		const naiveSyncSide = await measureSide(emulator, () => naiveSync(emulator, agents));
 
+		// Presence of LARGE_USERS users, in a tenant of that size.
+		process.stderr.write(`presence: reading ${LARGE_USERS} users' presence (ours)\n`);
+		const largeTenant = generateLargeTenant(LARGE_USERS);
+		const largeIds = Object.keys(largeTenant.users).slice(-LARGE_USERS);
+		emulator.reset(largeTenant);
+		await ourPresenceRead(emulator, largeIds.slice(0, 1));
+		let largeRows = 0;
+		const oursLarge = await measured(async () => (largeRows = await ourPresenceRead(emulator, largeIds)));
+		const largeCalls = Math.ceil(LARGE_USERS / IDS_PER_CALL);
+
 		// The sync's memory in the workflow's static data, as n8n saves it after the run (one record per user synced;
 		// users no run lists for Forget Users Not Synced For, 30 days by default, are dropped).
 		const stateJson = JSON.stringify(state['node:Teams Presence'] ?? {});
@@ -154,6 +169,14 @@ async function main(): Promise<void> {
 					throttled: (oursRead as { throttled?: number }).throttled,
 					cpu: (oursRead as { cpu?: CpuSplit }).cpu,
 					note: `${rows} items; ours is the median of 3 runs (${reads.map((r) => r.wallMs).join(', ')} ms); wall-time ratio ${ratio(naiveRead.wallMs, oursRead.wallMs)}×`,
+				},
+				{
+					job: `presence of ${LARGE_USERS} users by id`,
+					ours: oursLarge,
+					floor: { ms: largeCalls * LATENCY_MS, basis: `${largeCalls} getPresencesByUserId calls of ${IDS_PER_CALL} ids, one round trip each (far below 1,500 calls per 30 s)` },
+					throttled: oursLarge.throttled,
+					cpu: oursLarge.cpu,
+					note: `${largeRows} items; goal at most ${largeCalls} requests and no 429: ${oursLarge.graphRequests <= largeCalls && oursLarge.throttled === 0 ? 'met' : 'missed'}; no naive run (50,000 GETs would wait out 34 windows of 1,500 per 30 s, about 17 minutes)`,
 				},
 				{
 					job: `sync ${agents.length} agents to Teams`,
@@ -188,6 +211,7 @@ async function main(): Promise<void> {
 				line(`presence of ${USERS} users by id`, oursRead, naiveRead),
 				line(`sync ${agents.length} agents to Teams`, oursSync, naiveSyncSide),
 				line('same sync again, nothing changed', oursAgain),
+				line(`presence of ${LARGE_USERS} users by id`, oursLarge),
 				`${'sync state in static data'.padEnd(42)} ${stateUsers} users, ${Math.round(stateBytes / 1024)} KB`,
 				'',
 			].join('\n'),
