@@ -192,3 +192,40 @@ it('without Continue On Fail stops at the first failing item; with it, reports t
 		expect(again).toEqual(items.filter((item) => item.place === p && item.text !== 'Nowhere').map((item) => `${item.text} again`));
 	});
 });
+
+it('mirrors outside messages into several chats at once, each chat in input order', async () => {
+	const places = addConversations('mirror', 0, 3) as Array<Extract<Place, { kind: 'chat' }>>;
+	const items = itemsFor(places, 3, 5).map((item, i) => ({ ...item, outsideId: `M${i}` }));
+	const posts = { method: 'POST', path: /\/chats\/[^/]+\/messages$/ };
+	emulator.requests.reset();
+	// Every post waits in Graph: the first post of each chat is in flight at once.
+	const hold = emulator.faults.add({ kind: 'hold', ...posts });
+	const run = runTeams(
+		{
+			resource: 'chatMessage',
+			operation: 'mirror',
+			chatId: locator('={{ $json.chatId }}'),
+			eventType: 'created',
+			platform: 'slack',
+			outsideId: '={{ $json.outsideId }}',
+			outsideThreadId: '',
+			mappingRow: '',
+			threadMappingRow: '',
+			contentType: 'text',
+			content: '={{ $json.text }}',
+			attribution: { senderName: 'Kim Lee', platform: 'Slack' },
+		},
+		{ integration, inputItems: items },
+	);
+	await until(() => (emulator.faults.held()[hold] ?? 0) >= places.length);
+	emulator.faults.remove(hold);
+	const result = await run;
+	if (result.error) throw result.error;
+	const output = result.items[0] ?? [];
+	expect(output.map((item) => [item.json.outsideId, item.json.outcome, item.pairedItem])).toEqual(items.map((item, i) => [item.outsideId, 'posted', { item: i }]));
+	expect(emulator.requests.peakInFlight(posts)).toBe(places.length);
+	places.forEach((place, p) => {
+		const texts = messagesOf(place).map((message) => visibleText(message.body?.content).replace(/^Kim Lee \(external, via Slack\):\s*/, ''));
+		expect(texts).toEqual(Array.from({ length: 3 }, (_, k) => `P${p} #${k}`));
+	});
+});

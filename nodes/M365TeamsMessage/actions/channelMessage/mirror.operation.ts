@@ -12,3 +12,6 @@ export const description = updateDisplayOptions({ show: { resource: ['channelMes
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	return await executeMirror(this, itemIndex, readChannelTarget(this, itemIndex));
 }
+
+/** Items to one conversation keep their input order; different conversations are written to at once. */
+export { conversationOf as orderKey } from './target';
