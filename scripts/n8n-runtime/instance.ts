@@ -10,6 +10,7 @@ import { ensureN8n, type N8nRuntime } from './install';
 import { step } from './progress';
 import { freePort } from './ports';
 import { spawnManaged, type ManagedProcess } from './process';
+import { startPostgres, type PostgresServer } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { run } from './run';
 
@@ -36,6 +37,12 @@ export interface StartN8nOptions {
 		 * balancer in front of them is the test's (see `webhookPorts`).
 		 */
 		webhookProcesses?: number;
+		/**
+		 * The database main, workers and webhook processes share: SQLite in the user folder (default), or a private
+		 * PostgreSQL (postgres.ts), which n8n requires for queue mode in production; write-heavy workflows (Data
+		 * tables) fail on shared SQLite with SQLITE_BUSY.
+		 */
+		database?: 'sqlite' | 'postgres';
 	};
 	/** print the start-up as a progress step (the demo); otherwise only a start that is slow says so */
 	announce?: boolean;
@@ -59,6 +66,8 @@ export interface N8nInstance {
 	/** queue mode: the `n8n webhook` processes and the local port each listens on */
 	webhookProcesses: Array<{ process: ManagedProcess; port: number }>;
 	redis?: RedisServer;
+	/** queue mode with `database: 'postgres'` */
+	postgres?: PostgresServer;
 	queueMode?: StartN8nOptions['queueMode'];
 	/** everything n8n wrote so far */
 	logs(): string;
@@ -255,6 +264,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	if (options.packageTgz) await installPackage(userFolder, options.packageTgz);
 	const port = options.port ?? (await freePort());
 	const redis = options.queueMode ? await startRedis(userFolder) : undefined;
+	const postgres = options.queueMode?.database === 'postgres' ? await startPostgres(userFolder) : undefined;
 	const queueEnv: NodeJS.ProcessEnv = redis
 		? {
 				EXECUTIONS_MODE: 'queue',
@@ -263,6 +273,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 				// Manual runs from the editor go to the workers too, as production executions do.
 				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+				...postgres?.n8nEnv,
 			}
 		: {};
 	const env = { ...baseEnv(userFolder, port, await freePort()), ...queueEnv, ...options.env };
@@ -284,6 +295,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		workers,
 		webhookProcesses,
 		redis,
+		postgres,
 		queueMode: options.queueMode,
 		logs: () => fs.readFileSync(logFile, 'utf8'),
 		logEntries: () => parseLogEntries(fs.readFileSync(logFile, 'utf8')),
@@ -292,6 +304,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			await Promise.all(workers.map(async (worker) => await worker.stop()));
 			await main.stop();
 			await redis?.stop();
+			await postgres?.stop();
 		},
 	};
 	try {

@@ -42,7 +42,10 @@ export interface QueueModeN8n {
 /**
  * n8n in queue mode with the packed package, behind an HTTPS front (Graph delivers notifications to HTTPS only),
  * signed in as the owner. The front balances round robin over the `n8n webhook` processes when there are any
- * (the standard way to scale webhook intake), otherwise it forwards to the main process.
+ * (the standard way to scale webhook intake), otherwise it forwards to the main process. On PostgreSQL unless
+ * asked otherwise, as n8n supports queue mode: on the SQLite file main and workers share, a busy machine makes a
+ * worker's first write meet the main's lock, fail at once (SQLITE_BUSY: n8n sets no busy timeout) and n8n marks
+ * the execution failed with its trigger items gone, a loss no node can prevent (it had handed its items over).
  */
 export async function startQueueModeN8n(
 	queueMode: NonNullable<StartN8nOptions['queueMode']>,
@@ -51,7 +54,11 @@ export async function startQueueModeN8n(
 	const front = await startHttpsFront();
 	try {
 		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
-		const instance = await startN8n({ packageTgz, queueMode, env: { ...env, N8N_WEBHOOK_URL: front.url } });
+		const instance = await startN8n({
+			packageTgz,
+			queueMode: { database: 'postgres', ...queueMode },
+			env: { ...env, N8N_WEBHOOK_URL: front.url },
+		});
 		front.setTargets(instance.webhookProcesses.length ? instance.webhookProcesses.map((webhook) => webhook.port) : [instance.port]);
 		const client = await signInAsOwner(instance).catch(async (error: unknown) => {
 			await instance.stop();
