@@ -43,12 +43,23 @@ export interface EmissionLedger {
 	lastPresence(targetKey: string): Record<string, string>;
 	/** when this process recorded each of those states (ISO) */
 	lastPresenceAt(targetKey: string): Record<string, string>;
+	/**
+	 * A changed resource of the target could not be read after Graph's notification was answered: Graph will not
+	 * send it again, so the target must be read back (catch-up). Kept here too, because the call that learns it may
+	 * not be the one whose copy of the static data n8n saves last.
+	 */
+	needCatchUp(targetKey: string): void;
+	/** the target was read back in full */
+	caughtUp(targetKey: string): void;
+	/** targets of this process still to be read back */
+	catchUpsPending(): string[];
 }
 
 interface Ledger {
 	ids: Map<string, Entry>;
 	presence: Map<string, Record<string, string>>;
 	presenceAt: Map<string, Record<string, string>>;
+	catchUps: Set<string>;
 }
 
 const ledgers = new Map<string, Ledger>();
@@ -63,10 +74,10 @@ function prune(entries: Map<string, Entry>, now: number): void {
 export function emissionLedger(instanceId: string, now: () => number = Date.now): EmissionLedger {
 	let ledger = ledgers.get(instanceId);
 	if (!ledger) {
-		ledger = { ids: new Map(), presence: new Map(), presenceAt: new Map() };
+		ledger = { ids: new Map(), presence: new Map(), presenceAt: new Map(), catchUps: new Set() };
 		ledgers.set(instanceId, ledger);
 	}
-	const { ids, presence, presenceAt } = ledger;
+	const { ids, presence, presenceAt, catchUps } = ledger;
 	const keyOf = (targetKey: string, id: string) => `${targetKey}\u0000${id}`;
 	const touch = (key: string, emitted: boolean) => {
 		// Re-inserted so the map stays in order of time, which prune relies on.
@@ -110,6 +121,15 @@ export function emissionLedger(instanceId: string, now: () => number = Date.now)
 		},
 		lastPresenceAt(targetKey) {
 			return { ...(presenceAt.get(targetKey) ?? {}) };
+		},
+		needCatchUp(targetKey) {
+			catchUps.add(targetKey);
+		},
+		caughtUp(targetKey) {
+			catchUps.delete(targetKey);
+		},
+		catchUpsPending() {
+			return [...catchUps];
 		},
 	};
 }

@@ -142,7 +142,10 @@ function triggerInfo(filter: EventFilter, changeType: string, target: Subscripti
 
 /**
  * Fetches the changed resources (one $batch per 20), drops what is not the chosen event or was emitted before,
- * and returns the output items. Resources deleted before they could be read are skipped.
+ * and returns the output items. Resources deleted before they could be read (404) are skipped. `onFailure` is
+ * called once for each resource that could not be read (nothing emitted for it, its claim given back): nobody
+ * else will bring it back (Graph delivered its notification, a poll's cursor moves on), so the caller must read
+ * it again later (webhook.ts: a catch-up; poll.ts: the cursor stays).
  */
 export async function emitChanges(
 	ctx: GraphFunctions,
@@ -227,12 +230,16 @@ export async function emitChanges(
 			}
 			continue;
 		}
-		if (!response || response.status === 404) continue;
-		if (response.status < 200 || response.status >= 300) {
-			// Not emitted: Graph's retry of this notification, or the next catch-up, must be able to.
+		if (response?.status === 404) {
+			// Gone before it could be read: nothing to emit, and nothing held against a later copy.
+			release(f.changed);
+			continue;
+		}
+		if (!response || response.status < 200 || response.status >= 300) {
+			// Not emitted: the caller reads it back (onFailure), and that read must be able to emit it.
 			release(f.changed);
 			onFailure(
-				`Could not read ${fetchUrlFor(f.changed)}: ${response.status} ${response.error?.code ?? ''} ${response.error?.message ?? ''}`.trim(),
+				`Could not read ${fetchUrlFor(f.changed)}: ${response?.status ?? 'no answer'} ${response?.error?.code ?? ''} ${response?.error?.message ?? ''}`.trim(),
 			);
 			continue;
 		}
@@ -284,10 +291,11 @@ function changedMessageItem(
 	ledger: ReturnType<typeof emissionLedger>,
 	onFailure: (message: string) => void,
 ): { item: INodeExecutionData; version: string } | undefined {
-	if (!response) return undefined;
-	const gone = response.status === 404;
-	if (!gone && (response.status < 200 || response.status >= 300)) {
-		onFailure(`Could not read ${fetchUrlFor(f.changed)}: ${response.status} ${response.error?.code ?? ''} ${response.error?.message ?? ''}`.trim());
+	const gone = response?.status === 404;
+	if (!response || (!gone && (response.status < 200 || response.status >= 300))) {
+		onFailure(
+			`Could not read ${fetchUrlFor(f.changed)}: ${response?.status ?? 'no answer'} ${response?.error?.code ?? ''} ${response?.error?.message ?? ''}`.trim(),
+		);
 		return undefined;
 	}
 	const message = gone ? undefined : (response.body as ChatMessage);

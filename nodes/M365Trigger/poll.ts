@@ -83,11 +83,16 @@ export async function pollChanges(this: IPollFunctions): Promise<INodeExecutionD
 			const reader = readerCredential(this, target);
 			const { changes, cursor: next } = await readChanges(this, reader, target, cursor, now);
 			const picked = manual ? changes.slice(-1) : changes;
+			let unread = 0;
 			items.push(
-				...(await emitChanges(this, reader, filter, target, picked, state, (m) =>
-					this.logger.warn(`Microsoft 365 Polling Trigger: ${m}`),
-				)),
+				...(await emitChanges(this, reader, filter, target, picked, state, (m) => {
+					unread++;
+					this.logger.warn(`Microsoft 365 Polling Trigger: ${m}`);
+				})),
 			);
+			// A change that could not be read stays ahead of the cursor: the next poll reads it again (what this one
+			// emitted is recognised by its id then).
+			if (unread > 0) continue;
 			const kept = state.cursors[target.key];
 			state.cursors[target.key] = { ...next, lastSeen: kept?.lastSeen ?? next.lastSeen, lastSeenAt: kept?.lastSeenAt ?? next.lastSeenAt };
 			if (manual && items.length > 0) break;

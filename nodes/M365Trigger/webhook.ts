@@ -6,6 +6,7 @@ import type { IWebhookFunctions, IWebhookResponseData, INodeExecutionData } from
 
 import { KINDS_WITHOUT_READER, readChanges } from './changeReaders';
 import { checkNotifications, statusForRejectedPost, type CheckedChange, type Rejection } from './notifications';
+import { emissionLedger } from './emissionLedger';
 import { emitChanges, type EventFilter } from './output';
 import { changedResourceFor } from './resourcePaths';
 import { readCredentialType, readerCredential, readEvent, readDropOwnPosts, readIncludeChanges, readIncludeReplies, readIncludeSystemEvents } from './selection';
@@ -41,9 +42,37 @@ async function catchUp(
 	}
 	const reader = readerCredential(ctx, stored.target);
 	const { changes, cursor: next } = await readChanges(ctx, reader, stored.target, cursor, now);
-	const items = await emitChanges(ctx, reader, filter, stored.target, changes, state, (m) => ctx.logger.warn(m));
+	let unread = 0;
+	const warn = (message: string) => ctx.logger.warn(`Microsoft 365 Trigger: ${message}`);
+	const items = await emitChanges(ctx, reader, filter, stored.target, changes, state, (message) => {
+		unread++;
+		warn(message);
+	});
+	if (unread > 0) {
+		// What could not be read stays ahead of the cursor: a later call reads from here again.
+		needCatchUp(state, targetKey, warn);
+		return items;
+	}
 	state.cursors[targetKey] = { ...state.cursors[targetKey], ...next, catchUpPending: false };
+	emissionLedger(state.instanceId).caughtUp(targetKey);
 	return items;
+}
+
+/**
+ * A changed resource could not be read after the notification was answered (Graph sends it no more): the target is
+ * read back, in this call and, while that fails, in later ones. Marked in this call's copy of the static data (what
+ * a restart finds) and in the process's ledger (what every overlapping call's copy is topped up with).
+ */
+function needCatchUp(state: TriggerStaticData, targetKey: string, warn: (message: string) => void): void {
+	const stored = state.subscriptions[targetKey];
+	if (stored && KINDS_WITHOUT_READER.includes(stored.target.kind)) {
+		warn(`Graph offers no way to read back what could not be read of ${stored.target.resource}`);
+		return;
+	}
+	const cursor = state.cursors[targetKey];
+	if (!cursor) return;
+	cursor.catchUpPending = true;
+	emissionLedger(state.instanceId).needCatchUp(targetKey);
 }
 
 /** At most this many unknown subscription ids are looked up per POST (and fewer when the budget is spent). */
@@ -154,10 +183,14 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			if (resource) changed.push({ changed: resource, changeType: change.changeType });
 			else warn(`ignored a notification about ${change.resource}, which ${stored.target.resource} does not cover`);
 		}
+		const unreadable = (message: string) => {
+			warn(message);
+			needCatchUp(state, targetKey, warn);
+		};
 		try {
-			items.push(...(await emitChanges(this, readerCredential(this, stored.target), filter, stored.target, changed, state, warn)));
+			items.push(...(await emitChanges(this, readerCredential(this, stored.target), filter, stored.target, changed, state, unreadable)));
 		} catch (error) {
-			warn(`could not read the changed resources: ${(error as Error).message}`);
+			unreadable(`could not read the changed resources: ${(error as Error).message}`);
 		}
 	}
 
@@ -215,15 +248,24 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		}
 	}
 
+	const ledger = emissionLedger(state.instanceId);
 	for (const [targetKey, cursor] of Object.entries(state.cursors)) {
 		if (cursor.catchUpPending) needsCatchUp.add(targetKey);
 	}
+	for (const targetKey of ledger.catchUpsPending()) if (state.cursors[targetKey]) needsCatchUp.add(targetKey);
 	for (const targetKey of needsCatchUp) {
 		try {
 			items.push(...(await catchUp(this, filter, state, targetKey, now)));
 		} catch (error) {
 			warn(`catching up on ${targetKey} failed: ${(error as Error).message}`);
+			needCatchUp(state, targetKey, warn);
 		}
+	}
+
+	// Whichever overlapping call's copy n8n saves last still says what is left to read back.
+	for (const targetKey of ledger.catchUpsPending()) {
+		const cursor = state.cursors[targetKey];
+		if (cursor) cursor.catchUpPending = true;
 	}
 
 	if (items.length === 0) return NO_WORKFLOW;
