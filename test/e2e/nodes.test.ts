@@ -349,8 +349,8 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 				['ada@partner.example', 'invited'],
 				['grace@partner.example', 'invited'],
 				[SEED_USERS.adele.mail.toLowerCase(), 'skipped'],
-				// A row without a usable email has no email field: its reason quotes what it had, its item index joins it back.
-				[undefined, 'failed'],
+				// A row with an unusable email echoes it as given (text), its reason says why, its item index joins it back.
+				['not an email', 'failed'],
 			]);
 			expect(output.find((json) => json.email === SEED_USERS.adele.mail.toLowerCase())?.reason).toEqual(expect.stringContaining('member of this tenant'));
 			expect(output.find((json) => json.action === 'failed')).toMatchObject({ reason: expect.stringContaining('"not an email" is not an email address') });
