@@ -44,6 +44,8 @@ export interface StartN8nOptions {
 		 */
 		database?: 'sqlite' | 'postgres';
 	};
+	/** queue mode: start Redis on this port (restartN8n: the one before, which Redis credentials in n8n point at) */
+	redisPort?: number;
 	/** print the start-up as a progress step (the demo); otherwise only a start that is slow says so */
 	announce?: boolean;
 }
@@ -263,7 +265,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'm365-n8n-'));
 	if (options.packageTgz) await installPackage(userFolder, options.packageTgz);
 	const port = options.port ?? (await freePort());
-	const redis = options.queueMode ? await startRedis(userFolder) : undefined;
+	const redis = options.queueMode ? await startRedis(userFolder, options.redisPort) : undefined;
 	const postgres = options.queueMode?.database === 'postgres' ? await startPostgres(userFolder) : undefined;
 	const queueEnv: NodeJS.ProcessEnv = redis
 		? {
@@ -343,5 +345,6 @@ export async function restartN8n(instance: N8nInstance, env?: NodeJS.ProcessEnv)
 		port: instance.port,
 		env: { ...instance.extraEnv, ...env },
 		queueMode: instance.queueMode,
+		redisPort: instance.redis?.port,
 	});
 }

@@ -32,9 +32,10 @@ export interface RedisServer extends ManagedProcess {
 	port: number;
 }
 
-export async function startRedis(folder: string): Promise<RedisServer> {
+/** `port`: the port of a Redis this one replaces (a restart of n8n keeps the address credentials point at). */
+export async function startRedis(folder: string, port?: number): Promise<RedisServer> {
 	const executable = await ensureRedis();
-	const port = await freePort();
+	port ??= await freePort();
 	const server = spawnManaged(
 		executable,
 		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', folder],

@@ -1,5 +1,6 @@
 // The contact-centre bridge example (outside → Teams half) inside a real n8n 2.40.7 with n8n's own Data table:
-// the table created as the README says, the example's nodes as shipped (Webhook, Find or Create 1:1 Chat, two
+// the table created as the README says, the example's nodes as shipped (Webhook, the Redis claim as shipped:
+// disabled, Find or Create 1:1 Chat, two
 // Data table lookups with Always Output Data, Mirror, Filter, Data table upsert), events posted to its production
 // webhook, repeated deliveries included, and an n8n restart in the middle (the table survives it). Every event lands
 // once, replies quote the right message, edits and deletes follow, and the table holds one complete row per message.
@@ -32,7 +33,7 @@ import { describeEmulatorOnly } from '../support/target';
 const INSTALL_AND_START_MS = 30 * 60_000;
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
 /** The outside → Teams half of the example (the Teams → outside half needs Graph to reach n8n over HTTPS). */
-const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Mirror into the chat', 'Has a row to save', 'Save mapping'];
+const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Claim the event', 'First delivery only', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Mirror into the chat', 'Has a row to save', 'Save mapping'];
 type Json = Record<string, unknown>;
 interface ExampleNode { name: string; parameters: Json; credentials?: Record<string, { id: string; name: string }>; [key: string]: unknown }
 
@@ -60,7 +61,7 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { name: string; nodes: ExampleNode[]; connections: Record<string, unknown>; settings: Json };
 		const nodes = example.nodes
 			.filter((node) => OUTSIDE_TO_TEAMS.includes(node.name))
-			.map((node) => (node.credentials ? { ...node, credentials: { m365IntegrationAccountOAuth2Api: credentials.integrationAccount } } : node));
+			.map((node) => (node.credentials?.m365IntegrationAccountOAuth2Api ? { ...node, credentials: { m365IntegrationAccountOAuth2Api: credentials.integrationAccount } } : node));
 		const connections = Object.fromEntries(Object.entries(example.connections).filter(([from]) => OUTSIDE_TO_TEAMS.includes(from)));
 		const workflow = await createWorkflow(client, { name: example.name, nodes, connections, settings: example.settings } as never);
 		workflowId = workflow.id;
