@@ -5,8 +5,9 @@
 // Microsoft 365 Trigger). A scripted conversation of 202 events, both directions: posts, replies (quotes), edits and
 // deletes; every Graph notification delivered again (Graph's duplicate deliveries) and every outside event sent
 // twice; n8n restarted in the middle. Every event must be mirrored exactly once, in the right thread, nothing may
-// come back (no echo), and the table must hold one complete row per message. Regular mode; the suite takes queue
-// mode options too (main, workers, Redis, PostgreSQL as n8n requires for queue mode).
+// come back (no echo), and the table must hold one complete row per message. Run in regular mode and in queue mode
+// (main, two workers, Redis, PostgreSQL as n8n requires for queue mode: the executions run on the workers; the
+// outside claim of README step 5 enabled, and proved with simultaneous double deliveries).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -427,3 +428,4 @@ async function postTo(url: string, body: string): Promise<number> {
 }
 
 bridgeSuite('regular');
+bridgeSuite('queue', { workers: 2, concurrency: 3, database: 'postgres' });
