@@ -151,6 +151,57 @@ describe('emulator: team member writes and extension properties', () => {
 		expect((await graph(emulator, readOnly, 'POST', `/teams/${SEED_TEAMS.marketing.id}/members`, member)).status).toBe(403);
 	});
 
+	it('adds members in bulk: 200 when all were added, 207 with a result per member, whole-request failures', async () => {
+		const token = emulator.tokens.issueAppToken(SEED_APPS.main.appId, ['TeamMember.ReadWrite.All']);
+		const bind = (userId: string, roles: string[] = []) => ({
+			'@odata.type': 'microsoft.graph.aadUserConversationMember',
+			roles,
+			'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+		});
+		const team = `/teams/${SEED_TEAMS.marketing.id}/members/add`;
+		emulator.state.updateUser(SEED_GUESTS.priya.id, { accountEnabled: false });
+		try {
+			const partial = await graph(emulator, token, 'POST', team, {
+				values: [
+					bind(SEED_GUESTS.sam.id, ['guest']),
+					bind(SEED_USERS.adele.id),
+					bind(SEED_GUESTS.priya.id, ['guest']),
+					bind('00000000-0000-4000-8000-00000000dead', ['guest']),
+					bind(SEED_USERS.alex.id, ['guest']),
+					bind(SEED_USERS.diego.id),
+				],
+			});
+			expect(partial.status).toBe(207);
+			expect((partial.body.value as Array<{ userId: string; error: { code: string } | null }>).map((part) => [part.userId, part.error?.code ?? null])).toEqual([
+				[SEED_GUESTS.sam.id, null],
+				[SEED_USERS.adele.id, 'Conflict'],
+				[SEED_GUESTS.priya.id, 'NotFound'],
+				['00000000-0000-4000-8000-00000000dead', 'NotFound'],
+				[SEED_USERS.alex.id, 'BadRequest'],
+				[SEED_USERS.diego.id, null],
+			]);
+			expect((partial.body.value as Array<Record<string, unknown>>)[0]['@odata.type']).toBe('#microsoft.graph.aadUserConversationMemberResult');
+			const members = emulator.state.team(SEED_TEAMS.marketing.id)?.members ?? [];
+			expect(members.find((member) => member.userId === SEED_GUESTS.sam.id)?.roles).toEqual(['guest']);
+			expect(members.some((member) => member.userId === SEED_USERS.diego.id)).toBe(true);
+			expect(members.some((member) => member.userId === SEED_GUESTS.priya.id)).toBe(false);
+		} finally {
+			emulator.state.updateUser(SEED_GUESTS.priya.id, { accountEnabled: true });
+		}
+
+		const all = await graph(emulator, token, 'POST', team, { values: [bind(SEED_GUESTS.priya.id, ['guest']), bind(SEED_USERS.megan.id)] });
+		expect(all.status).toBe(200);
+		expect((all.body.value as Array<{ error: unknown }>).map((part) => part.error)).toEqual([null, null]);
+
+		const tooMany = Array.from({ length: 201 }, () => bind(SEED_USERS.lee.id));
+		expect((await graph(emulator, token, 'POST', team, { values: tooMany })).status).toBe(400);
+		expect((await graph(emulator, token, 'POST', team, { values: [] })).status).toBe(400);
+		expect(emulator.state.team(SEED_TEAMS.marketing.id)?.members.some((member) => member.userId === SEED_USERS.lee.id)).toBe(false);
+		expect((await graph(emulator, token, 'POST', '/teams/00000000-0000-4000-8000-0000000000aa/members/add', { values: [bind(SEED_USERS.lee.id)] })).status).toBe(404);
+		const readOnly = emulator.tokens.issueAppToken(SEED_APPS.main.appId, ['TeamMember.Read.All']);
+		expect((await graph(emulator, readOnly, 'POST', team, { values: [bind(SEED_USERS.lee.id)] })).status).toBe(403);
+	});
+
 	it('registers a directory extension named extension_{appId without dashes}_{name}', async () => {
 		const token = emulator.tokens.issueAppToken(SEED_APPS.main.appId, ['Application.ReadWrite.OwnedBy']);
 		const app = emulator.state.app(SEED_APPS.main.appId);

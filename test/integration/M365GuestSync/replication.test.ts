@@ -46,6 +46,9 @@ describe("Entra's replication delay", () => {
 		expect((await graph(`/users?$filter=${encodeURIComponent("mail eq 'late@partner.example'")}`)).json.value).toEqual([]);
 		const bind = { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['guest'], 'user@odata.bind': `${emulator.graphUrl}/v1.0/users('${id}')` };
 		expect((await graph(`/teams/${SEED_TEAMS.marketing.id}/members`, { method: 'POST', json: bind })).status).toBe(404);
+		const bulk = await graph(`/teams/${SEED_TEAMS.marketing.id}/members/add`, { method: 'POST', json: { values: [bind] } });
+		expect(bulk.status).toBe(207);
+		expect(bulk.json.value).toEqual([expect.objectContaining({ userId: id, error: expect.objectContaining({ code: 'NotFound' }) })]);
 		// Re-inviting during the window answers with the same guest, never a second one.
 		const again = await graph('/invitations', { method: 'POST', json: { invitedUserEmailAddress: 'late@partner.example', inviteRedirectUrl: 'https://teams.microsoft.com' } });
 		expect(again.json.invitedUser.id).toBe(id);
