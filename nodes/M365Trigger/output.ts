@@ -5,6 +5,7 @@ import type { ChatMessage, Message, Presence } from '@microsoft/microsoft-graph-
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { echoFlags, integrationAccountIdFor } from '../shared/teamsEcho';
+import { contentFingerprintOf } from '../shared/teamsText';
 import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
 import { fetchUrlFor, type ChangedResource } from './resourcePaths';
 import { isSystemEventMessage, teamsSenderType, type TeamsSenderType } from '../shared/teamsMessageKinds';
@@ -223,6 +224,7 @@ export async function emitChanges(
 				const message = response?.body as ChatMessage | undefined;
 				const flags = message ? echoFlags(message, integrationAccountId) : undefined;
 				if (flags) Object.assign(item.item.json, flags);
+				item.item.json.contentFingerprint = message ? contentFingerprintOf(message) : null;
 				// Recorded as emitted either way, so a catch-up does not bring it back.
 				emittedIds.push(item.version);
 				if (filter.dropOwnPosts && flags?.postedByIntegrationAccount === true) continue;
@@ -271,7 +273,10 @@ export async function emitChanges(
 		if (presenceKey !== undefined) trigger.dedupKey = presenceKey;
 		const flags = isMessage(f.changed) ? echoFlags(resource as ChatMessage, integrationAccountId) : {};
 		if (filter.dropOwnPosts && (flags as { postedByThisPackage?: boolean }).postedByThisPackage === true) continue;
-		items.push({ json: { ...(resource as IDataObject), ...flags, trigger } });
+		// Messages: the fingerprint of their text (nodes/shared/teamsText.ts), which a two-way bridge matches against
+		// the pending row the Mirror operation prepared before posting as the sender.
+		const fingerprint = isMessage(f.changed) ? { contentFingerprint: contentFingerprintOf(resource as ChatMessage) } : {};
+		items.push({ json: { ...(resource as IDataObject), ...flags, ...fingerprint, trigger } });
 	}
 	ledger.markEmitted(target.key, emittedIds);
 	rememberEmitted(state, target.key, emittedIds);

@@ -13,9 +13,7 @@
  */
 import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 
-import sanitize from 'sanitize-html';
-
-import { stripLegacyMarker } from './postKey';
+import { visibleText } from '../../shared/teamsText';
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -30,27 +28,8 @@ export interface PostedLookup {
 	knownIds: Set<string>;
 }
 
-const TEXT_ONLY: sanitize.IOptions = {
-	allowedTags: [],
-	allowedAttributes: {},
-	nonTextTags: ['script', 'style'],
-};
-
-/**
- * The text a reader sees, the same before and after Teams re-serialises the HTML: every entity decoded (an HTML
- * parser does it), tags dropped, invisible characters removed, whitespace collapsed.
- */
-export function visibleText(html: string | null | undefined): string {
-	// A space before every tag, so that words in neighbouring elements never run together.
-	return sanitize(stripLegacyMarker(html ?? '').replace(/</g, ' <'), TEXT_ONLY)
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&amp;/g, '&')
-		.replace(/[\u200B-\u200D\u2060-\u2064\uFEFF]/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
-}
+/** The text a reader sees (defined once, with the fingerprint two-way bridges use: nodes/shared/teamsText.ts). */
+export { visibleText };
 
 function sameAttachments(message: ChatMessage, ids: string[]): boolean {
 	const stored = (message.attachments ?? []).map((attachment) => attachment.id ?? '').sort();

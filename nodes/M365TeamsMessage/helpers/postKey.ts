@@ -30,9 +30,5 @@ export function postKey(source: PostSource): string {
 		.slice(0, 20);
 }
 
-const LEGACY_MARKER = /\u2063\u2060\u2063(?:\u200B|\u200C|\u200D|\u2062)*\u2063\u2060\u2063/g;
-
-/** The content without the marker of earlier versions (for output and for comparing edits). */
-export function stripLegacyMarker(content: string): string {
-	return content.replace(LEGACY_MARKER, '');
-}
+/** Defined with the visible text it is removed from (nodes/shared/teamsText.ts). */
+export { stripLegacyMarker } from '../../shared/teamsText';

@@ -4,6 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SEED_CHANNELS, SEED_CHATS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { setTeamMessagingSettings } from '../../emulator/graph/teamMessagingSettings';
+import { messageFingerprint } from '../../../nodes/shared/teamsText';
 import { channelMessages, chatMessages, locator, outputJson, runTeams, signedIn } from './setup';
 
 let emulator: Emulator;
@@ -67,7 +68,9 @@ describe('Mirror into a channel', () => {
 			platform: 'slack', outsideId: 'S1', outsideThreadId: '', teamsMessageId: (posted.teamsMessage as IDataObject).id, teamsThreadId: '',
 			teamId: SEED_TEAMS.sales.id, channelId: SEED_CHANNELS.salesDeals.id, chatId: '', origin: 'outside', postedAs: 'integrationAccount',
 			teamsAuthorId: SEED_USERS.integration.id, contentHash: expect.stringMatching(/^[0-9a-f]{32}$/), teamsEditedAt: '', deleted: false,
+			teamsFingerprint: messageFingerprint(byId((posted.teamsMessage as IDataObject).id)?.body),
 		});
+		expect(row.teamsFingerprint).toMatch(/^[0-9a-f]{32}$/);
 		expect(byId(row.teamsMessageId)?.body?.content).toContain('<b>Kim Lee</b> (external, via Slack):<br>Deal closed');
 
 		// The same event again, after the workflow stored the row: nothing is posted.
@@ -91,6 +94,8 @@ describe('Mirror into a channel', () => {
 		const editedRow = edited.row as IDataObject;
 		expect(editedRow.teamsEditedAt).toBe(stored?.lastEditedDateTime);
 		expect(editedRow.contentHash).not.toBe(row.contentHash);
+		expect(editedRow.teamsFingerprint).toBe(messageFingerprint(stored?.body));
+		expect(editedRow.teamsFingerprint).not.toBe(row.teamsFingerprint);
 
 		// The same edit delivered again: no second edit.
 		const repeatEdit = await mirror('channelMessage', { eventType: 'edited', outsideId: 'S1', text: 'Deal closed: 40 seats', row: editedRow });

@@ -4,7 +4,7 @@ import { contentHash, parseMirrorRow, type MirrorRow } from '../../../nodes/M365
 
 const row = (overrides: Partial<MirrorRow> = {}): MirrorRow => ({
 	platform: 'slack', outsideId: 'S1', outsideThreadId: '', teamsMessageId: '100', teamsThreadId: '', teamId: 't', channelId: 'c', chatId: '',
-	origin: 'outside', postedAs: 'integrationAccount', teamsAuthorId: 'u', contentHash: contentHash('hello'), teamsEditedAt: '', deleted: false,
+	origin: 'outside', postedAs: 'integrationAccount', teamsAuthorId: 'u', contentHash: contentHash('hello'), teamsEditedAt: '', deleted: false, teamsFingerprint: '',
 	...overrides,
 });
 const event = (overrides: Partial<MirrorEvent> = {}): MirrorEvent => ({ type: 'created', platform: 'slack', outsideId: 'S1', outsideThreadId: '', contentHash: contentHash('hello'), ...overrides });

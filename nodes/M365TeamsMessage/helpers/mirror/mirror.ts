@@ -13,6 +13,7 @@ import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { messageFingerprint } from '../../../shared/teamsText';
 import { graphFailureOf, graphRequest } from '../../../shared/transport';
 import { renderAttribution } from '../attribution';
 import { INTEGRATION_ACCOUNT, SENDER, type PosterCredential } from '../credentialTypes';
@@ -71,6 +72,11 @@ function conversationOf(row: MirrorRow, fallback: MessageTarget): MessageTarget 
 	};
 }
 
+/** The fingerprint of a Teams message as the node output it (the body Graph returned). */
+function fingerprintOf(message: IDataObject): string {
+	return messageFingerprint(message.body as { contentType?: string; content?: string } | undefined) ?? '';
+}
+
 function rowFor(input: MirrorInput, target: MessageTarget, message: IDataObject, teamsThreadId: string): MirrorRow {
 	const postedAs = (message.postedAs ?? {}) as IDataObject;
 	return {
@@ -88,6 +94,7 @@ function rowFor(input: MirrorInput, target: MessageTarget, message: IDataObject,
 		contentHash: input.event.contentHash,
 		teamsEditedAt: '',
 		deleted: false,
+		teamsFingerprint: fingerprintOf(message),
 	};
 }
 
@@ -165,7 +172,12 @@ async function edit(context: IExecuteFunctions, itemIndex: number, input: Mirror
 	const target = conversationOf(row, input.target);
 	const draft = await input.draft();
 	const updatedRow = (message: IDataObject): IDataObject =>
-		rowAsData({ ...row, contentHash: input.event.contentHash, teamsEditedAt: String(message.lastEditedDateTime ?? row.teamsEditedAt) });
+		rowAsData({
+			...row,
+			contentHash: input.event.contentHash,
+			teamsEditedAt: String(message.lastEditedDateTime ?? row.teamsEditedAt),
+			teamsFingerprint: fingerprintOf(message) || row.teamsFingerprint,
+		});
 	let refusedBecause: string | undefined;
 	let credential: PosterCredential = INTEGRATION_ACCOUNT;
 	if (row.postedAs === 'sender') {

@@ -32,6 +32,11 @@ export interface MirrorRow {
 	/** The Teams message's lastEditedDateTime after the mirror's own last edit ('' when it never edited). */
 	teamsEditedAt: string;
 	deleted: boolean;
+	/**
+	 * messageFingerprint() of the Teams message's text as the mirror last posted or edited it (nodes/shared/teamsText.ts,
+	 * the same function the triggers' `contentFingerprint` uses); a pending row (Prepare Only): of the text it will post.
+	 */
+	teamsFingerprint: string;
 }
 
 /** Column names and Data table types, in the order the README's table-creation steps list them. */
@@ -50,6 +55,7 @@ export const MIRROR_COLUMNS: Array<{ name: keyof MirrorRow; type: 'string' | 'bo
 	{ name: 'contentHash', type: 'string' },
 	{ name: 'teamsEditedAt', type: 'string' },
 	{ name: 'deleted', type: 'boolean' },
+	{ name: 'teamsFingerprint', type: 'string' },
 ];
 
 const ORIGINS: MirrorOrigin[] = ['outside', 'teams'];
@@ -125,6 +131,7 @@ export function parseMirrorRow(value: unknown): { row?: MirrorRow; problem?: str
 			contentHash: text(row.contentHash),
 			teamsEditedAt: text(row.teamsEditedAt),
 			deleted: truthy(row.deleted),
+			teamsFingerprint: text(row.teamsFingerprint),
 		},
 	};
 }

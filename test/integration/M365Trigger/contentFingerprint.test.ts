@@ -1,0 +1,106 @@
+// `contentFingerprint` on the triggers' message items is the fingerprint the Mirror operation puts in its row
+// (`teamsFingerprint`) for the same message: one function (nodes/shared/teamsText.ts) over the posted HTML and over
+// the message as Graph returns it after Teams re-serialised it. A two-way bridge matches a post made with a sender
+// credential by it before the post's mapping row is saved (docs/nodes/M365TeamsMessage.md, "No echoes").
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { SEED_CHANNELS, SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
+import { contentToHtml } from '../../../nodes/M365TeamsMessage/helpers/draft';
+import { channelMessages, locator, outputJson, runTeams, signedIn } from '../M365TeamsMessage/setup';
+import { activate, approveProtectedApis, DAILY, emittedItems, Poller, settled, startTenant } from './setup';
+
+const SALES = SEED_TEAMS.sales.id;
+const DEALS = SEED_CHANNELS.salesDeals.id;
+const TEXT = "**Deal** closed: it's done & shipped\u00a0✓ <https://x.example/?a=1&b=2>";
+
+const triggerParameters: INodeParameters = {
+	authentication: 'm365TenantAppApi',
+	event: 'newChannelMessage',
+	channelScope: 'channel',
+	teamId: locator(SALES),
+	channelId: locator(DEALS),
+	includeReplies: true,
+	includeChanges: true,
+};
+
+describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
+	let emulator: Emulator;
+	let integration: ICredentialDataDecryptedObject;
+	let adele: ICredentialDataDecryptedObject;
+	beforeAll(async () => {
+		emulator = await startTenant();
+		await approveProtectedApis(emulator);
+		integration = await signedIn(emulator, 'integration');
+		adele = await signedIn(emulator, 'adele');
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	async function mirror(eventType: 'created' | 'edited', text: string, row?: IDataObject): Promise<IDataObject> {
+		const [output] = outputJson(
+			await runTeams(
+				{
+					resource: 'channelMessage',
+					operation: 'mirror',
+					teamId: locator(SALES),
+					channelId: locator(DEALS),
+					eventType,
+					platform: 'slack',
+					outsideId: 'S1',
+					outsideThreadId: '',
+					mappingRow: row ? JSON.stringify(row) : '',
+					threadMappingRow: '',
+					contentType: 'markdown',
+					content: text,
+					attribution: { senderName: 'Adele (Slack)', platform: 'Slack' },
+				} as never,
+				{ integration, sender: adele },
+			),
+		);
+		return output;
+	}
+
+	it("equals the Mirror row's teamsFingerprint for a sender's post and its edit, in webhook and polling items; null once deleted", async () => {
+		const trigger = await activate(emulator, triggerParameters);
+		const poller = new Poller(emulator, { ...triggerParameters, pollTimes: DAILY });
+		try {
+			expect(await poller.poll()).toEqual([]);
+			emulator.clock.advance(60);
+			// Markdown with entities, a non-breaking space and a link: Teams stores re-serialised HTML.
+			const posted = await mirror('created', TEXT);
+			const row = posted.row as IDataObject;
+			expect(row).toMatchObject({ postedAs: 'sender', teamsAuthorId: SEED_USERS.adele.id, teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/) });
+			// Teams stored other HTML than the node sent (re-serialised): the fingerprint is not a hash of the HTML.
+			const stored = channelMessages(emulator, DEALS).find((message) => message.id === row.teamsMessageId)!;
+			expect(stored.body?.content).not.toBe(contentToHtml('markdown', TEXT));
+			await settled(emulator);
+			const [created] = (await emittedItems(emulator, trigger)).filter((item) => item.id === row.teamsMessageId);
+			expect(created).toMatchObject({ contentFingerprint: row.teamsFingerprint, trigger: { change: 'created' } });
+			const [polled] = (await poller.poll()).filter((item) => item.id === row.teamsMessageId);
+			expect(polled).toMatchObject({ contentFingerprint: row.teamsFingerprint });
+
+			// The mirror's edit (with the sender's credential): the edited item carries the edited row's fingerprint.
+			emulator.clock.advance(60);
+			const edited = await mirror('edited', 'Deal closed: **45** seats', row);
+			expect(edited.outcome).toBe('edited');
+			const editedRow = edited.row as IDataObject;
+			expect(editedRow.teamsFingerprint).not.toBe(row.teamsFingerprint);
+			await settled(emulator);
+			const editItems = (await emittedItems(emulator, trigger)).filter((item) => item.id === row.teamsMessageId && (item.trigger as IDataObject).change === 'edited');
+			expect(editItems).toHaveLength(1);
+			expect(editItems[0].contentFingerprint).toBe(editedRow.teamsFingerprint);
+
+			// Deleted: no text, no fingerprint.
+			emulator.clock.advance(60);
+			emulator.state.updateChannelMessage(SALES, DEALS, String(row.teamsMessageId), { deletedDateTime: emulator.clock.now().toISOString(), body: { contentType: 'html', content: '' } });
+			await settled(emulator);
+			const deleted = (await emittedItems(emulator, trigger)).filter((item) => item.id === row.teamsMessageId && (item.trigger as IDataObject).change === 'deleted');
+			expect(deleted).toHaveLength(1);
+			expect(deleted[0].contentFingerprint).toBeNull();
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+});
