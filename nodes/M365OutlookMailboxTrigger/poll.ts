@@ -5,6 +5,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { adminConsentUrl as buildAdminConsentUrl, instanceBaseUrlOf } from '../shared/auth/adminConsent';
 import { mailboxPath } from '../shared/descriptions/mailbox';
 import {
+	BATCH_LIMIT,
 	getGraphConnection,
 	graphFailureOf,
 	graphFor,
@@ -14,6 +15,8 @@ import {
 	type GraphConnection,
 } from '../shared/transport';
 import { toBatchUrl } from '../shared/transport/batchUrl';
+import { chunk } from '../shared/chunk';
+import { KeyedQueue } from '../shared/keyedQueue';
 import { downloadAttachments } from './attachments';
 import { readConfig, type TriggerConfig } from './config';
 import {
@@ -32,6 +35,12 @@ import { passesFilters } from './filters';
 import { rawMessage, simplifyMessage, SIMPLE_SELECT } from './output';
 import { resolveMailboxes, resolveTargets, type FolderTarget } from './targets';
 
+/**
+ * $batch calls one poll keeps in flight (20 folders each, so 1,000 folders a round trip). Outlook limits an app's
+ * concurrency per mailbox only (4), which the transport's limiter holds whatever this allows; this bounds the
+ * sockets and pending answers of one poll of thousands of mailboxes. Our choice, not Microsoft's.
+ */
+export const MAX_BATCHES_IN_FLIGHT = 50;
 /** Graph pages delta results at most this large; bigger pages only cost memory. */
 const MAX_PAGE_SIZE = 500;
 /** Share of n8n's poll budget spent fetching, leaving the rest for attachments and hand-off. */
@@ -138,7 +147,8 @@ function stepRequest(
 
 /**
  * One poll: every folder of every mailbox advances from its cursor with delta (or backfill) requests, 20 per
- * $batch, until nothing is left or the poll's message budget is used. Cursors are written to static data only at
+ * $batch, until nothing is left or the poll's message budget is used. Groups of 20 folders read at once (up to
+ * {@link MAX_BATCHES_IN_FLIGHT}), each paging on by itself, so a mailbox with much mail does not hold up the rest. Cursors are written to static data only at
  * the end, together with the items returned, so n8n persists both or neither; a folder that failed keeps the
  * cursor of its last good page.
  */
@@ -197,58 +207,83 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 	const pollBudgetMs = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
 	const deadline = Date.now() + pollBudgetMs * FETCH_SHARE_OF_BUDGET;
 	let budget = config.maxItemsPerPoll;
-	let active = targets;
-	for (let round = 0; active.length > 0 && (round === 0 || (budget > 0 && Date.now() < deadline)); round++) {
-		const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(budget / active.length)));
-		const steps = active.map((target) => nextStep(cursors.get(target.key) as FolderCursor, pageSize));
-		const requests = active.map((target, index) =>
-			stepRequest(String(index), target, steps[index], config, connection.graphHost, pageSize),
-		);
-		let responses: BatchResponseItem[];
-		try {
-			responses = await graph.batch(config.credentialType, requests);
-		} catch (error) {
-			// The $batch call itself failed after the transport's retries: these folders keep their cursors.
-			const failure = failureOfError(error);
-			for (const target of active) {
-				failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified: classify(failure, target.mailbox, target.folder.label) });
+	/** Folders still reading this poll, over all groups: the page size shares the message budget among them. */
+	let reading = targets.length;
+
+	/**
+	 * One group of at most 20 folders (one $batch a page): every folder reads its first page; the ones with more
+	 * page on while the message budget and the time last, whatever the other groups are doing.
+	 */
+	const readGroup = async (group: FolderTarget[]): Promise<void> => {
+		let active = group;
+		for (let page = 0; active.length > 0 && (page === 0 || (budget > 0 && Date.now() < deadline)); page++) {
+			const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(budget / Math.max(1, reading))));
+			const steps = active.map((target) => nextStep(cursors.get(target.key) as FolderCursor, pageSize));
+			const requests = active.map((target, index) =>
+				stepRequest(String(index), target, steps[index], config, connection.graphHost, pageSize),
+			);
+			let responses: BatchResponseItem[];
+			try {
+				responses = await graph.batch(config.credentialType, requests);
+			} catch (error) {
+				// The $batch call itself failed after the transport's retries: these folders keep their cursors.
+				const failure = failureOfError(error);
+				for (const target of active) {
+					failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified: classify(failure, target.mailbox, target.folder.label) });
+				}
+				break;
 			}
-			break;
+			const stillActive: FolderTarget[] = [];
+			responses.forEach((response, index) => {
+				const target = active[index];
+				const step = steps[index];
+				const cursor = cursors.get(target.key) as FolderCursor;
+				if (response.status >= 200 && response.status < 300) {
+					const body = response.body as GraphCollection<DeltaMessage>;
+					const result =
+						step.kind === 'backfill'
+							? applyBackfillPage(cursor, body.value ?? [], step.top)
+							: applyDeltaPage(cursor, {
+									value: body.value ?? [],
+									nextLink: body['@odata.nextLink'] && compactDeltaLink(body['@odata.nextLink'], target, connection.graphHost),
+									deltaLink: body['@odata.deltaLink'] && compactDeltaLink(body['@odata.deltaLink'], target, connection.graphHost),
+								});
+					cursors.set(target.key, result.cursor);
+					for (const message of result.emit) collected.push({ target, message });
+					budget -= result.emit.length;
+					if (result.more) stillActive.push(target);
+					return;
+				}
+				const failure: GraphFailure = { status: response.status, code: response.error?.code, message: response.error?.message };
+				const classified = classify(failure, target.mailbox, target.folder.label);
+				if (classified.kind === 'resync' && step.kind !== 'backfill' && !resynced.has(target.key)) {
+					this.logger.info(classified.message);
+					resynced.add(target.key);
+					cursors.set(target.key, resyncCursor(cursor));
+					stillActive.push(target);
+					return;
+				}
+				failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified });
+			});
+			reading -= active.length - stillActive.length;
+			active = stillActive;
 		}
-		const stillActive: FolderTarget[] = [];
-		responses.forEach((response, index) => {
-			const target = active[index];
-			const step = steps[index];
-			const cursor = cursors.get(target.key) as FolderCursor;
-			if (response.status >= 200 && response.status < 300) {
-				const body = response.body as GraphCollection<DeltaMessage>;
-				const result =
-					step.kind === 'backfill'
-						? applyBackfillPage(cursor, body.value ?? [], step.top)
-						: applyDeltaPage(cursor, {
-								value: body.value ?? [],
-								nextLink: body['@odata.nextLink'] && compactDeltaLink(body['@odata.nextLink'], target, connection.graphHost),
-								deltaLink: body['@odata.deltaLink'] && compactDeltaLink(body['@odata.deltaLink'], target, connection.graphHost),
-							});
-				cursors.set(target.key, result.cursor);
-				for (const message of result.emit) collected.push({ target, message });
-				budget -= result.emit.length;
-				if (result.more) stillActive.push(target);
-				return;
+		reading -= active.length;
+	};
+	// Groups read at once; the transport's limiter holds each mailbox to Outlook's 4 concurrent requests.
+	const groups = new KeyedQueue(MAX_BATCHES_IN_FLIGHT);
+	let thrown: { error: unknown } | undefined;
+	chunk(targets, BATCH_LIMIT).forEach((group, index) =>
+		groups.add(String(index), async () => {
+			try {
+				if (!thrown) await readGroup(group);
+			} catch (error) {
+				thrown ??= { error };
 			}
-			const failure: GraphFailure = { status: response.status, code: response.error?.code, message: response.error?.message };
-			const classified = classify(failure, target.mailbox, target.folder.label);
-			if (classified.kind === 'resync' && step.kind !== 'backfill' && !resynced.has(target.key)) {
-				this.logger.info(classified.message);
-				resynced.add(target.key);
-				cursors.set(target.key, resyncCursor(cursor));
-				stillActive.push(target);
-				return;
-			}
-			failed.push({ target: { mailbox: target.mailbox, folder: target.folder.label }, failure, classified });
-		});
-		active = stillActive;
-	}
+		}),
+	);
+	await groups.idle();
+	if (thrown) throw thrown.error;
 
 	const emitted = collected
 		.filter(({ message }) => passesFilters(message, config.filters))

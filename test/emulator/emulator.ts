@@ -22,7 +22,7 @@ import { defaultTenant } from './state/seed';
 import { TenantState } from './state/tenantState';
 import type { TenantSeed } from './state/types';
 import { type TokenControl, TokenService } from './tokens';
-import { Throttling } from './throttling';
+import { Throttling, type MailboxConcurrencyPeaks } from './throttling';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEmulatorTls } = require('../../scripts/emulator-tls') as { ensureEmulatorTls: () => { cert: string; key: string } };
@@ -70,6 +70,8 @@ export interface Emulator {
 	rules: RulesControl;
 	/** Global latency for top-level requests (ms); may be changed at run time. */
 	latencyMs: number;
+	/** Outlook concurrency peaks since the last reset (or `reset()`): counted, never timed (throttling.ts). */
+	mailboxConcurrency: { peaks(): MailboxConcurrencyPeaks; reset(): void };
 	/** Replaces the tenant (default: a fresh default seed), forgets tokens, faults, the request log and throttling windows, and puts every rule back to its default (or to `startEmulator({ rules })`). */
 	reset(seed?: TenantSeed): void;
 	close(): Promise<void>;
@@ -89,6 +91,7 @@ class EmulatorInstance implements Emulator {
 	readonly tokenService: TokenService;
 	readonly graph: GraphRouter;
 	private readonly throttling: Throttling;
+	readonly mailboxConcurrency: Emulator['mailboxConcurrency'];
 	private readonly startRules: Record<string, RuleValue>;
 	latencyMs: number;
 	private readonly pending = new Map<string, PendingAuthorization>();
@@ -101,6 +104,7 @@ class EmulatorInstance implements Emulator {
 		this.state = new TenantState(options.seed ? structuredClone(options.seed) : defaultTenant(), this.clock, this.events, this.rules);
 		this.tokenService = new TokenService(() => this.state, this.clock, () => this.loginUrl);
 		this.throttling = new Throttling(this.rules, (addressed) => this.state.user(addressed)?.user.id ?? addressed);
+		this.mailboxConcurrency = { peaks: () => this.throttling.concurrencyPeaks(), reset: () => this.throttling.resetPeaks() };
 		this.graph = new GraphRouter({
 			throttling: this.throttling,
 			latencyMs: () => this.latencyMs,

@@ -84,9 +84,24 @@ interface Window {
 	windowMs: number;
 }
 
+/**
+ * The most Outlook concurrency slots held at once since the last reset, counted as slots are taken (never timed):
+ * per app and mailbox (a `$batch` counts the min(4, n) slots it holds), and how many app-mailbox pairs had a request
+ * in flight at the same moment. Tests and benchmarks read it to show a job kept each mailbox within 4 while reading
+ * many mailboxes at once.
+ */
+export interface MailboxConcurrencyPeaks {
+	/** `appId:mailbox id` -> the most slots held at once. */
+	perMailbox: Record<string, number>;
+	/** The most app-mailbox pairs with a slot held at the same moment. */
+	mailboxesAtOnce: number;
+}
+
 export class Throttling {
 	private readonly windows = new Map<string, number[]>();
 	private readonly inFlight = new Map<string, number>();
+	private readonly peaks = new Map<string, number>();
+	private mailboxesAtOnce = 0;
 
 	constructor(
 		/** The emulator's rules; the limits' rules are defined here. */
@@ -106,6 +121,17 @@ export class Throttling {
 	clear(): void {
 		this.windows.clear();
 		this.inFlight.clear();
+		this.resetPeaks();
+	}
+
+	/** The concurrency peaks since the last reset (see {@link MailboxConcurrencyPeaks}). */
+	concurrencyPeaks(): MailboxConcurrencyPeaks {
+		return { perMailbox: Object.fromEntries(this.peaks), mailboxesAtOnce: this.mailboxesAtOnce };
+	}
+
+	resetPeaks(): void {
+		this.peaks.clear();
+		this.mailboxesAtOnce = 0;
 	}
 
 	/**
@@ -167,7 +193,11 @@ export class Throttling {
 		const key = `${appId}:${this.mailboxKey(mailbox)}`;
 		const busy = this.inFlight.get(key) ?? 0;
 		const granted = Math.max(0, Math.min(count, LIMITS.mailboxConcurrency - busy));
-		if (granted > 0) this.inFlight.set(key, busy + granted);
+		if (granted > 0) {
+			this.inFlight.set(key, busy + granted);
+			this.peaks.set(key, Math.max(this.peaks.get(key) ?? 0, busy + granted));
+			this.mailboxesAtOnce = Math.max(this.mailboxesAtOnce, this.inFlight.size);
+		}
 		return granted;
 	}
 

@@ -122,6 +122,13 @@ export function registerControl(graph: GraphRouter): void {
 		return { status: 204 };
 	});
 
+	// Outlook concurrency peaks (throttling.ts MailboxConcurrencyPeaks), and their reset.
+	graph.control('GET', '/throttling/peaks', (ctx) => ({ body: ctx.emulator.mailboxConcurrency.peaks() }));
+	graph.control('POST', '/throttling/peaks/reset', (ctx) => {
+		ctx.emulator.mailboxConcurrency.reset();
+		return { status: 204 };
+	});
+
 	// The emulator process's CPU time (µs), so a benchmark can tell the emulator's share from the node's.
 	graph.control('GET', '/cpu', () => ({ body: process.cpuUsage() }));
 
