@@ -14,11 +14,9 @@ interface Counted {
 	visits: { count: number };
 }
 
-async function startCounted(users: number): Promise<Counted> {
-	const emulator = await startEmulator({ seed: generateLargeTenant(users) });
-	const visits = { count: 0 };
-	const table = emulator.state.data.users;
-	emulator.state.data.users = new Proxy(table, {
+/** The table, counting into `visits` every record read from it and every key an enumeration of it lists. */
+function countingVisits<T extends object>(table: T, visits: { count: number }): T {
+	return new Proxy(table, {
 		get(target, key, receiver) {
 			if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key)) visits.count++;
 			return Reflect.get(target, key, receiver) as unknown;
@@ -29,6 +27,12 @@ async function startCounted(users: number): Promise<Counted> {
 			return keys;
 		},
 	});
+}
+
+async function startCounted(users: number): Promise<Counted> {
+	const emulator = await startEmulator({ seed: generateLargeTenant(users) });
+	const visits = { count: 0 };
+	emulator.state.data.users = countingVisits(emulator.state.data.users, visits);
 	return { emulator, token: emulator.tokens.issueAppToken(SEED_APPS.main.appId), visits };
 }
 
@@ -106,17 +110,7 @@ describe('emulator work per request as the tenant grows', () => {
 		counted.push(small);
 		const area = mailArea(emulator.state);
 		const visits = small.visits;
-		area.tokens = new Proxy(area.tokens, {
-			get(target, key, receiver) {
-				if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key)) visits.count++;
-				return Reflect.get(target, key, receiver) as unknown;
-			},
-			ownKeys(target) {
-				const keys = Reflect.ownKeys(target);
-				visits.count += keys.length;
-				return keys;
-			},
-		});
+		area.tokens = countingVisits(area.tokens, visits);
 		const mailboxes = emulator.state.users().filter((record) => record.hasMailbox).map((record) => record.user.id);
 		const links = new Map<string, string>();
 		/** Two delta rounds of one mailbox (the first from scratch); the sync-token records they touched. */
