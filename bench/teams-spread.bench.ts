@@ -12,6 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { runNode } from '../test/harness';
 import { SEED_APPS, SEED_TENANT, SEED_USERS, startEmulator, type Emulator } from '../test/emulator';
 import { buildChannel, buildChat, buildTeam } from '../test/emulator/state/builders';
@@ -40,6 +42,9 @@ interface Places {
 	channels: Array<{ teamId: string; channelId: string }>;
 	chats: string[];
 }
+
+/** One post to make: its number and the conversation it goes to, a channel of a team or a chat. */
+type Post = { n: number } & ({ teamId: string; channelId: string } | { chatId: string });
 
 /** 10 teams with one channel each and 10 group chats, the integration account a member of all. */
 function addConversations(emulator: Emulator): Places {
@@ -75,27 +80,61 @@ function addConversations(emulator: Emulator): Places {
 	return places;
 }
 
-function posted(emulator: Emulator, places: Places): number {
-	const channels = places.channels.reduce(
-		(sum, p) => sum + (emulator.state.channel(p.teamId, p.channelId)?.messages.length ?? 0),
-		0,
-	);
-	const chats = places.chats.reduce(
-		(sum, id) => sum + (emulator.state.chat(id)?.messages.length ?? 0),
-		0,
-	);
-	return channels + chats;
-}
-
-/** Messages whose text occurs more than once (a duplicate post). */
-function duplicates(emulator: Emulator, places: Places): number {
-	const texts = [
+/** Every message in the bench's channels and chats. */
+function messages(emulator: Emulator, places: Places) {
+	return [
 		...places.channels.flatMap(
 			(p) => emulator.state.channel(p.teamId, p.channelId)?.messages ?? [],
 		),
 		...places.chats.flatMap((id) => emulator.state.chat(id)?.messages ?? []),
-	].map((m) => m.body?.content ?? '');
+	];
+}
+
+function posted(emulator: Emulator, places: Places): number {
+	return messages(emulator, places).length;
+}
+
+/** Messages whose text occurs more than once (a duplicate post). */
+function duplicates(emulator: Emulator, places: Places): number {
+	const texts = messages(emulator, places).map((m) => m.body?.content ?? '');
 	return texts.length - new Set(texts).size;
+}
+
+/** The Graph URL a post is made to (the naive way). */
+function messagesUrl(graphUrl: string, post: Post): string {
+	return 'chatId' in post
+		? `${graphUrl}/v1.0/chats/${encodeURIComponent(post.chatId)}/messages`
+		: `${graphUrl}/v1.0/teams/${post.teamId}/channels/${encodeURIComponent(post.channelId)}/messages`;
+}
+
+/**
+ * One Teams Message node run posting `posts` as channel or chat messages (n8n runs one node's items with one
+ * resource), each item naming its conversation by expression.
+ */
+async function postThroughNode(
+	resource: 'channelMessage' | 'chatMessage',
+	posts: Post[],
+	integration: ICredentialDataDecryptedObject,
+): Promise<number> {
+	const byId = (field: string) => ({ __rl: true, mode: 'id', value: `={{ $json.${field} }}` });
+	const conversation =
+		resource === 'channelMessage'
+			? { teamId: byId('teamId'), channelId: byId('channelId') }
+			: { chatId: byId('chatId') };
+	const run = await runNode({
+		nodeType: new M365TeamsMessage(),
+		parameters: {
+			resource,
+			operation: 'post',
+			...conversation,
+			contentType: 'text',
+			content: '={{ "Spread " + $json.n }}',
+		},
+		credentials: { m365IntegrationAccountOAuth2Api: integration },
+		inputItems: posts,
+		continueOnFail: true,
+	});
+	return (run.items[0] ?? []).filter((item) => item.json.error).length;
 }
 
 async function main(): Promise<void> {
@@ -105,11 +144,11 @@ async function main(): Promise<void> {
 		const places = addConversations(emulator);
 		const integration = await integrationAccountCredentialData(emulator);
 		const half = Math.floor(POSTS / 2);
-		const channelItems = Array.from({ length: half }, (_, n) => ({
+		const channelItems: Post[] = Array.from({ length: half }, (_, n) => ({
 			n,
 			...places.channels[n % CONVERSATIONS],
 		}));
-		const chatItems = Array.from({ length: POSTS - half }, (_, n) => ({
+		const chatItems: Post[] = Array.from({ length: POSTS - half }, (_, n) => ({
 			n: half + n,
 			chatId: places.chats[n % CONVERSATIONS],
 		}));
@@ -129,38 +168,11 @@ async function main(): Promise<void> {
 						await measure(async () => {
 							// Two workflow executions at once in one n8n process (they share the app's limiter), as Microsoft's
 							// per-tenant limits count channel and chat posts apart: the node cannot mix resources in one run.
-							const [channelRun, chatRun] = await Promise.all([
-								runNode({
-									nodeType: new M365TeamsMessage(),
-									parameters: {
-										resource: 'channelMessage',
-										operation: 'post',
-										teamId: { __rl: true, mode: 'id', value: '={{ $json.teamId }}' },
-										channelId: { __rl: true, mode: 'id', value: '={{ $json.channelId }}' },
-										contentType: 'text',
-										content: '={{ "Spread " + $json.n }}',
-									},
-									credentials: { m365IntegrationAccountOAuth2Api: integration },
-									inputItems: channelItems,
-									continueOnFail: true,
-								}),
-								runNode({
-									nodeType: new M365TeamsMessage(),
-									parameters: {
-										resource: 'chatMessage',
-										operation: 'post',
-										chatId: { __rl: true, mode: 'id', value: '={{ $json.chatId }}' },
-										contentType: 'text',
-										content: '={{ "Spread " + $json.n }}',
-									},
-									credentials: { m365IntegrationAccountOAuth2Api: integration },
-									inputItems: chatItems,
-									continueOnFail: true,
-								}),
+							const failed = await Promise.all([
+								postThroughNode('channelMessage', channelItems, integration),
+								postThroughNode('chatMessage', chatItems, integration),
 							]);
-							return [...(channelRun.items[0] ?? []), ...(chatRun.items[0] ?? [])].filter(
-								(item) => item.json.error,
-							).length;
+							return failed[0] + failed[1];
 						}),
 				),
 		);
@@ -185,16 +197,10 @@ async function main(): Promise<void> {
 		const before = posted(emulator, places);
 		emulator.requests.reset();
 		const naiveRun = await measure(async () => {
-			for (const item of [
-				...channelItems.map((i) => ({ ...i, chatId: undefined })),
-				...chatItems.map((i) => ({ ...i, teamId: undefined, channelId: undefined })),
-			]) {
-				const url = item.chatId
-					? `${emulator.graphUrl}/v1.0/chats/${encodeURIComponent(item.chatId)}/messages`
-					: `${emulator.graphUrl}/v1.0/teams/${item.teamId}/channels/${encodeURIComponent(item.channelId!)}/messages`;
+			for (const item of [...channelItems, ...chatItems]) {
 				await rawCall(
 					'POST',
-					url,
+					messagesUrl(emulator.graphUrl, item),
 					{ Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
 					JSON.stringify({ body: { contentType: 'text', content: `Naive ${item.n}` } }),
 				);
