@@ -4,7 +4,7 @@
 // calling checkExists), after which Graph's reauthorizationRequired still renews the same subscription.
 import {
 	activateWorkflow,
-	createCredential,
+	createEmulatorCredentials,
 	createWorkflow,
 	deactivateWorkflow,
 	eventually,
@@ -14,7 +14,6 @@ import {
 	signInAsOwner,
 	startN8n,
 	startTlsFront,
-	tenantAppCredentialData,
 	waitForExecutions,
 	type N8nInstance,
 	type N8nRestClient,
@@ -47,16 +46,12 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 		instance = await startN8n({ packageTgz, env });
 		front.setTarget(instance.port);
 		client = await signInAsOwner(instance);
-		const credentialId = await createCredential(client, {
-			name: 'Microsoft 365 Tenant App',
-			type: 'm365TenantAppApi',
-			data: tenantAppCredentialData({
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				clientSecret: SEED_APPS.main.secret,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			}),
+		const { tenantApp } = await createEmulatorCredentials(client, {
+			tenantId: emulator.tenantId,
+			clientId: SEED_APPS.main.appId,
+			clientSecret: SEED_APPS.main.secret,
+			loginHost: emulator.loginHost,
+			graphHost: emulator.graphHost,
 		});
 		const workflow = await createWorkflow(client, {
 			name: 'New support mail',
@@ -74,7 +69,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 						mailboxes: { mailbox: [{ mailbox: { __rl: true, mode: 'address', value: SEED_USERS.support.upn } }] },
 						mailFolder: 'inbox',
 					},
-					credentials: { m365TenantAppApi: { id: credentialId, name: 'Microsoft 365 Tenant App' } },
+					credentials: { m365TenantAppApi: tenantApp },
 				},
 			],
 			connections: {},

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 import {
 	activateWorkflow,
-	createCredential,
+	createEmulatorCredentials,
 	createWorkflow,
 	ensureN8n,
 	eventually,
@@ -22,7 +22,6 @@ import {
 	packPackage,
 	signInAsOwner,
 	startN8n,
-	tenantAppCredentialData,
 	type N8nInstance,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
@@ -84,18 +83,14 @@ describeEmulatorOnly(['state', 'requests'], 'polling triggers across an unclean 
 		const packageTgz = await packPackage();
 		instance = await startN8n({ packageTgz });
 		client = await signInAsOwner(instance);
-		const credentialId = await createCredential(client, {
-			name: 'Microsoft 365 Tenant App',
-			type: 'm365TenantAppApi',
-			data: tenantAppCredentialData({
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				clientSecret: SEED_APPS.main.secret,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			}),
+		const { tenantApp } = await createEmulatorCredentials(client, {
+			tenantId: emulator.tenantId,
+			clientId: SEED_APPS.main.appId,
+			clientSecret: SEED_APPS.main.secret,
+			loginHost: emulator.loginHost,
+			graphHost: emulator.graphHost,
 		});
-		const credentials = { m365TenantAppApi: { id: credentialId, name: 'Microsoft 365 Tenant App' } };
+		const credentials = { m365TenantAppApi: tenantApp };
 		const pollTimes = { item: [{ mode: 'everyMinute' }] };
 		const mailboxes = (upn: string) => ({ mailbox: [{ mailbox: { __rl: true, mode: 'address', value: upn } }] });
 		const workflow = async (name: string, type: string, parameters: Record<string, unknown>, after: Array<Record<string, unknown>> = []) =>
