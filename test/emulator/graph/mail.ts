@@ -33,7 +33,7 @@ import type { Attachment, FileAttachment, Message } from '@microsoft/microsoft-g
 
 import type { Clock } from '../clock';
 import { applyFilter, FilterSyntaxError, filterProperties, parseFilter, type FilterNode } from '../odata/filter';
-import { collectionResponse, odataContext, pageItems, selectProperties } from '../odata/query';
+import { collectionResponse, odataContext, pageItems, propertySelector, selectProperties } from '../odata/query';
 import type { RuleDefinition } from '../rules';
 import type { TenantState } from '../state/tenantState';
 import type { GraphMessage, MailFolderRecord, UserRecord } from '../state/types';
@@ -179,14 +179,21 @@ function folderFor(ctx: GraphContext, owner: UserRecord, reference = ctx.params.
 }
 
 function shapeMessage(ctx: GraphContext, message: GraphMessage): Partial<GraphMessage> {
+	return messageShaper(ctx)(message);
+}
+
+/** shapeMessage for a page: the principal and `$select` (or `select`, a delta round's) read once. */
+function messageShaper(ctx: GraphContext, select = ctx.query.get('$select') ?? undefined): (message: GraphMessage) => Partial<GraphMessage> {
 	const basic = basicOnly(ctx.principal);
-	const visible: Record<string, unknown> = { '@odata.etag': `W/"${message.changeKey ?? ''}"`, ...message };
-	if (basic) for (const name of BASIC_HIDDEN) delete visible[name];
 	// Outlook always returns the id, whatever $select names.
 	const query = new URLSearchParams(ctx.query);
-	const select = query.get('$select');
-	if (select && !select.split(',').some((name) => name.trim().toLowerCase() === 'id')) query.set('$select', `id,${select}`);
-	return selectProperties(visible as unknown as GraphMessage, query);
+	if (select) query.set('$select', select.split(',').some((name) => name.trim().toLowerCase() === 'id') ? select : `id,${select}`);
+	const selector = propertySelector<GraphMessage>(query);
+	return (message) => {
+		const visible: Record<string, unknown> = { '@odata.etag': `W/"${message.changeKey ?? ''}"`, ...message };
+		if (basic) for (const name of BASIC_HIDDEN) delete visible[name];
+		return selector(visible as unknown as GraphMessage);
+	};
 }
 
 // ----- folders -----
@@ -311,7 +318,7 @@ function listMessages(ctx: GraphContext): GraphResult {
 		topError: (top) => ({ status: 400, code: 'ErrorInvalidArgument', message: `The value '${top}' of parameter '$top' is invalid.` }) as never,
 	});
 	const entitySet = folder ? `users('${owner.user.id}')/mailFolders('${folder.folder.id}')/messages` : `users('${owner.user.id}')/messages`;
-	return { body: collectionResponse(ctx, entitySet, { ...page, value: page.value.map((m) => shapeMessage(ctx, m)) }) };
+	return { body: collectionResponse(ctx, entitySet, { ...page, value: page.value.map(messageShaper(ctx)) }) };
 }
 
 function getMessage(ctx: GraphContext): GraphResult {
@@ -494,6 +501,7 @@ function messageDelta(ctx: GraphContext): GraphResult {
 
 		const { size, applied } = maxPageSize(ctx);
 		const byId = new Map(messages().map((m) => [m.id, m]));
+		const shape = messageShaper(ctx, base.select || (ctx.query.get('$select') ?? undefined));
 		const value: unknown[] = [];
 		let taken = 0;
 		while (taken < pending.length && value.length < size) {
@@ -505,9 +513,7 @@ function messageDelta(ctx: GraphContext): GraphResult {
 			const message = byId.get(entry.id);
 			// Gone (or moved out) since the round started: the next round reports it as removed.
 			if (!message) continue;
-			const query = new URLSearchParams(ctx.query);
-			if (base.select) query.set('$select', base.select);
-			value.push({ '@odata.type': '#microsoft.graph.message', ...shapeMessage({ ...ctx, query }, message) });
+			value.push({ '@odata.type': '#microsoft.graph.message', ...shape(message) });
 		}
 		const rest = pending.slice(taken);
 		const tokenBase = { ...base, known, syncTime, createdMs: clock.nowMs() };

@@ -90,20 +90,33 @@ export function selectedProperties(query: URLSearchParams): string[] {
  * plus any @odata annotations. Without $select, `defaults` (when given) decides which properties Graph returns.
  */
 export function selectProperties<T extends object>(entity: T, query: URLSearchParams, defaults?: readonly string[]): Partial<T> {
+	return propertySelector<T>(query, defaults)(entity);
+}
+
+/**
+ * {@link selectProperties} with the query read once, for a page of entities: a page of 1,000 messages reads
+ * `$select` once, not a thousand times.
+ */
+export function propertySelector<T extends object>(query: URLSearchParams, defaults?: readonly string[]): (entity: T) => Partial<T> {
 	const selected = selectedProperties(query);
 	const names = selected.length > 0 ? selected : defaults;
-	if (!names || names.includes('*')) return entity;
+	if (!names || names.includes('*')) return (entity) => entity;
 	const wanted = new Set(names.map((n) => n.toLowerCase()));
-	const result: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(entity)) {
-		if (key.startsWith('@odata.') || wanted.has(key.toLowerCase())) result[key] = value;
-	}
 	// A selected property the entity lacks is returned as null, as Graph does (unset directory extensions are omitted).
-	for (const name of selected) {
-		if (/^extension_/i.test(name)) continue;
-		if (!Object.keys(result).some((k) => k.toLowerCase() === name.toLowerCase())) result[name] = null;
-	}
-	return result as Partial<T>;
+	const nullable = selected.filter((name) => !/^extension_/i.test(name));
+	return (entity) => {
+		const result: Record<string, unknown> = {};
+		const present = new Set<string>();
+		for (const key of Object.keys(entity)) {
+			const lower = key.toLowerCase();
+			if (key.startsWith('@odata.') || wanted.has(lower)) {
+				result[key] = (entity as Record<string, unknown>)[key];
+				present.add(lower);
+			}
+		}
+		for (const name of nullable) if (!present.has(name.toLowerCase())) result[name] = null;
+		return result as Partial<T>;
+	};
 }
 
 /** `https://host/v1.0/$metadata#users` (+ `(a,b)` for $select, + `/$entity` for one entity). */
