@@ -1,6 +1,9 @@
 import type { Message, Recipient } from '@microsoft/microsoft-graph-types';
 import type { IDataObject } from 'n8n-workflow';
 
+import { dedupKeyOf, mailTargetKey } from '../shared/triggerDedupKey';
+import type { FolderTarget } from './targets';
+
 /** The mailbox and folder a message came from, on every output item. */
 export interface MessageOrigin {
 	/** The mailbox as configured (UPN, address or object id; `me` for the integration account's own). */
@@ -76,4 +79,15 @@ export function rawMessage(message: Message, origin: MessageOrigin): IDataObject
 		copy[key] = value as IDataObject[keyof IDataObject];
 	}
 	return { ...copy, mailbox: origin.mailbox, folder: origin.folder };
+}
+
+/**
+ * `trigger` on every item: `dedupKey`, the key n8n's Remove Duplicates node deduplicates on, built as the Microsoft
+ * 365 Trigger builds it for mail (nodes/shared/triggerDedupKey.ts): the mailbox as configured and the folder as
+ * Graph names it (a well-known name or the folder's id, which a rename does not change), `created` (delta here
+ * reports creations only) and Graph's message id. So a repeat after a restart, another activation of the workflow
+ * or another n8n main carries the same key, and each message another one.
+ */
+export function mailTriggerInfo(target: FolderTarget, message: Message & { id: string }): { dedupKey: string } {
+	return { dedupKey: dedupKeyOf(mailTargetKey(target.mailbox, target.folder.segment), 'created', message.id) };
 }

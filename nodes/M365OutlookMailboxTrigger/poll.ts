@@ -32,7 +32,7 @@ import {
 } from './cursor';
 import { classifyFailure, type ClassifiedFailure, type FailureKind, type GraphFailure } from './failures';
 import { passesFilters } from './filters';
-import { rawMessage, simplifyMessage, SIMPLE_SELECT } from './output';
+import { mailTriggerInfo, rawMessage, simplifyMessage, SIMPLE_SELECT } from './output';
 import { resolveMailboxes, resolveTargets, type FolderTarget } from './targets';
 
 /**
@@ -326,7 +326,7 @@ async function toItems(context: IPollFunctions, config: TriggerConfig, emitted: 
 	const items: INodeExecutionData[] = emitted.map(({ target, message }) => {
 		const origin = { mailbox: target.mailbox, folder: target.folder.label };
 		const json: IDataObject = config.output === 'raw' ? rawMessage(message, origin) : simplifyMessage(message, origin);
-		return { json };
+		return { json: { ...json, trigger: mailTriggerInfo(target, message) } };
 	});
 	if (!config.downloadAttachments) return items;
 	const wanted = emitted

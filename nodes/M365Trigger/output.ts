@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { echoFlags, integrationAccountIdFor } from '../shared/teamsEcho';
 import { contentFingerprintOf } from '../shared/teamsText';
+import { dedupKeyOf } from '../shared/triggerDedupKey';
 import { graphFor, type BatchRequestItem, type GraphFunctions } from '../shared/transport';
 import { fetchUrlFor, type ChangedResource } from './resourcePaths';
 import { isSystemEventMessage, teamsSenderType, type TeamsSenderType } from '../shared/teamsMessageKinds';
@@ -46,8 +47,9 @@ export interface TriggerInfo extends IDataObject {
 	/**
 	 * The same for every copy of one change, whichever n8n process, activation or mode (webhook or polling)
 	 * emitted it, and different for every other change (an edit has one per version): the value to deduplicate
-	 * on with n8n's Remove Duplicates or Redis nodes when several processes receive the webhooks. Not on presence
-	 * items (a state, not a change with an id: the same state can legitimately come back).
+	 * on with n8n's Remove Duplicates or Redis nodes when several processes receive the webhooks
+	 * (nodes/shared/triggerDedupKey.ts). Presence items name the state instead (a state, not a change with an id:
+	 * the same state can legitimately come back), below.
 	 */
 	dedupKey?: string;
 }
@@ -66,15 +68,6 @@ export function emittedIdOf(changed: ChangedResource): string | undefined {
 		case 'presence':
 			return undefined;
 	}
-}
-
-/**
- * An item's `trigger.dedupKey`: the target (resource) it was emitted for, what happened (`created`, `edited:<last
- * edit time>`, `deleted`; presence: the new state and when the state it replaces was recorded) and the id, e.g.
- * `mail:support@contoso.com:inbox|created|AAMk…`, `presence|Away/Away@2026-05-04T09:12:00.000Z|<userId>`.
- */
-export function dedupKeyOf(targetKey: string, version: string, id: string): string {
-	return `${targetKey}|${version}|${id}`;
 }
 
 function presenceState(presence: Presence): string {

@@ -4,6 +4,7 @@
 
 import { chunk } from '../shared/chunk';
 import { odataIn } from '../shared/odata';
+import { mailTargetKey } from '../shared/triggerDedupKey';
 
 export type TriggerEvent =
 	| 'newChannelMessage'
@@ -189,7 +190,7 @@ function mailTargets(selection: ResolvedSelection): SubscriptionTarget[] {
 	if (mailboxes.length === 0) throw new TargetSelectionError('Add at least one mailbox to "Mailboxes"');
 	const folder = (selection.mailFolder ?? 'inbox').trim() || 'inbox';
 	return mailboxes.map((mailbox) => ({
-		key: `mail:${mailbox.toLowerCase()}:${folder}`,
+		key: mailTargetKey(mailbox, folder),
 		kind: 'mail' as const,
 		resource:
 			folder === 'all'

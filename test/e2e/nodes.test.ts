@@ -704,7 +704,7 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			// Received a minute ago by n8n's clock: earlier tests moved the emulator's clock ahead of n8n's (Entra's
 			// replication delay), and the next test's activation must find this mail already there.
 			const aMinuteAgo = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-			deliverMail(emulator.state, {
+			const [onFire] = deliverMail(emulator.state, {
 				mailbox: SEED_USERS.support.upn,
 				messages: [{ subject: 'Printer on fire', from: 'kim@fabrikam.com', receivedDateTime: aMinuteAgo }],
 			});
@@ -713,7 +713,13 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 			const execution = await waitForExecution(client, await runWorkflowManually(client, workflow.id, 'New mail'));
 			expectSuccess(execution);
 			expect(nodeOutput(execution, 'New mail')).toEqual([
-				expect.objectContaining({ subject: 'Printer on fire', mailbox: SEED_USERS.support.upn, folder: 'inbox', from: { name: 'kim@fabrikam.com', address: 'kim@fabrikam.com' } }),
+				expect.objectContaining({
+					subject: 'Printer on fire',
+					mailbox: SEED_USERS.support.upn,
+					folder: 'inbox',
+					from: { name: 'kim@fabrikam.com', address: 'kim@fabrikam.com' },
+					trigger: { dedupKey: `mail:${SEED_USERS.support.upn.toLowerCase()}:inbox|created|${String(onFire.id)}` },
+				}),
 			]);
 		}, 300_000);
 
@@ -736,6 +742,10 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 					[SEED_USERS.adele.upn, 'Lunch on Friday?'],
 					[SEED_USERS.support.upn, 'Cannot sign in'],
 				]);
+				// The key Remove Duplicates dedupes on (docs/nodes/M365OutlookMailboxTrigger.md), one per mail.
+				for (const item of items) {
+					expect(item.trigger).toEqual({ dedupKey: `mail:${String(item.mailbox).toLowerCase()}:inbox|created|${String(item.id)}` });
+				}
 			} finally {
 				await deactivateWorkflow(client, workflow.id);
 			}

@@ -45,7 +45,18 @@ function subjects(outcome: PollOutcome): string[] {
 
 /** One active workflow in n8n: static data in memory, and the copy n8n saved to its database. */
 class RestartablePoller {
+	/** subject -> the trigger.dedupKey of every item emitted with it, in emission order. */
+	readonly dedupKeys = new Map<string, unknown[]>();
+
 	private constructor(private readonly active: ActivePoller) {}
+
+	private subjects(outcome: PollOutcome): string[] {
+		for (const item of outcome.items?.[0] ?? []) {
+			const subject = String(item.json.subject);
+			this.dedupKeys.set(subject, [...(this.dedupKeys.get(subject) ?? []), (item.json.trigger as { dedupKey?: unknown } | undefined)?.dedupKey]);
+		}
+		return subjects(outcome);
+	}
 
 	/** Activates the workflow; resolves with the poller and what the activation poll emitted. */
 	static async activate(emulator: Emulator, nodeType: () => INodeType, parameters: INodeParameters): Promise<[RestartablePoller, string[]]> {
@@ -54,11 +65,12 @@ class RestartablePoller {
 			parameters,
 			credentials: { m365TenantAppApi: tenantCredential(emulator) } as never,
 		});
-		return [new RestartablePoller(poller), subjects(activation)];
+		const restartable = new RestartablePoller(poller);
+		return [restartable, restartable.subjects(activation)];
 	}
 
 	async poll(): Promise<string[]> {
-		return subjects(await this.active.poll());
+		return this.subjects(await this.active.poll());
 	}
 
 	get memory() {
@@ -75,7 +87,7 @@ class RestartablePoller {
 
 	/** n8n stops (cleanly or not) and starts again: memory is gone, the saved static data is read back. */
 	async restart(): Promise<string[]> {
-		return subjects(await this.active.restart());
+		return this.subjects(await this.active.restart());
 	}
 }
 
@@ -134,6 +146,11 @@ describe('restarts of n8n under the polling triggers (static data saved only whe
 		deliverMail(emulator.state, { mailbox: LEE, messages: [{ subject: 'c' }] });
 		expect([...(await poller.restart()), ...(await poller.poll())]).toEqual(['b', 'c']);
 		expect(await poller.poll()).toEqual([]);
+		// The repeat carries the key of its first copy (n8n's Remove Duplicates on it passes it on once); each mail its own.
+		const [firstB, repeatedB] = poller.dedupKeys.get('b') ?? [];
+		expect(firstB).toEqual(expect.stringMatching(new RegExp(`^mail:${LEE.toLowerCase().replace(/\./g, '\\.')}:inbox\\|created\\|.`)));
+		expect(repeatedB).toBe(firstB);
+		expect(new Set([poller.dedupKeys.get('a')?.[0], firstB, poller.dedupKeys.get('c')?.[0]]).size).toBe(3);
 	});
 
 	const pollingParameters: INodeParameters = {
