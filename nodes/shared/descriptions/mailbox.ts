@@ -6,7 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ADDRESS, ADDRESS_SOURCE, GUID, GUID_SOURCE } from '../identifiers';
-import { idMode, textMode } from './rlc';
+import { idMode, listMode, textMode } from './rlc';
 
 export const mailboxRlc: INodeProperties = {
 	displayName: 'Mailbox',
@@ -16,13 +16,7 @@ export const mailboxRlc: INodeProperties = {
 	required: true,
 	description: "A user's or a shared mailbox, from the list, by object ID, or by address (user principal name or email)",
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a mailbox...',
-			typeOptions: { searchListMethod: 'searchMailboxes', searchable: true },
-		},
+		listMode('Select a mailbox...', 'searchMailboxes'),
 		textMode('By Address', 'address', 'e.g. support@contoso.com', ADDRESS_SOURCE, 'Not a mailbox address (name@domain)'),
 		idMode('e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276', `(${GUID_SOURCE}|me)`, 'Not a mailbox object ID (a GUID) or "me"'),
 	],

@@ -40,6 +40,20 @@ export function idMode(placeholder: string, pattern: string, errorMessage: strin
 	return textMode('By ID', 'id', placeholder, pattern, errorMessage);
 }
 
+/** The "From List" mode of a locator: `searchListMethod` is the listSearch method that fills it. */
+export function listMode(placeholder: string, searchListMethod: string): INodePropertyMode {
+	// A locator mode has no default (see textMode).
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+	return { displayName: 'From List', name: 'list', type: 'list', placeholder, typeOptions: { searchListMethod, searchable: true } };
+}
+
+/** The "By URL" mode of a locator: the whole link is kept (the readers decode it); `regex` is its full pattern. */
+function urlMode(placeholder: string, regex: string, errorMessage: string): INodePropertyMode {
+	// A locator mode has no default (see textMode).
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+	return { displayName: 'By URL', name: 'url', type: 'string', placeholder, validation: [{ type: 'regex', properties: { regex, errorMessage } }] };
+}
+
 export const teamRlc: INodeProperties = {
 	displayName: 'Team',
 	name: 'teamId',
@@ -48,29 +62,13 @@ export const teamRlc: INodeProperties = {
 	required: true,
 	description: 'The team, from the list, by ID (the "groupId" in a team link), or by its Teams link',
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a team...',
-			typeOptions: { searchListMethod: 'searchTeams', searchable: true },
-		},
+		listMode('Select a team...', 'searchTeams'),
 		idMode('e.g. 61165b04-e4cc-4026-b43f-926b4e2a7182', GUID_SOURCE, 'Not a team ID (a GUID such as 61165b04-e4cc-4026-b43f-926b4e2a7182)'),
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://teams.microsoft.com/l/team/19%3a...%40thread.tacv2/conversations?groupId=...&tenantId=...',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: `^\\s*https://[^/]+/l/(team|channel)/.*[?&]groupId=${GUID_SOURCE}.*$`,
-						errorMessage: 'Not a Teams team link: in Teams, use the team\'s "..." > Get link to team',
-					},
-				},
-			],
-		},
+		urlMode(
+			'e.g. https://teams.microsoft.com/l/team/19%3a...%40thread.tacv2/conversations?groupId=...&tenantId=...',
+			`^\\s*https://[^/]+/l/(team|channel)/.*[?&]groupId=${GUID_SOURCE}.*$`,
+			'Not a Teams team link: in Teams, use the team\'s "..." > Get link to team',
+		),
 	],
 };
 
@@ -83,29 +81,13 @@ export const channelRlc: INodeProperties = {
 	description: 'The channel of the team above, from the list, by ID (19:...@thread.tacv2), or by its Teams link',
 	typeOptions: { loadOptionsDependsOn: ['teamId.value'] },
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a channel...',
-			typeOptions: { searchListMethod: 'searchChannels', searchable: true },
-		},
+		listMode('Select a channel...', 'searchChannels'),
 		idMode('e.g. 19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2', CHANNEL_ID_SOURCE, 'Not a channel ID (19:...@thread.tacv2)'),
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://teams.microsoft.com/l/channel/19%3a...%40thread.tacv2/General?groupId=...',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*https://[^/]+/l/channel/[^/]+.*$',
-						errorMessage: 'Not a Teams channel link: in Teams, use the channel\'s "..." > Get link to channel',
-					},
-				},
-			],
-		},
+		urlMode(
+			'e.g. https://teams.microsoft.com/l/channel/19%3a...%40thread.tacv2/General?groupId=...',
+			'^\\s*https://[^/]+/l/channel/[^/]+.*$',
+			'Not a Teams channel link: in Teams, use the channel\'s "..." > Get link to channel',
+		),
 	],
 };
 
@@ -117,30 +99,17 @@ export const chatRlc: INodeProperties = {
 	required: true,
 	description: 'The chat, from the list, by ID (19:...@thread.v2 or 19:..._...@unq.gbl.spaces), or by its Teams link',
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a chat...',
-			typeOptions: { searchListMethod: 'searchChats', searchable: true },
-		},
+		listMode('Select a chat...', 'searchChats'),
 		idMode(
 			'e.g. 19:7e2f1174-e8ee-4859-b8b1-a8d1cc63d276_0c5cfdbb-596f-4d39-b557-5d9516c94107@unq.gbl.spaces',
 			CHAT_ID_SOURCE,
 			'Not a chat ID (19:...@thread.v2 or 19:..._...@unq.gbl.spaces)',
 		),
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://teams.microsoft.com/l/chat/19%3a...%40thread.v2/0?tenantId=...',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*https://[^/]+/l/(chat|message)/[^/]+.*$', errorMessage: 'Not a Teams chat link (…/l/chat/19%3a…)' },
-				},
-			],
-		},
+		urlMode(
+			'e.g. https://teams.microsoft.com/l/chat/19%3a...%40thread.v2/0?tenantId=...',
+			'^\\s*https://[^/]+/l/(chat|message)/[^/]+.*$',
+			'Not a Teams chat link (…/l/chat/19%3a…)',
+		),
 	],
 };
 
@@ -152,13 +121,7 @@ export const userRlc: INodeProperties = {
 	required: true,
 	description: 'The user, from the list, by object ID, or by user principal name or email',
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a user...',
-			typeOptions: { searchListMethod: 'searchUsers', searchable: true },
-		},
+		listMode('Select a user...', 'searchUsers'),
 		idMode('e.g. 7e2f1174-e8ee-4859-b8b1-a8d1cc63d276', GUID_SOURCE, 'Not a user object ID (a GUID)'),
 		textMode('By UPN or Email', 'upn', 'e.g. jane@contoso.com', ADDRESS_SOURCE, 'Not a user principal name or email (name@domain)'),
 	],
