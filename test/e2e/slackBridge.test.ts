@@ -444,4 +444,27 @@ describeEmulatorOnly(['notifications', 'state', 'seed', 'signInPage'], 'Slack â‡
 			[replyToOwn.id, ownTs, topTs, true],
 		].sort());
 	}, 2 * STEP_MS);
+
+	// Not in Slack's event reference, but what Slack sends (reported by Slack SDK maintainers, e.g.
+	// github.com/slack-edge/slack-edge/pull/10): a thread's first message deleted while it has replies stays as a
+	// tombstone, announced as message_changed to a message of subtype tombstone by Slackbot.
+	it('a thread\'s first message deleted in Slack while it has replies (Slack\'s tombstone) is deleted in Teams, nothing echoed', async () => {
+		const [aliceCopy] = mirrorOf('Hello from Slack, edited');
+		const callsBefore = slack.calls.filter((call) => call.method !== 'users.info').length;
+		const eventTs = slack.nextTs();
+		const previous = { type: 'message', user: alicePost.user, text: alicePost.text, ts: alicePost.ts, thread_ts: alicePost.ts };
+		alicePost.deleted = true;
+		await deliver({
+			type: 'message', subtype: 'message_changed', hidden: true, ts: eventTs, event_ts: eventTs, previous_message: previous,
+			message: { type: 'message', subtype: 'tombstone', hidden: true, user: 'USLACKBOT', text: 'This message was deleted.', ts: alicePost.ts, thread_ts: alicePost.ts, reply_count: 1 },
+		});
+		const current = () => channelMessages().find((message) => message.id === aliceCopy.id)!;
+		await eventually(() => Boolean(current().deletedDateTime), STEP_MS);
+		await settled();
+		expect(current().deletedDateTime).toBeTruthy();
+		expect(mirrored()).toHaveLength(2);
+		expect(slack.calls.filter((call) => call.method !== 'users.info')).toHaveLength(callsBefore);
+		const rows = await dataTableRows(client, table);
+		expect(rows.filter((row) => row.outsideId === alicePost.ts).map((row) => Boolean(row.deleted))).toEqual([true]);
+	}, STEP_MS);
 });
