@@ -338,6 +338,9 @@ describeEmulatorOnly(['notifications', 'state', 'seed', 'signInPage'], 'Slack â‡
 		alicePost = person('U0ALICE', 'Hello from Slack: 1 &lt; 2 &amp; done');
 		await deliver({ type: 'message', user: alicePost.user, text: alicePost.text, ts: alicePost.ts, event_ts: alicePost.ts, client_msg_id: 'c1' });
 		await eventually(() => mirrorOf('Hello from Slack: 1 < 2 & done').length > 0, STEP_MS);
+		// The reply's lookup needs the post's row (the executions of two Slack events may overlap).
+		await eventually(async () => (await dataTableRows(client, table)).some((row) => row.outsideId === alicePost.ts), STEP_MS);
+		await settled();
 
 		bobReply = person('U0BOB', 'Reply from Bob', alicePost.ts);
 		await deliver({ type: 'message', user: bobReply.user, text: bobReply.text, ts: bobReply.ts, thread_ts: alicePost.ts, parent_user_id: 'U0ALICE', event_ts: bobReply.ts });
