@@ -14,7 +14,6 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 const SOURCE_DIRS = ['nodes', 'credentials'];
 const SOURCE_FILES = ['package.json', 'index.js', 'tsconfig.json', 'README.md', 'LICENSE', 'LICENSE.md'];
-const KEEP_PACKS = 5;
 
 function filesUnder(dir: string): string[] {
 	if (!fs.existsSync(dir)) return [];
@@ -72,28 +71,48 @@ async function build(workDir: string): Promise<string> {
 	return path.join(workDir, filename);
 }
 
-function pruneOldPacks(packsDir: string, keep: string): void {
-	const others = fs
-		.readdirSync(packsDir, { withFileTypes: true })
-		.filter((entry) => entry.isDirectory() && entry.name !== keep && !entry.name.endsWith('.lock'))
-		.map((entry) => path.join(packsDir, entry.name))
-		.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-	for (const old of others.slice(KEEP_PACKS - 1)) fs.rmSync(old, { recursive: true, force: true });
+/**
+ * Packs unused for this long are removed. A pack is "used" (its folder's time touched) each time a process asks for it,
+ * so a test run that is still installing its pack in n8n instances never loses it to another checkout building other
+ * sources meanwhile (two test runs, or several people's worktrees, share ~/.cache). A pack is about 4 MB.
+ */
+export const PACK_UNUSED_FOR_MS = 24 * 60 * 60_000;
+
+/** Removes the packs (folders beside `keep`) not used for PACK_UNUSED_FOR_MS. */
+export function pruneOldPacks(packsDir: string, keep: string, nowMs = Date.now()): void {
+	for (const entry of fs.readdirSync(packsDir, { withFileTypes: true })) {
+		if (!entry.isDirectory() || entry.name === keep || entry.name.endsWith('.lock')) continue;
+		const dir = path.join(packsDir, entry.name);
+		if (nowMs - fs.statSync(dir).mtimeMs > PACK_UNUSED_FOR_MS) fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
-let packed: { hash: string; tgz: Promise<string> } | undefined;
+/** Marks a pack as used now (see PACK_UNUSED_FOR_MS). */
+function touch(dir: string): void {
+	const now = new Date();
+	fs.utimesSync(dir, now, now);
+}
+
+let packed: { hash: string; tgz: Promise<string>; path?: string } | undefined;
 
 /** Returns the path of the .tgz of the current sources, building it when those sources were not packed yet. */
 export async function packPackage(): Promise<string> {
 	// A build that let type errors through is kept apart from a strict one.
 	const hash = sourcesHash() + (process.env.M365_PACK_ALLOW_TYPE_ERRORS === '1' ? '-loose' : '');
-	if (packed?.hash !== hash) {
+	// The path this process packed is kept only while its file exists (a pack folder removed by hand is rebuilt).
+	if (packed?.hash !== hash || (packed.path !== undefined && !fs.existsSync(packed.path))) {
 		const tgz = (async () => {
 			const packsDir = path.join(cacheRoot(), 'packs');
 			const workDir = path.join(packsDir, hash);
 			const marker = path.join(workDir, 'tgz-path');
 			return await withLock(`${workDir}.lock`, async () => {
-				if (fs.existsSync(marker)) return fs.readFileSync(marker, 'utf8');
+				if (fs.existsSync(marker)) {
+					const tgz = fs.readFileSync(marker, 'utf8');
+					if (fs.existsSync(tgz)) {
+						touch(workDir);
+						return tgz;
+					}
+				}
 				fs.rmSync(workDir, { recursive: true, force: true });
 				const built = await step('building and packing this package for n8n (tsc, npm pack)', async () => await build(workDir));
 				fs.writeFileSync(marker, built);
@@ -101,8 +120,12 @@ export async function packPackage(): Promise<string> {
 				return built;
 			});
 		})();
-		packed = { hash, tgz };
-		tgz.catch(() => (packed = undefined));
+		const entry: { hash: string; tgz: Promise<string>; path?: string } = { hash, tgz };
+		packed = entry;
+		void tgz.then(
+			(built) => (entry.path = built),
+			() => (packed = packed === entry ? undefined : packed),
+		);
 	}
 	return await packed.tgz;
 }
