@@ -38,7 +38,7 @@ const MINUTE_MS = 60_000;
 const VALIDATION_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
 /** Graph retries for hours with growing delays; the emulator retries this many times, waiting 100 ms, 200 ms, ... 6.4 s. */
-const DELIVERY_ATTEMPTS = 8;
+export const DELIVERY_ATTEMPTS = 8;
 const RETRY_BASE_DELAY_MS = 100;
 const MIN_LIFETIME_MINUTES = 45;
 const LIFECYCLE_REQUIRED_ABOVE_MINUTES = 60;
