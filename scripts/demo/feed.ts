@@ -57,6 +57,8 @@ function narrateMirror(item: Json): string {
 			return `bridge    ${from} → Teams: edit posted as a reply ${text}`;
 		case 'deleted':
 			return `bridge    ${from} → Teams: deleted the copy of ${item.outsideId}`;
+		case 'pending':
+			return `bridge    ${from} → Teams: pending row for ${item.outsideId} (the sender's credential will ${item.eventType === 'edited' ? 'edit' : 'post'})`;
 		default:
 			return `bridge    ${from} → Teams: ${item.outcome} (${item.eventType} ${item.outsideId}), nothing to do`;
 	}
@@ -70,7 +72,8 @@ function narrateNode(type: string, items: Json[], nameOf: (id: string) => string
 		case 'm365PollingTrigger':
 			return items.map((item) => narrateEvent(item, nameOf));
 		case 'm365TeamsMessage':
-			if (items.some((item) => item.outcome !== undefined && item.eventType !== undefined)) return items.map(narrateMirror);
+			// Mirror with Prepare Only says noPendingRow for every event the integration account carries: nothing to tell.
+			if (items.some((item) => item.outcome !== undefined && item.eventType !== undefined)) return items.filter((item) => item.outcome !== 'noPendingRow').map(narrateMirror);
 			return items
 				.filter((item) => item.postedAs !== undefined || item.body !== undefined)
 				.map((item) => {

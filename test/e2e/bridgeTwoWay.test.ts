@@ -7,7 +7,8 @@
 // twice; n8n restarted in the middle. Every event must be mirrored exactly once, in the right thread, nothing may
 // come back (no echo), and the table must hold one complete row per message. Run in regular mode and in queue mode
 // (main, two workers, Redis, PostgreSQL as n8n requires for queue mode: the executions run on the workers; the
-// outside claim of README step 5 enabled, and proved with simultaneous double deliveries).
+// outside claim of README step 5 enabled, and proved with simultaneous double deliveries; and a post and an edit made
+// with a sender's credential, heard by the trigger before their mapping row is saved: the pending row).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,11 +18,15 @@ import { join } from 'node:path';
 import {
 	activateWorkflow,
 	callProductionWebhook,
+	connectOAuth2OverHttp,
 	createBridgeTable,
+	createCredential,
 	createEmulatorCredentials,
 	createWorkflow,
 	dataTableRows,
+	deactivateWorkflow,
 	ensureN8n,
+	integrationAccountCredentialData,
 	eventually,
 	listExecutions,
 	oauthCallbackUrl,
@@ -35,6 +40,7 @@ import {
 	type N8nRestClient,
 	type StartN8nOptions,
 } from '../../scripts/n8n-runtime';
+import { visibleText } from '../../nodes/shared/teamsText';
 import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { idleDeliveries, subscriptionRuntime } from '../emulator/graph/subscriptions';
 import { buildChatMessage } from '../emulator/state/builders';
@@ -49,6 +55,7 @@ const PHASE_MS = 10 * 60_000;
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
 const CHAT = SEED_CHATS.adeleIntegration.id;
 const CUSTOMER = 'Casey (customer)';
+const SENDER_TYPE = 'm365UserOAuth2Api';
 
 type Json = Record<string, unknown>;
 interface ExampleNode { name: string; type: string; parameters: Json; credentials?: Json; [key: string]: unknown }
@@ -68,6 +75,9 @@ async function readJson(req: IncomingMessage): Promise<Json> {
 async function startOutsideChat() {
 	const messages = new Map<string, OutsideMessage>();
 	const calls: BridgeCall[] = [];
+	/** The test's gate before the bridge saves a mapping row: outside ids held back, and the saves waiting. */
+	const held = new Set<string>();
+	const waiting = new Map<string, () => void>();
 	let sequence = 0;
 	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
 		void (async () => {
@@ -77,6 +87,14 @@ async function startOutsideChat() {
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(answer ? JSON.stringify(answer) : '');
 			};
+			const gate = /^\/gate\/([^/]+)$/.exec(req.url ?? '');
+			if (req.method === 'POST' && gate) {
+				// Answers with the item it was given (the Mirror's output), now or once the test releases it.
+				const outsideId = decodeURIComponent(gate[1]);
+				if (!held.has(outsideId)) return reply(200, body);
+				waiting.set(outsideId, () => reply(200, body));
+				return;
+			}
 			if (req.method === 'POST' && req.url === '/api/sessions/messages') {
 				const id = `out-${++sequence}`;
 				messages.set(id, { id, text: String(body.text ?? ''), replyToId: String(body.replyToId ?? ''), deleted: false, fromBridge: true });
@@ -104,7 +122,18 @@ async function startOutsideChat() {
 			messages.set(id, message);
 			return message;
 		},
+		/** Holds back the bridge's save of the mapping row of this outside message (see the gate above). */
+		holdSave(outsideId: string): void {
+			held.add(outsideId);
+		},
+		saveWaiting: (outsideId: string) => waiting.has(outsideId),
+		releaseSave(outsideId: string): void {
+			held.delete(outsideId);
+			waiting.get(outsideId)?.();
+			waiting.delete(outsideId);
+		},
 		close: async () => {
+			for (const release of waiting.values()) release();
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
@@ -131,6 +160,8 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 		let outside: Awaited<ReturnType<typeof startOutsideChat>>;
 		let table: DataTable;
 		let workflowId: string;
+		/** The bridge workflow as created: the example with the user's credentials (and, in queue mode, the claim on). */
+		let shipped: { name: string; nodes: ExampleNode[]; connections: Json; settings: Json };
 		let notificationUrl = '';
 		let teamsSequence = 0;
 		/** The integration account's messages in the chat before the conversation (the seed's). */
@@ -167,7 +198,8 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 				if (node.type === 'n8n-nodes-base.redis' || node.name === 'First delivery only') return redis ? { ...node, disabled: false, ...(node.credentials ? { credentials: { redis } } : {}) } : node;
 				return node.credentials ? { ...node, credentials: { m365IntegrationAccountOAuth2Api: credentials.integrationAccount } } : node;
 			});
-			workflowId = (await createWorkflow(client, { name: example.name, nodes, connections: example.connections, settings: example.settings } as never)).id;
+			shipped = { name: example.name, nodes, connections: example.connections, settings: example.settings };
+			workflowId = (await createWorkflow(client, shipped as never)).id;
 			await activateWorkflow(client, workflowId);
 			// n8n answers the activation before its webhook hooks (the Graph subscription) have run.
 			await eventually(() => Object.values(emulator.state.data.subscriptions).length === 1, 180_000);
@@ -412,7 +444,96 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			expect(occurrences(rows.map((row) => String(row.outsideId)))).toEqual(Object.fromEntries(fresh.map((message) => [message.id, 1])));
 			expect(outside.calls.filter((call) => /^Simultaneous/.test(call.text ?? ''))).toEqual([]);
 		}, CONVERSATION_MS);
+
+		// Issue 17, "No echoes": Adele also writes from the outside chat app, and the bridge posts her message with her
+		// own sender credential (README "Two-way bridges"). Queue mode: the post is made on a worker, the trigger runs in
+		// main, so the in-process flag does not know it. The bridge's save of the mapping row is held back (a gate the
+		// test releases, standing for a slow worker or database) until the Teams → outside execution of that post, and
+		// then of the mirror's edit of it, has finished: the trigger hears of them BEFORE the row is written. The
+		// pending row saved before the post (Prepare Only; author and text fingerprint) must make both echoes.
+		if (queueMode) it("a post and an edit made with a sender's credential, heard before their row is saved, are not sent back (the pending row)", async () => {
+			const adeleSender = await createCredential(client, { name: 'Adele (sender)', type: SENDER_TYPE, data: integrationAccountCredentialData(tenantOf(emulator)) });
+			await connectOAuth2OverHttp(client, adeleSender, { login: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
+			const stored = shipped;
+			const oldSubscription = Object.keys(emulator.state.data.subscriptions)[0];
+			await deactivateWorkflow(client, workflowId);
+			// The bridge as shipped, with Adele's sender credential on the Teams Message nodes, and the gate after Mirror.
+			const nodes = stored.nodes.map((node) =>
+				node.parameters.operation === 'mirror' ? { ...node, credentials: { ...node.credentials, [SENDER_TYPE]: { id: adeleSender, name: 'Adele (sender)' } } } : node,
+			);
+			const gate: ExampleNode = {
+				name: 'Gate before saving the row', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [0, -300], id: 'e2e-0000-4000-8000-000000000001',
+				parameters: { method: 'POST', url: `=${outside.url}/gate/{{ encodeURIComponent($json.outsideId) }}`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: { timeout: PHASE_MS } },
+			};
+			const connections: Json = { ...stored.connections };
+			connections['Mirror into the chat'] = { main: [[{ node: gate.name, type: 'main', index: 0 }]] };
+			connections[gate.name] = { main: [[{ node: 'Has a row to save', type: 'main', index: 0 }]] };
+			const raced = (await createWorkflow(client, { name: `${stored.name} (sender credential, row held back)`, nodes: [...nodes, gate], connections, settings: stored.settings } as never)).id;
+			await activateWorkflow(client, raced);
+			expect(await eventually(() => {
+				const ids = Object.keys(emulator.state.data.subscriptions);
+				return ids.length === 1 && ids[0] !== oldSubscription;
+			}, 180_000)).toBe(true);
+			const finished = async () => (await listExecutions(client, raced)).filter((execution) => ['success', 'error', 'crashed', 'canceled'].includes(execution.status));
+			const adeleOutside = outside.write('Adele from her phone: the Contoso & Fabrikam quote is ready <v2>');
+			const callsBefore = outside.calls.length;
+			const event = { type: 'created', messageId: adeleOutside.id, text: adeleOutside.text, author: 'Adele Vance' };
+			events.outside.push(event);
+
+			// The post: made with Adele's credential on a worker; its row is held back.
+			outside.holdSave(adeleOutside.id);
+			await tellBridge(event);
+			const fromAdele = () => chatMessages().filter((message) => message.from?.user?.id === SEED_USERS.adele.id && plain(message.body?.content).startsWith('Adele from her phone'));
+			expect(await eventually(() => fromAdele().length === 1 && outside.saveWaiting(adeleOutside.id), PHASE_MS)).toBe(true);
+			// Graph announced it to main; the Teams → outside execution of it ran to its end while the row was still unsaved.
+			await idleDeliveries(emulator);
+			expect(await eventually(async () => (await finished()).length >= 1, PHASE_MS)).toBe(true);
+			expect(outside.saveWaiting(adeleOutside.id)).toBe(true);
+			// That execution did not send it back: it recognised the post by its pending row (author, fingerprint) and
+			// completed the row itself.
+			expect(outside.calls.slice(callsBefore)).toEqual([]);
+			const completedByTeamsHalf = (await dataTableRows(client, table)).filter((row) => row.outsideId === adeleOutside.id);
+			expect(completedByTeamsHalf).toEqual([expect.objectContaining({ teamsMessageId: fromAdele()[0].id, postedAs: 'sender', teamsAuthorId: SEED_USERS.adele.id })]);
+			outside.releaseSave(adeleOutside.id);
+			await settled();
+
+			// The edit: made with Adele's credential (she posted it), its row save held back the same way.
+			const teamsCopy = fromAdele()[0];
+			const finishedBeforeEdit = (await finished()).length;
+			adeleOutside.text = `${adeleOutside.text}, edited`;
+			const edit = { type: 'edited', messageId: adeleOutside.id, text: adeleOutside.text, author: 'Adele Vance' };
+			events.outside.push(edit);
+			outside.holdSave(adeleOutside.id);
+			await tellBridge(edit);
+			expect(await eventually(() => plain(fromAdele()[0]?.body?.content).endsWith(', edited') && outside.saveWaiting(adeleOutside.id), PHASE_MS)).toBe(true);
+			await idleDeliveries(emulator);
+			expect(await eventually(async () => (await finished()).length >= finishedBeforeEdit + 1, PHASE_MS)).toBe(true);
+			expect(outside.saveWaiting(adeleOutside.id)).toBe(true);
+			expect(outside.calls.slice(callsBefore)).toEqual([]);
+			outside.releaseSave(adeleOutside.id);
+			await settled();
+
+			// Nothing went back out: no post, no edit, no delete reached the outside chat.
+			expect(outside.calls.slice(callsBefore)).toEqual([]);
+			expect(fromAdele()).toHaveLength(1);
+			expect(fromAdele()[0].id).toBe(teamsCopy.id);
+			expect(visibleText(fromAdele()[0].body?.content)).toBe(adeleOutside.text);
+			// And the mapping row is complete: one row, the Teams message, posted as the sender, with its fingerprint.
+			const rows = (await dataTableRows(client, table)).filter((row) => row.outsideId === adeleOutside.id);
+			expect(rows).toEqual([
+				expect.objectContaining({
+					platform: 'contactcentre', teamsMessageId: teamsCopy.id, chatId: CHAT, origin: 'outside', postedAs: 'sender',
+					teamsAuthorId: SEED_USERS.adele.id, teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), deleted: false,
+				}),
+			]);
+			await deactivateWorkflow(client, raced);
+		}, CONVERSATION_MS);
 	});
+}
+
+/** The emulator tenant as a credential needs it. */
+function tenantOf(emulator: Emulator) {
+	return { tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost };
 }
 
 /** POSTs a body to an HTTPS URL (the front; its certificate is the test CA's). */

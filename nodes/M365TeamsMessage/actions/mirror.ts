@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { MessageTarget } from '../helpers/targets';
-import { mirrorEvent, type MirrorInput } from '../helpers/mirror/mirror';
+import { mirrorEvent, prepareEvent, type MirrorInput } from '../helpers/mirror/mirror';
 import { MIRROR_EVENT_TYPES, type MirrorEvent, type MirrorEventType } from '../helpers/mirror/plan';
 import { contentHash, parseMirrorRow, type MirrorRow } from '../helpers/mirror/row';
 import { attributionFields, contentFields, readAttribution, readDraft } from './common';
@@ -82,6 +82,14 @@ export const mirrorFields: INodeProperties[] = [
 				],
 				default: 'report',
 			},
+			{
+				displayName: 'Prepare Only (Pending Row)',
+				name: 'prepareOnly',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to change nothing in Teams and output the pending row to save before the Mirror that posts or edits with the sender credential (two-way bridges in queue mode: the Teams → outside flow then recognises that post or edit before its row is saved); row is null when none is needed',
+			},
 		],
 	},
 ];
@@ -120,7 +128,7 @@ export async function executeMirror(context: IExecuteFunctions, itemIndex: numbe
 	const event = readMirrorEvent(context, itemIndex);
 	const attribution = readAttribution(context, itemIndex);
 	if (attribution.platform.trim() === '') attribution.platform = event.platform;
-	const options = context.getNodeParameter('mirrorOptions', itemIndex, {}) as { unmapped?: 'report' | 'fail' };
+	const options = context.getNodeParameter('mirrorOptions', itemIndex, {}) as { unmapped?: 'report' | 'fail'; prepareOnly?: boolean };
 	const input: MirrorInput = {
 		event,
 		row: readRow(context, itemIndex, 'mappingRow'),
@@ -131,5 +139,6 @@ export async function executeMirror(context: IExecuteFunctions, itemIndex: numbe
 		attribution,
 		unmapped: options.unmapped ?? 'report',
 	};
+	if (options.prepareOnly === true) return await prepareEvent(context, input);
 	return await mirrorEvent(context, itemIndex, input);
 }

@@ -37,7 +37,7 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 		await emulator.close();
 	});
 
-	async function mirror(eventType: 'created' | 'edited', text: string, row?: IDataObject): Promise<IDataObject> {
+	async function mirror(eventType: 'created' | 'edited', text: string, row?: IDataObject, options: { prepareOnly?: boolean; outsideId?: string; sender?: boolean } = {}): Promise<IDataObject> {
 		const [output] = outputJson(
 			await runTeams(
 				{
@@ -47,15 +47,16 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 					channelId: locator(DEALS),
 					eventType,
 					platform: 'slack',
-					outsideId: 'S1',
+					outsideId: options.outsideId ?? 'S1',
 					outsideThreadId: '',
 					mappingRow: row ? JSON.stringify(row) : '',
 					threadMappingRow: '',
 					contentType: 'markdown',
 					content: text,
 					attribution: { senderName: 'Adele (Slack)', platform: 'Slack' },
+					mirrorOptions: options.prepareOnly ? { prepareOnly: true } : {},
 				} as never,
-				{ integration, sender: adele },
+				{ integration, sender: options.sender === false ? undefined : adele },
 			),
 		);
 		return output;
@@ -98,6 +99,51 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 			const deleted = (await emittedItems(emulator, trigger)).filter((item) => item.id === row.teamsMessageId && (item.trigger as IDataObject).change === 'deleted');
 			expect(deleted).toHaveLength(1);
 			expect(deleted[0].contentFingerprint).toBeNull();
+		} finally {
+			await settled(emulator);
+			await trigger.deactivate();
+		}
+	});
+
+	it('Prepare Only: the pending row (author, fingerprint) matches the trigger item of the post and of the edit that follow; nothing changes in Teams', async () => {
+		const trigger = await activate(emulator, triggerParameters);
+		try {
+			const text = 'Contoso & Fabrikam: **renewal** signed <today>';
+			const before = channelMessages(emulator, DEALS).length;
+			const prepared = await mirror('created', text, undefined, { prepareOnly: true, outsideId: 'S2' });
+			expect(prepared).toMatchObject({ outcome: 'pending', outsideId: 'S2' });
+			const pending = prepared.row as IDataObject;
+			expect(pending).toMatchObject({
+				platform: 'slack', outsideId: 'S2', teamsMessageId: '', teamId: SALES, channelId: DEALS, origin: 'outside', postedAs: 'sender',
+				teamsAuthorId: SEED_USERS.adele.id, teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), deleted: false,
+			});
+			expect(channelMessages(emulator, DEALS)).toHaveLength(before);
+			await settled(emulator);
+			expect((await emittedItems(emulator, trigger)).length).toBe(0);
+
+			// The post itself: the trigger's item is recognisable by the pending row before any mapping row exists.
+			const posted = await mirror('created', text, undefined, { outsideId: 'S2' });
+			await settled(emulator);
+			const [item] = (await emittedItems(emulator, trigger)).filter((emitted) => emitted.id === (posted.row as IDataObject).teamsMessageId);
+			expect(item.contentFingerprint).toBe(pending.teamsFingerprint);
+			expect(((item.from as IDataObject).user as IDataObject).id).toBe(pending.teamsAuthorId);
+			expect((posted.row as IDataObject).teamsFingerprint).toBe(pending.teamsFingerprint);
+
+			// An edit with the sender credential: the pending row carries the new text's fingerprint, nothing else changes.
+			const row = posted.row as IDataObject;
+			const preparedEdit = await mirror('edited', 'Contoso & Fabrikam: renewal signed, 45 seats', row, { prepareOnly: true, outsideId: 'S2' });
+			expect(preparedEdit).toMatchObject({ outcome: 'pending', row: { ...row, teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+			expect((preparedEdit.row as IDataObject).teamsFingerprint).not.toBe(row.teamsFingerprint);
+			expect(channelMessages(emulator, DEALS).find((message) => message.id === row.teamsMessageId)?.lastEditedDateTime).toBeFalsy();
+			emulator.clock.advance(60);
+			await mirror('edited', 'Contoso & Fabrikam: renewal signed, 45 seats', row, { outsideId: 'S2' });
+			await settled(emulator);
+			const [edit] = (await emittedItems(emulator, trigger)).filter((emitted) => emitted.id === row.teamsMessageId && (emitted.trigger as IDataObject).change === 'edited');
+			expect(edit.contentFingerprint).toBe((preparedEdit.row as IDataObject).teamsFingerprint);
+
+			// No pending row where none is needed: the integration account posts (no sender credential), a repeat.
+			expect(await mirror('created', 'From Kim', undefined, { prepareOnly: true, outsideId: 'S3', sender: false })).toMatchObject({ outcome: 'noPendingRow', row: null });
+			expect(await mirror('created', text, row, { prepareOnly: true, outsideId: 'S2' })).toMatchObject({ outcome: 'noPendingRow', row: null });
 		} finally {
 			await settled(emulator);
 			await trigger.deactivate();

@@ -28,6 +28,8 @@ import { isInThread, planMirror, type MirrorEvent, type MirrorPlan } from './pla
 import { rowAsData, type MirrorRow } from './row';
 
 export type MirrorOutcome =
+	| 'pending'
+	| 'noPendingRow'
 	| 'posted'
 	| 'replied'
 	| 'edited'
@@ -251,6 +253,60 @@ async function carryOut(context: IExecuteFunctions, itemIndex: number, input: Mi
 			}
 			return { outcome: plan.outcome, reason: WHY_NOT[plan.outcome], row: plan.row ? rowAsData(plan.row) : null };
 	}
+}
+
+/**
+ * Prepare Only: the pending row a workflow saves before the Mirror that posts or edits with the sender credential,
+ * so that the Teams → outside flow, which may hear of that post before its mapping row is saved (queue mode: the
+ * post is made on a worker, the trigger runs in main), recognises it (by author and teamsFingerprint) and drops it.
+ * Posts of the integration account need none (the trigger knows its user id in every process): row null.
+ * Nothing in Teams changes.
+ */
+export async function prepareEvent(context: IExecuteFunctions, input: MirrorInput): Promise<IDataObject> {
+	const { event } = input;
+	const output = (result: IDataObject): IDataObject => ({ eventType: event.type, platform: event.platform, outsideId: event.outsideId, ...result });
+	const plan = planMirror(event, input.row, input.threadRow);
+	const none = (reason: string) => output({ outcome: 'noPendingRow', reason, row: null });
+	if (plan.action !== 'post' && !(plan.action === 'edit' && plan.row.postedAs === 'sender')) {
+		return none(
+			plan.action === 'edit'
+				? "The integration account edits this message: the trigger recognises its edits by author ('Ignore Messages Posted by This Package')."
+				: `Nothing is posted or edited with the sender credential for this event (${plan.action === 'skip' ? plan.outcome : plan.action}).`,
+		);
+	}
+	const sender = await senderFacts(context);
+	if (sender === undefined || sender === 'notSignedIn') {
+		if (plan.action === 'post') {
+			return none("The integration account posts (no usable sender credential): the trigger recognises its posts by author ('Ignore Messages Posted by This Package').");
+		}
+	}
+	// The sender posts and edits without attribution: the message's text is the draft's (a chat quote adds no text).
+	const fingerprint = messageFingerprint({ contentType: 'html', content: (await input.draft()).content }) ?? '';
+	if (plan.action === 'edit') {
+		// Only the fingerprint changes: the rest (contentHash included) stays as mirrored, for the Mirror that follows.
+		return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: fingerprint }) });
+	}
+	const senderId = typeof sender === 'object' ? sender.userId : '';
+	const thread = plan.thread;
+	const conversation = thread ? conversationOf(thread, input.target) : input.target;
+	const row: MirrorRow = {
+		platform: event.platform,
+		outsideId: event.outsideId,
+		outsideThreadId: isInThread(event) ? event.outsideThreadId : '',
+		teamsMessageId: '',
+		teamsThreadId: thread && conversation.kind === 'channel' ? thread.teamsThreadId || thread.teamsMessageId : '',
+		teamId: conversation.kind === 'channel' ? conversation.teamId : '',
+		channelId: conversation.kind === 'channel' ? conversation.channelId : '',
+		chatId: conversation.kind === 'chat' ? conversation.chatId : '',
+		origin: 'outside',
+		postedAs: 'sender',
+		teamsAuthorId: senderId,
+		contentHash: event.contentHash,
+		teamsEditedAt: '',
+		deleted: false,
+		teamsFingerprint: fingerprint,
+	};
+	return output({ outcome: 'pending', row: rowAsData(row) });
 }
 
 /**
