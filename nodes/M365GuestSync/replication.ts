@@ -33,16 +33,32 @@ export async function sendWhileReplicating(
 	requests: BatchRequestItem[],
 	backoffMs: readonly number[] = REPLICATION_BACKOFF_MS,
 ): Promise<BatchResponseItem[]> {
-	const results = await runBatched.call(this, requests, { onBatchFailure: 'results' });
-	let pending = results.map((_, index) => index).filter((index) => isNotFound(results[index]));
+	const send = async (items: BatchRequestItem[]) => await runBatched.call(this, items, { onBatchFailure: 'results' });
+	return await retryWhileReplicating(requests, await send(requests), send, () => true, backoffMs);
+}
+
+/**
+ * The retries of sendWhileReplicating for any kind of write: given the first `results` of `items`, sends again (with
+ * `send`, after each wait) the items answered 404 that `retryable` allows, until none is left or the waits are used
+ * up. Updates and returns `results`, in input order.
+ */
+export async function retryWhileReplicating<T>(
+	items: T[],
+	results: BatchResponseItem[],
+	send: (items: T[]) => Promise<BatchResponseItem[]>,
+	retryable: (index: number) => boolean,
+	backoffMs: readonly number[] = REPLICATION_BACKOFF_MS,
+): Promise<BatchResponseItem[]> {
+	const due = (index: number) => isNotFound(results[index]) && retryable(index);
+	let pending = results.map((_, index) => index).filter(due);
 	for (const wait of backoffMs) {
 		if (pending.length === 0) break;
 		await sleep(wait);
-		const again = await runBatched.call(this, pending.map((index) => requests[index]), { onBatchFailure: 'results' });
+		const again = await send(pending.map((index) => items[index]));
 		again.forEach((response, position) => {
 			results[pending[position]] = response;
 		});
-		pending = pending.filter((index) => isNotFound(results[index]));
+		pending = pending.filter(due);
 	}
 	return results;
 }

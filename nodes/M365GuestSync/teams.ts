@@ -1,22 +1,25 @@
 /**
- * Team membership for synced guests: read each team's members once, add only the missing ones, batched.
+ * Team membership for synced guests: read each team's members once, add only the missing ones, in bulk (200 a request
+ * per team, teamBulkAdd.ts), and say per user what happened.
  *
  * Microsoft (https://learn.microsoft.com/en-us/graph/api/team-post-members?view=graph-rest-1.0): `roles` is empty for a
  * basic member and holds "guest" for a guest, so guests are added with ["guest"] (chat-post-members shows the same for
- * a guest in a chat); a disabled or blocked user answers 404; an addition may take time to show in the member list
- * (a later add then answers 409, counted as done). A guest created moments ago also answers 404 until Entra has
- * replicated it: those adds are sent again with backoff (replication.ts).
+ * a guest in a chat); a disabled or blocked user is not found; an addition may take time to show in the member list
+ * (a later add then reports the user as already a member: counted as done). A guest created moments ago is not found
+ * either until Entra has replicated it: those users are sent again, in bulk, with backoff (replication.ts); a user who
+ * was not created in this run is not, its failure is reported.
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AadUserConversationMember } from '@microsoft/microsoft-graph-types';
 
 import { graphBaseUrl, graphPages } from '../shared/transport';
-import type { BatchRequestItem, BatchResponseItem, GraphPage, GraphRequest } from '../shared/transport';
+import type { BatchResponseItem, GraphPage, GraphRequest } from '../shared/transport';
 import { parseTeamId } from '../shared/descriptions/rlc';
-import { CREDENTIAL_TYPE, isSuccess, jsonHeaders, runBatched } from './directory';
-import { teamAddFailure } from './failures';
-import { sendWhileReplicating } from './replication';
+import { CREDENTIAL_TYPE, isSuccess } from './directory';
+import { isPermissionDenied, teamAddFailure } from './failures';
+import { retryWhileReplicating } from './replication';
+import { addInBulk, type MemberAdd } from './teamBulkAdd';
 
 export interface TeamMembership {
 	teamId: string;
@@ -65,10 +68,12 @@ export interface TeamAddOutcome {
 
 export interface TeamAddOptions {
 	dryRun: boolean;
-	/** Guests created in this run: Entra may not have replicated them yet, so a 404 is retried with backoff. */
+	/** Guests created in this run: Entra may not have replicated them yet, so a "not found" is retried with backoff. */
 	justCreated?: ReadonlySet<string>;
-	/** Called with the reason when a `$batch` was refused as a whole (nothing more is sent). */
+	/** Called with the reason when a `$batch` was refused as a whole, or an add after a 403 was not sent. */
 	onRefused?: (response: BatchResponseItem) => void;
+	/** Called when Graph refused an add for lack of permission (403): nothing more is sent. */
+	onDenied?: (response: BatchResponseItem) => void;
 }
 
 /** Adds guests to the teams they are missing from; membership sets are updated so a later window sees them. */
@@ -80,7 +85,7 @@ export async function addMissingMembers(
 ): Promise<TeamAddOutcome> {
 	const { dryRun } = options;
 	const outcome: TeamAddOutcome = { added: new Map(), errors: new Map() };
-	const pending: Array<{ teamId: string; userId: string }> = [];
+	const pending: MemberAdd[] = [];
 	for (const team of teams) {
 		for (const userId of userIds) if (!team.memberUserIds.has(userId)) pending.push({ teamId: team.teamId, userId });
 	}
@@ -92,31 +97,16 @@ export async function addMissingMembers(
 		return outcome;
 	}
 	const graphBase = await graphBaseUrl.call(this, CREDENTIAL_TYPE);
-	const requests: BatchRequestItem[] = pending.map(({ teamId, userId }, index) => ({
-		id: String(index + 1),
-		method: 'POST',
-		url: `/teams/${teamId}/members`,
-		headers: jsonHeaders(),
-		body: {
-			'@odata.type': '#microsoft.graph.aadUserConversationMember',
-			roles: ['guest'],
-			'user@odata.bind': `${graphBase}/v1.0/users('${userId}')`,
-		} as IDataObject,
-	}));
-	const isNew = (index: number) => options.justCreated?.has(pending[index].userId) === true;
-	const fresh = requests.filter((_, index) => isNew(index));
-	const older = requests.filter((_, index) => !isNew(index));
-	const byId = new Map<string, BatchResponseItem>();
-	// A 403 (the permission removed mid-run) stops the adds still queued, like a refused $batch.
-	for (const response of await runBatched.call(this, older, { onBatchFailure: 'results', stopAfter: (response) => response.status === 403 })) {
-		byId.set(response.id, response);
-	}
-	const refused = [...byId.values()].find((response) => response.batchRefused);
-	if (refused) options.onRefused?.(refused);
-	const freshResponses = refused ? fresh.map((request) => ({ ...refused, id: request.id })) : await sendWhileReplicating.call(this, fresh);
-	for (const response of freshResponses) byId.set(response.id, response);
-	requests.forEach((request, index) => {
-		const response = byId.get(request.id) as BatchResponseItem;
+	const send = async (adds: MemberAdd[]) => await addInBulk.call(this, adds, graphBase);
+	const first = await send(pending);
+	// After a 403 or a refused `$batch` nothing more is sent, retries included.
+	const stopped = first.some((response) => isPermissionDenied(response) || response.batchRefused);
+	const responses = stopped
+		? first
+		: await retryWhileReplicating(pending, first, send, (index) => options.justCreated?.has(pending[index].userId) === true);
+	const denied = responses.find(isPermissionDenied);
+	if (denied) options.onDenied?.(denied);
+	responses.forEach((response, index) => {
 		const { teamId, userId } = pending[index];
 		const team = teams.find((candidate) => candidate.teamId === teamId);
 		if (response.batchRefused) {

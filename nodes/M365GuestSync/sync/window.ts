@@ -10,7 +10,7 @@ import { addMissingMembers, type TeamMembership } from '../teams';
 import type { ManagedPlans } from './managedGuests';
 import { baseResult, outputItem, recordWithoutWrites, type UserResult } from './results';
 import type { SyncSettings } from './settings';
-import { invite, memberConflicts, noteRefusal, update, type WriteState } from './writes';
+import { invite, memberConflicts, noteDenied, noteRefusal, update, type WriteState } from './writes';
 
 export interface WindowContext {
 	settings: SyncSettings;
@@ -102,6 +102,7 @@ async function planAndWriteWindow(
 		dryRun: settings.dryRun,
 		justCreated,
 		onRefused: (response) => noteRefusal(state, response),
+		onDenied: (response) => noteDenied(state, response, 'add guests to a team'),
 	});
 	for (const result of members) {
 		const added = outcome.added.get(result.userId as string);

@@ -1,6 +1,6 @@
 // A source larger than a page of guests (999) and a window of users (1,500): this source's guests are read page by
 // page and planned from there instead of being looked up, and removals are weighed one guest at a time.
-import { SEED_USERS, type Emulator } from '../../emulator';
+import { SEED_TEAMS, SEED_USERS, type Emulator } from '../../emulator';
 import { buildUser } from '../../emulator/state/builders';
 import { guestByMail, MARKER, outputJson, runGuestSync, startTenant, summaryOf, userResults, writeCount } from './setup';
 
@@ -60,6 +60,33 @@ describe('Guest sync of a source larger than a page of guests and a window of us
 		const second = await runGuestSync(emulator, source);
 		expect(writeCount(emulator)).toBe(0);
 		expect(summaryOf(second)).toMatchObject({ invited: 0, updated: 0, unchanged: COUNT - 1, skipped: 1, total: COUNT });
+	});
+
+	it('adds 250 guests to two teams with the bulk action, 200 a request, reading each team once and adding none singly', async () => {
+		seedGuests(emulator, 250);
+		const teams = {
+			team: [
+				{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.marketing.id } },
+				{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.engineering.id } },
+			],
+		};
+		const result = await runGuestSync(emulator, people(250), { teams });
+		const results = userResults(result);
+		expect(results.every((json) => json.action === 'addedToTeam' && json.reason === undefined)).toBe(true);
+		expect(results[249].addedToTeams).toEqual([SEED_TEAMS.marketing.id, SEED_TEAMS.engineering.id]);
+		for (const teamId of [SEED_TEAMS.marketing.id, SEED_TEAMS.engineering.id]) {
+			// 200 + 50: the emulator refuses a bulk add of more than 200, as Graph does.
+			expect(emulator.requests.count({ method: 'POST', path: new RegExp(`/teams/${teamId}/members/add$`), status: 200 })).toBe(2);
+			expect(emulator.requests.count({ method: 'GET', path: new RegExp(`/teams/${teamId}/members$`) })).toBe(1);
+			const members = new Set(emulator.state.team(teamId)?.members.map((member) => member.userId));
+			expect(people(250).every((_, index) => members.has(`00000000-0000-4000-8000-${String(index).padStart(12, '0')}`))).toBe(true);
+		}
+		expect(emulator.requests.count({ method: 'POST', path: /\/members$/ })).toBe(0);
+
+		emulator.requests.reset();
+		const again = await runGuestSync(emulator, people(250), { teams });
+		expect(writeCount(emulator)).toBe(0);
+		expect(summaryOf(again)).toMatchObject({ unchanged: 250, addedToTeam: 0 });
 	});
 
 	it('counts every guest that left above the cap and removes none; below it removes them, once', async () => {

@@ -6,6 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from '../../harness';
 import { emulatorRequest, SEED_APPS, SEED_GUESTS, SEED_TEAMS, SEED_USERS, type Emulator, type RequestFilter } from '../../emulator';
 import { invitationsArea } from '../../emulator/graph/invitations';
+import { buildMember } from '../../emulator/state/builders';
 import { M365GuestSync } from '../../../nodes/M365GuestSync/M365GuestSync.node';
 import { guestByMail, MARKER, runGuestSync, startTenant, summaryOf, tenantCredential, userResults } from './setup';
 
@@ -14,6 +15,10 @@ const HOLD_SECONDS = 600;
 /** Resolves once the emulator has answered a request matching the filter. */
 async function seen(emulator: Emulator, filter: RequestFilter): Promise<void> {
 	while (emulator.requests.count(filter) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 function hold(emulator: Emulator): void {
@@ -118,18 +123,24 @@ describe("Entra's replication delay", () => {
 		expect(guestByMail(emulator, 'lost@partner.example')?.user).toMatchObject({ [MARKER]: 'slack' });
 	});
 
-	it('adds a guest invited moments ago to a team, sending the add again while Teams answers 404, with the guest role', async () => {
-		hold(emulator);
+	it('adds a guest invited moments ago to a team, sending the bulk add again for it while Teams answers NotFound, with the guest role', async () => {
 		const teams = { team: [{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.marketing.id } }] };
-		// Teams replicates separately from the directory: its first answers for the new guest are 404 too.
-		emulator.faults.add({ kind: 'status', status: 404, code: 'NotFound', message: "User was not found.", method: 'POST', path: '/teams/*/members', times: 2, topLevel: false });
+		// Teams replicates separately from the directory: the guest is marked, yet the first bulk add answers NotFound for it.
+		const first = emulator.faults.add({ kind: 'hold', method: 'POST', path: '/teams/*/members/add', times: 1 });
 		const run = runGuestSync(emulator, [{ email: 'teamed@partner.example' }], { teams }, { settle: false });
-		await seen(emulator, { method: 'PATCH', status: 404, batch: true });
+		await until(() => emulator.faults.held()[first] === 1);
+		hold(emulator);
+		const second = emulator.faults.add({ kind: 'hold', method: 'POST', path: '/teams/*/members/add', times: 1 });
+		emulator.faults.release(first);
+		await until(() => emulator.faults.held()[second] === 1);
 		release(emulator);
+		emulator.faults.release(second);
 		const result = await run;
 		expect(userResults(result)[0]).toMatchObject({ action: 'invited', addedToTeams: [SEED_TEAMS.marketing.id] });
 		expect(userResults(result)[0].reason).toBeUndefined();
-		expect(emulator.requests.count({ method: 'POST', status: 404, batch: true, path: /\/members$/ })).toBe(2);
+		expect(emulator.requests.count({ method: 'POST', status: 207, path: /\/members\/add$/ })).toBe(1);
+		expect(emulator.requests.count({ method: 'POST', status: 200, path: /\/members\/add$/ })).toBe(1);
+		expect(emulator.requests.count({ method: 'POST', path: /\/members$/ })).toBe(0);
 		const guest = guestByMail(emulator, 'teamed@partner.example')!;
 		expect(guest.user).toMatchObject({ [MARKER]: 'slack' });
 		expect(emulator.state.team(SEED_TEAMS.marketing.id)?.members.find((member) => member.userId === guest.user.id)?.roles).toEqual(['guest']);
@@ -175,5 +186,49 @@ describe('guests in teams, as Microsoft documents team member adds', () => {
 		expect(one).toMatchObject({ action: 'addedToTeam', addedToTeams: [SEED_TEAMS.marketing.id] });
 		// The guest is ours and disabled: the sync enables it first (it is back in the source), then adds it.
 		expect(second).toMatchObject({ action: 'updated', changes: { accountEnabled: true }, addedToTeams: [SEED_TEAMS.marketing.id] });
+	});
+});
+
+describe('team adds in bulk: a result per guest', () => {
+	let emulator: Emulator;
+	const marketing = { team: [{ teamId: { __rl: true, mode: 'id', value: SEED_TEAMS.marketing.id } }] };
+	const three = [{ email: 'one@partner.example' }, { email: 'two@partner.example' }, { email: 'three@partner.example' }];
+
+	beforeEach(async () => {
+		emulator = await startTenant();
+		await runGuestSync(emulator, three);
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+
+	it('one added meanwhile counts as done, one Teams refuses fails with the reason and is not sent again, the rest are added', async () => {
+		const [one, two] = three.map((user) => guestByMail(emulator, user.email)!);
+		const held = emulator.faults.add({ kind: 'hold', method: 'POST', path: '/teams/*/members/add', times: 1 });
+		const run = runGuestSync(emulator, three, { teams: marketing });
+		await until(() => emulator.faults.held()[held] === 1);
+		// Between the sync's read of the members and its add: someone adds one, another is disabled (Teams: NotFound).
+		emulator.state.team(SEED_TEAMS.marketing.id)!.members.push(buildMember(SEED_TEAMS.marketing.id, one, emulator.state.tenantId));
+		emulator.state.updateUser(two.user.id, { accountEnabled: false });
+		emulator.faults.release(held);
+		const [first, second, third] = userResults(await run);
+		expect(first).toMatchObject({ action: 'unchanged' });
+		expect(first.addedToTeams).toBeUndefined();
+		expect(first.reason).toBeUndefined();
+		expect(second).toMatchObject({ action: 'unchanged', reason: expect.stringContaining(`Not added to team ${SEED_TEAMS.marketing.id}: Graph answered 404`) });
+		expect(third).toMatchObject({ action: 'addedToTeam', addedToTeams: [SEED_TEAMS.marketing.id] });
+		// The disabled guest was not created in this run: its NotFound is not a replication delay, nothing is sent again.
+		expect(emulator.requests.count({ method: 'POST', path: /\/members\/add$/ })).toBe(1);
+		expect(emulator.requests.count({ method: 'POST', status: 207, path: /\/members\/add$/ })).toBe(1);
+	});
+
+	it('a 403 on the bulk add (the permission removed mid-run) reports the fix for every guest and stops the sync', async () => {
+		emulator.faults.add({ kind: 'status', status: 403, code: 'Forbidden', message: 'Missing role permissions on the request.', method: 'POST', path: '/teams/*/members/add' });
+		const result = await runGuestSync(emulator, three, { teams: marketing });
+		for (const json of userResults(result)) {
+			expect(json).toMatchObject({ action: 'unchanged', reason: expect.stringContaining('Grant the app the TeamMember.ReadWrite.All application permission') });
+		}
+		expect(summaryOf(result).stopped).toEqual(expect.stringContaining('add guests to a team'));
+		expect(emulator.requests.count({ method: 'POST', path: /\/members\/add$/ })).toBe(1);
 	});
 });
