@@ -38,8 +38,8 @@ interface BenchJob {
 }
 
 interface BenchRun {
-	/** Load average and cores while the benchmark ran (bench/support.ts machineLoad). */
-	machine?: { cores: number; loadAverage: number[] };
+	/** Load average and cores while the benchmark ran, and when it ended (bench/support.ts machineLoad). */
+	machine?: { cores: number; loadAverage: number[]; at?: string };
 }
 
 interface BenchFile extends BenchRun {
@@ -197,11 +197,16 @@ export async function buildReport(): Promise<void> {
 	const notes: string[] = [];
 	const floors: string[] = [];
 	const loads: string[] = [];
+	/** When each benchmark that records it ran (a file re-run alone is newer than the rest). */
+	const runTimes: Array<{ name: string; at: string }> = [];
+	const untimed: string[] = [];
 	for (const file of files.sort()) {
 		const name = file.replace(/\.json$/, '');
 		const data = JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as BenchFile;
 		if (data.scenario) notes.push(`- **${name}**: ${data.scenario}`);
 		if (data.machine) loads.push(`${name} ${data.machine.loadAverage.map((l) => l.toFixed(1)).join('/')}`);
+		if (data.machine?.at) runTimes.push({ name, at: data.machine.at });
+		else untimed.push(name);
 		for (const job of jobsOf(name, data)) {
 			allJobs.push(job);
 			const ours = requestsOf(job.ours);
@@ -226,7 +231,11 @@ export async function buildReport(): Promise<void> {
 	const markdown = [
 		'# Benchmark results',
 		'',
-		`Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, ${cores} cores, Node ${process.version}, against the built-in emulator with Microsoft's throttling limits on (test/emulator/README.md). `,
+		`Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, ${cores} cores, Node ${process.version}, against the built-in emulator with Microsoft's throttling limits on (test/emulator/README.md). ` +
+			(runTimes.length
+				? `When each benchmark's run ended: ${runTimes.map(({ name, at }) => `${name} ${at}`).join('; ')}` +
+					(untimed.length ? `; ${untimed.join(', ')}: not recorded (an earlier run).` : '.')
+				: ''),
 		busiest > cores * 0.75
 			? `**Busy machine**: the 1-minute load average reached ${busiest.toFixed(1)} on ${cores} cores during the run (${loads.join('; ')}), so wall times and floor ratios are pessimistic; request counts and 429s are not affected.`
 			: `Load average during the run: ${loads.join('; ') || 'not recorded'}.`,

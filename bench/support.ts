@@ -212,7 +212,7 @@ export async function withProgress<T>(scenario: string, read: () => number, tota
 	}
 }
 
-/** Cores and load average now, for the report's "busy machine" line. */
-export function machineLoad(): { cores: number; loadAverage: number[] } {
-	return { cores: cpus().length, loadAverage: loadavg() };
+/** Cores, load average and the time now, for the report's "busy machine" line and its run times. */
+export function machineLoad(): { cores: number; loadAverage: number[]; at: string } {
+	return { cores: cpus().length, loadAverage: loadavg(), at: new Date().toISOString() };
 }
