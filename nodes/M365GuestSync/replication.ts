@@ -25,22 +25,48 @@ export function isNotFound(response: BatchResponseItem): boolean {
 }
 
 /**
- * Sends requests addressed to objects created moments ago, and sends again, after a growing wait, those answered 404,
- * until they succeed or the waits are used up (their last answer is then the result). Results in input order.
+ * Sends writes addressed to objects created moments ago. Entra counts every write, one answered 404 too, against the
+ * app's 3,000 directory writes per 150 s (https://learn.microsoft.com/en-us/graph/throttling-limits#identity-and-access-service-limits),
+ * so a write is sent only once a read of its object (`GET` the same URL, `$select=id`; reads are not writes) finds it:
+ * the objects not found yet are asked again after a growing wait. When the waits are used up, the writes still
+ * waiting are sent anyway and their answers (404) are the results. A write answered 404 although its object was found
+ * (another replica) waits and is sent again the same way. Results in input order.
  */
 export async function sendWhileReplicating(
 	this: IExecuteFunctions,
 	requests: BatchRequestItem[],
 	backoffMs: readonly number[] = REPLICATION_BACKOFF_MS,
 ): Promise<BatchResponseItem[]> {
-	const send = async (items: BatchRequestItem[]) => await runBatched.call(this, items, { onBatchFailure: 'results' });
-	return await retryWhileReplicating(requests, await send(requests), send, () => true, backoffMs);
+	const results = new Array<BatchResponseItem>(requests.length);
+	let pending = requests.map((_, index) => index);
+	for (let round = 0; pending.length > 0; round++) {
+		const lastRound = round >= backoffMs.length;
+		const found = lastRound ? pending : await visible.call(this, requests, pending);
+		const answers = await runBatched.call(this, found.map((index) => requests[index]), { onBatchFailure: 'results' });
+		answers.forEach((response, position) => {
+			results[found[position]] = response;
+		});
+		pending = pending.filter((index) => !found.includes(index) || isNotFound(results[index]));
+		if (lastRound || pending.length === 0) break;
+		await sleep(backoffMs[round]);
+	}
+	return results;
+}
+
+/** Which of the pending requests' objects a read finds now (anything but 404 counts as found: the write answers). */
+async function visible(this: IExecuteFunctions, requests: BatchRequestItem[], pending: number[]): Promise<number[]> {
+	const reads = await runBatched.call(
+		this,
+		pending.map((index, position) => ({ id: String(position + 1), method: 'GET', url: `${requests[index].url.split('?')[0]}?$select=id` })),
+		{ onBatchFailure: 'results' },
+	);
+	return pending.filter((_, position) => !isNotFound(reads[position]));
 }
 
 /**
- * The retries of sendWhileReplicating for any kind of write: given the first `results` of `items`, sends again (with
- * `send`, after each wait) the items answered 404 that `retryable` allows, until none is left or the waits are used
- * up. Updates and returns `results`, in input order.
+ * Retries for writes that are not directory writes (team adds, which Teams counts per request, 200 members each):
+ * given the first `results` of `items`, sends again (with `send`, after each wait) the items answered 404 that
+ * `retryable` allows, until none is left or the waits are used up. Updates and returns `results`, in input order.
  */
 export async function retryWhileReplicating<T>(
 	items: T[],
