@@ -63,6 +63,21 @@ describe('emulator throttling limits', () => {
 		expect(throttling.takeMailboxSlots('app', 'adele-id', 4)).toBe(2);
 	});
 
+	it('counts the most Outlook slots held at once per app and mailbox, and how many mailboxes were busy together', () => {
+		const { throttling } = limits();
+		throttling.takeMailboxSlots('app', 'adele@contoso.com', 2);
+		throttling.takeMailboxSlots('app', 'alex-id', 1);
+		throttling.takeMailboxSlots('app', 'adele-id', 5); // two granted: 4 at once
+		throttling.releaseMailboxSlots('app', 'adele-id', 4);
+		throttling.releaseMailboxSlots('app', 'alex-id', 1);
+		throttling.takeMailboxSlots('other app', 'megan-id', 1);
+		expect(throttling.concurrencyPeaks()).toEqual({ perMailbox: { 'app:adele-id': 4, 'app:alex-id': 1, 'other app:megan-id': 1 }, mailboxesAtOnce: 2 });
+		throttling.resetPeaks();
+		expect(throttling.concurrencyPeaks()).toEqual({ perMailbox: {}, mailboxesAtOnce: 0 });
+		throttling.takeMailboxSlots('app', 'alex-id', 1);
+		expect(throttling.concurrencyPeaks()).toEqual({ perMailbox: { 'app:alex-id': 1 }, mailboxesAtOnce: 2 });
+	});
+
 	it('each limit is a rule of the emulator, on by default, that takes only true or false', () => {
 		const { throttling, rules } = limits({ teamsPosting: false, mailboxConcurrency: false });
 		expect(Object.keys(rules.list()).sort()).toEqual(THROTTLING_RULES.map((rule) => rule.name).sort());
