@@ -7,8 +7,8 @@
 // twice; n8n restarted in the middle. Every event must be mirrored exactly once, in the right thread, nothing may
 // come back (no echo), and the table must hold one complete row per message. Run in regular mode and in queue mode
 // (main, two workers, Redis, PostgreSQL as n8n requires for queue mode: the executions run on the workers; the
-// outside claim of README step 5 enabled, and proved with simultaneous double deliveries; and a post and an edit made
-// with a sender's credential, heard by the trigger before their mapping row is saved: the pending row).
+// outside claim of README step 5 enabled, and proved with simultaneous double deliveries; and a post, an edit and a
+// delete made with a sender's credential, heard by the trigger before their mapping row is saved: the pending row).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,8 @@ import {
 	dataTableRows,
 	deactivateWorkflow,
 	ensureN8n,
+	getExecution,
+	nodeOutput,
 	integrationAccountCredentialData,
 	eventually,
 	listExecutions,
@@ -280,13 +282,13 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			return log.length;
 		}
 		/** Nothing in flight: the emulator has delivered everything and n8n has finished every execution. */
-		async function settled(): Promise<void> {
+		async function settled(workflow = workflowId): Promise<void> {
 			await idleDeliveries(emulator);
-			await eventually(async () => (await unfinishedExecutions()) === 0, PHASE_MS);
+			await eventually(async () => (await unfinishedExecutions(workflow)) === 0, PHASE_MS);
 			await idleDeliveries(emulator);
 		}
-		async function unfinishedExecutions(): Promise<number> {
-			return (await listExecutions(client, workflowId)).filter((execution) => !['success', 'error', 'crashed', 'canceled'].includes(execution.status)).length;
+		async function unfinishedExecutions(workflow: string): Promise<number> {
+			return (await listExecutions(client, workflow)).filter((execution) => !['success', 'error', 'crashed', 'canceled'].includes(execution.status)).length;
 		}
 
 		const customerMessages: OutsideMessage[] = [];
@@ -448,10 +450,11 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 		// Issue 17, "No echoes": Adele also writes from the outside chat app, and the bridge posts her message with her
 		// own sender credential (README "Two-way bridges"). Queue mode: the post is made on a worker, the trigger runs in
 		// main, so the in-process flag does not know it. The bridge's save of the mapping row is held back (a gate the
-		// test releases, standing for a slow worker or database) until the Teams → outside execution of that post, and
-		// then of the mirror's edit of it, has finished: the trigger hears of them BEFORE the row is written. The
-		// pending row saved before the post (Prepare Only; author and text fingerprint) must make both echoes.
-		if (queueMode) it("a post and an edit made with a sender's credential, heard before their row is saved, are not sent back (the pending row)", async () => {
+		// test releases, standing for a slow worker or database) until the Teams → outside execution of that post, then
+		// of the mirror's edit of it, then of its delete, has finished: the trigger hears of each BEFORE the row is
+		// written. The pending row saved before each (Prepare Only: author and text fingerprint, or 'deleting') must
+		// keep all three from going back out.
+		if (queueMode) it("a post, an edit and a delete made with a sender's credential, heard before their row is saved, are not sent back (the pending row)", async () => {
 			const adeleSender = await createCredential(client, { name: 'Adele (sender)', type: SENDER_TYPE, data: integrationAccountCredentialData(tenantOf(emulator)) });
 			await connectOAuth2OverHttp(client, adeleSender, { login: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
 			const stored = shipped;
@@ -474,7 +477,15 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 				const ids = Object.keys(emulator.state.data.subscriptions);
 				return ids.length === 1 && ids[0] !== oldSubscription;
 			}, 180_000)).toBe(true);
-			const finished = async () => (await listExecutions(client, raced)).filter((execution) => ['success', 'error', 'crashed', 'canceled'].includes(execution.status));
+			/** Whether a finished execution of the bridge started from the trigger's item for this change of that message. */
+			const heard = async (messageId: string, change: string): Promise<boolean> => {
+				for (const summary of await listExecutions(client, raced)) {
+					if (!['success', 'error', 'crashed', 'canceled'].includes(summary.status)) continue;
+					const items = nodeOutput(await getExecution(client, summary.id), 'Expert writes') as Json[];
+					if (items.some((item) => item.id === messageId && (item.trigger as Json | undefined)?.change === change)) return true;
+				}
+				return false;
+			};
 			const adeleOutside = outside.write('Adele from her phone: the Contoso & Fabrikam quote is ready <v2>');
 			const callsBefore = outside.calls.length;
 			const event = { type: 'created', messageId: adeleOutside.id, text: adeleOutside.text, author: 'Adele Vance' };
@@ -486,8 +497,7 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			const fromAdele = () => chatMessages().filter((message) => message.from?.user?.id === SEED_USERS.adele.id && plain(message.body?.content).startsWith('Adele from her phone'));
 			expect(await eventually(() => fromAdele().length === 1 && outside.saveWaiting(adeleOutside.id), PHASE_MS)).toBe(true);
 			// Graph announced it to main; the Teams → outside execution of it ran to its end while the row was still unsaved.
-			await idleDeliveries(emulator);
-			expect(await eventually(async () => (await finished()).length >= 1, PHASE_MS)).toBe(true);
+			expect(await eventually(async () => await heard(fromAdele()[0].id!, 'created'), PHASE_MS)).toBe(true);
 			expect(outside.saveWaiting(adeleOutside.id)).toBe(true);
 			// That execution did not send it back: it recognised the post by its pending row (author, fingerprint) and
 			// completed the row itself.
@@ -495,35 +505,53 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			const completedByTeamsHalf = (await dataTableRows(client, table)).filter((row) => row.outsideId === adeleOutside.id);
 			expect(completedByTeamsHalf).toEqual([expect.objectContaining({ teamsMessageId: fromAdele()[0].id, postedAs: 'sender', teamsAuthorId: SEED_USERS.adele.id })]);
 			outside.releaseSave(adeleOutside.id);
-			await settled();
+			await settled(raced);
 
 			// The edit: made with Adele's credential (she posted it), its row save held back the same way.
 			const teamsCopy = fromAdele()[0];
-			const finishedBeforeEdit = (await finished()).length;
 			adeleOutside.text = `${adeleOutside.text}, edited`;
 			const edit = { type: 'edited', messageId: adeleOutside.id, text: adeleOutside.text, author: 'Adele Vance' };
 			events.outside.push(edit);
 			outside.holdSave(adeleOutside.id);
 			await tellBridge(edit);
 			expect(await eventually(() => plain(fromAdele()[0]?.body?.content).endsWith(', edited') && outside.saveWaiting(adeleOutside.id), PHASE_MS)).toBe(true);
-			await idleDeliveries(emulator);
-			expect(await eventually(async () => (await finished()).length >= finishedBeforeEdit + 1, PHASE_MS)).toBe(true);
+			expect(await eventually(async () => await heard(teamsCopy.id!, 'edited'), PHASE_MS)).toBe(true);
 			expect(outside.saveWaiting(adeleOutside.id)).toBe(true);
 			expect(outside.calls.slice(callsBefore)).toEqual([]);
 			outside.releaseSave(adeleOutside.id);
-			await settled();
+			await settled(raced);
 
-			// Nothing went back out: no post, no edit, no delete reached the outside chat.
-			expect(outside.calls.slice(callsBefore)).toEqual([]);
 			expect(fromAdele()).toHaveLength(1);
 			expect(fromAdele()[0].id).toBe(teamsCopy.id);
 			expect(visibleText(fromAdele()[0].body?.content)).toBe(adeleOutside.text);
-			// And the mapping row is complete: one row, the Teams message, posted as the sender, with its fingerprint.
+			expect((await dataTableRows(client, table)).filter((row) => row.outsideId === adeleOutside.id)).toEqual([
+				expect.objectContaining({ teamsMessageId: teamsCopy.id, postedAs: 'sender', teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), deleted: false }),
+			]);
+
+			// The delete: made with Adele's credential, its row save held back the same way.
+			adeleOutside.deleted = true;
+			const deletion = { type: 'deleted', messageId: adeleOutside.id, author: 'Adele Vance' };
+			events.outside.push(deletion);
+			outside.holdSave(adeleOutside.id);
+			await tellBridge(deletion);
+			expect(await eventually(() => Boolean(chatMessages().find((message) => message.id === teamsCopy.id)?.deletedDateTime) && outside.saveWaiting(adeleOutside.id), PHASE_MS)).toBe(true);
+			expect(await eventually(async () => await heard(teamsCopy.id!, 'deleted'), PHASE_MS)).toBe(true);
+			expect(outside.saveWaiting(adeleOutside.id)).toBe(true);
+			expect(outside.calls.slice(callsBefore)).toEqual([]);
+			outside.releaseSave(adeleOutside.id);
+			await settled(raced);
+
+			// Nothing went back out: no post, no edit, no delete reached the outside chat.
+			expect(outside.calls.slice(callsBefore)).toEqual([]);
+			const adelesCopies = chatMessages().filter((message) => message.from?.user?.id === SEED_USERS.adele.id && message.id === teamsCopy.id);
+			expect(adelesCopies).toHaveLength(1);
+			expect(adelesCopies[0].deletedDateTime).toBeTruthy();
+			// And the mapping row is complete: one row, the Teams message, posted as the sender, deleted.
 			const rows = (await dataTableRows(client, table)).filter((row) => row.outsideId === adeleOutside.id);
 			expect(rows).toEqual([
 				expect.objectContaining({
 					platform: 'contactcentre', teamsMessageId: teamsCopy.id, chatId: CHAT, origin: 'outside', postedAs: 'sender',
-					teamsAuthorId: SEED_USERS.adele.id, teamsFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), deleted: false,
+					teamsAuthorId: SEED_USERS.adele.id, deleted: true,
 				}),
 			]);
 			await deactivateWorkflow(client, raced);

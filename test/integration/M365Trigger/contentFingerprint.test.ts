@@ -37,7 +37,7 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 		await emulator.close();
 	});
 
-	async function mirror(eventType: 'created' | 'edited', text: string, row?: IDataObject, options: { prepareOnly?: boolean; outsideId?: string; sender?: boolean } = {}): Promise<IDataObject> {
+	async function mirror(eventType: 'created' | 'edited' | 'deleted', text: string, row?: IDataObject, options: { prepareOnly?: boolean; outsideId?: string; sender?: boolean } = {}): Promise<IDataObject> {
 		const [output] = outputJson(
 			await runTeams(
 				{
@@ -105,7 +105,7 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 		}
 	});
 
-	it('Prepare Only: the pending row (author, fingerprint) matches the trigger item of the post and of the edit that follow; nothing changes in Teams', async () => {
+	it('Prepare Only: the pending row (author, fingerprint) matches the trigger item of the post and of the edit that follow, marks a delete; nothing changes in Teams', async () => {
 		const trigger = await activate(emulator, triggerParameters);
 		try {
 			const text = 'Contoso & Fabrikam: **renewal** signed <today>';
@@ -140,6 +140,14 @@ describe('M365 Trigger and Polling Trigger: contentFingerprint', () => {
 			await settled(emulator);
 			const [edit] = (await emittedItems(emulator, trigger)).filter((emitted) => emitted.id === row.teamsMessageId && (emitted.trigger as IDataObject).change === 'edited');
 			expect(edit.contentFingerprint).toBe((preparedEdit.row as IDataObject).teamsFingerprint);
+
+			// A delete with the sender credential: the pending row says the mirror is deleting it; Teams still has it.
+			const preparedDelete = await mirror('deleted', '', { ...row, teamsFingerprint: (preparedEdit.row as IDataObject).teamsFingerprint }, { prepareOnly: true, outsideId: 'S2' });
+			expect(preparedDelete).toMatchObject({ outcome: 'pending', row: { teamsMessageId: row.teamsMessageId, deleted: false, teamsFingerprint: 'deleting' } });
+			expect(channelMessages(emulator, DEALS).find((message) => message.id === row.teamsMessageId)?.deletedDateTime).toBeFalsy();
+			// Not where the integration account would act (it is known by author), nor where the sender credential cannot.
+			expect(await mirror('deleted', '', { ...row, postedAs: 'integrationAccount' }, { prepareOnly: true, outsideId: 'S2' })).toMatchObject({ outcome: 'noPendingRow', row: null });
+			expect(await mirror('deleted', '', row, { prepareOnly: true, outsideId: 'S2', sender: false })).toMatchObject({ outcome: 'noPendingRow', row: null });
 
 			// No pending row where none is needed: the integration account posts (no sender credential), a repeat.
 			expect(await mirror('created', 'From Kim', undefined, { prepareOnly: true, outsideId: 'S3', sender: false })).toMatchObject({ outcome: 'noPendingRow', row: null });

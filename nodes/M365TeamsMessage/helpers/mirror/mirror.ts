@@ -25,7 +25,7 @@ import { postMessage, type AttributionSettings, type MessageDraft } from '../pos
 import { quoteAttachment } from '../quote';
 import { messagePath, type MessageTarget } from '../targets';
 import { isInThread, planMirror, type MirrorEvent, type MirrorPlan } from './plan';
-import { rowAsData, type MirrorRow } from './row';
+import { PENDING_DELETE, rowAsData, type MirrorRow } from './row';
 
 export type MirrorOutcome =
 	| 'pending'
@@ -256,7 +256,8 @@ async function carryOut(context: IExecuteFunctions, itemIndex: number, input: Mi
 }
 
 /**
- * Prepare Only: the pending row a workflow saves before the Mirror that posts or edits with the sender credential,
+ * Prepare Only: the pending row a workflow saves before the Mirror that posts, edits or deletes with the sender
+ * credential (an edit: the new text's teamsFingerprint; a delete: teamsFingerprint PENDING_DELETE),
  * so that the Teams → outside flow, which may hear of that post before its mapping row is saved (queue mode: the
  * post is made on a worker, the trigger runs in main), recognises it (by author and teamsFingerprint) and drops it.
  * Posts of the integration account need none (the trigger knows its user id in every process): row null.
@@ -267,26 +268,29 @@ export async function prepareEvent(context: IExecuteFunctions, input: MirrorInpu
 	const output = (result: IDataObject): IDataObject => ({ eventType: event.type, platform: event.platform, outsideId: event.outsideId, ...result });
 	const plan = planMirror(event, input.row, input.threadRow);
 	const none = (reason: string) => output({ outcome: 'noPendingRow', reason, row: null });
-	if (plan.action !== 'post' && !(plan.action === 'edit' && plan.row.postedAs === 'sender')) {
-		return none(
-			plan.action === 'edit'
-				? "The integration account edits this message: the trigger recognises its edits by author ('Ignore Messages Posted by This Package')."
-				: `Nothing is posted or edited with the sender credential for this event (${plan.action === 'skip' ? plan.outcome : plan.action}).`,
-		);
+	if (plan.action === 'edit' || plan.action === 'delete') {
+		if (plan.row.postedAs !== 'sender') {
+			return none("The integration account acts on this message: the trigger recognises its edits and deletes by author ('Ignore Messages Posted by This Package').");
+		}
+		const why = await senderCannotAct(context, plan.row);
+		if (why !== undefined) return none(`The sender credential will not act on this message (${why}).`);
+		if (plan.action === 'delete') {
+			// The mirror is about to delete it: a `deleted` trigger item of this row is then its own.
+			return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: PENDING_DELETE }) });
+		}
+		// Only the fingerprint changes (the sender edits without attribution): the rest, contentHash included, stays as
+		// mirrored, for the Mirror that follows.
+		const edited = messageFingerprint({ contentType: 'html', content: (await input.draft()).content }) ?? '';
+		return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: edited }) });
 	}
+	if (plan.action !== 'post') return none(`Nothing is posted, edited or deleted for this event (${plan.outcome}).`);
 	const sender = await senderFacts(context);
 	if (sender === undefined || sender === 'notSignedIn') {
-		if (plan.action === 'post') {
-			return none("The integration account posts (no usable sender credential): the trigger recognises its posts by author ('Ignore Messages Posted by This Package').");
-		}
+		return none("The integration account posts (no usable sender credential): the trigger recognises its posts by author ('Ignore Messages Posted by This Package').");
 	}
-	// The sender posts and edits without attribution: the message's text is the draft's (a chat quote adds no text).
+	// The sender posts without attribution: the message's text is the draft's (a chat quote adds no text).
 	const fingerprint = messageFingerprint({ contentType: 'html', content: (await input.draft()).content }) ?? '';
-	if (plan.action === 'edit') {
-		// Only the fingerprint changes: the rest (contentHash included) stays as mirrored, for the Mirror that follows.
-		return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: fingerprint }) });
-	}
-	const senderId = typeof sender === 'object' ? sender.userId : '';
+	const senderId = sender.userId;
 	const thread = plan.thread;
 	const conversation = thread ? conversationOf(thread, input.target) : input.target;
 	const row: MirrorRow = {

@@ -39,6 +39,12 @@ export interface MirrorRow {
 	teamsFingerprint: string;
 }
 
+/**
+ * The teamsFingerprint of a pending row saved before the Mirror deletes the message with the sender credential
+ * (Prepare Only): a `deleted` trigger item of that row is the mirror's own delete. Never a text's fingerprint (hex).
+ */
+export const PENDING_DELETE = 'deleting';
+
 /** Column names and Data table types, in the order the README's table-creation steps list them. */
 export const MIRROR_COLUMNS: Array<{ name: keyof MirrorRow; type: 'string' | 'boolean' }> = [
 	{ name: 'platform', type: 'string' },
