@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
 
 interface EmulatorTls {
 	ensureEmulatorTls(): { cert: string; key: string };
@@ -24,6 +24,9 @@ export function loopbackTlsOptions(): { cert: Buffer; key: Buffer } {
  * a local stand-in can answer for a public service reached through a proxy. Valid one day; a new key every call.
  */
 export function emulatorIssuedTlsOptions(hostnames: string[]): { cert: string; key: string } {
+	// Loaded here, not at the top: every process of the harness imports this file (the guest-sync bench's run under a
+	// 120 MB heap cap ran out with node-forge loaded at start), and only stand-ins for public services need it.
+	const forge = require('node-forge') as typeof Forge;
 	const paths = ensureEmulatorTls();
 	const caCert = forge.pki.certificateFromPem(readFileSync(paths.cert, 'utf8'));
 	const caKey = forge.pki.privateKeyFromPem(readFileSync(paths.key, 'utf8'));
