@@ -423,6 +423,54 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			expect(byOrigin('outside').filter((row) => customerReplies.some((message) => message.id === row.outsideId) && !row.outsideThreadId)).toEqual([]);
 		}, CONVERSATION_MS);
 
+		// Issue 17, "mapping rows complete": an edit and then a delete of one outside message, run as two executions at
+		// once; the edit's row save is held back (a gate the test releases, standing for a slow worker or database) until
+		// the delete's save has landed. The edit's save must not undo `deleted: true` (README "Two-way bridges").
+		it('an edit whose row save lands after the delete\'s save leaves the row deleted', async () => {
+			await deactivateWorkflow(client, workflowId);
+			const oldSubscription = Object.keys(emulator.state.data.subscriptions)[0];
+			const gate: ExampleNode = {
+				name: 'Gate before saving the row', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [2090, -300], id: 'e2e-0000-4000-8000-000000000002',
+				parameters: { method: 'POST', url: `=${outside.url}/gate/{{ encodeURIComponent($json.outsideId + ':' + $json.eventType) }}`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: { timeout: PHASE_MS } },
+			};
+			const connections: Json = { ...shipped.connections };
+			connections['Mirror into the chat'] = { main: [[{ node: gate.name, type: 'main', index: 0 }]] };
+			connections[gate.name] = { main: [[{ node: 'Has a row to save', type: 'main', index: 0 }]] };
+			const raced = (await createWorkflow(client, { name: `${shipped.name} (edit's row held back)`, nodes: [...shipped.nodes, gate], connections, settings: shipped.settings } as never)).id;
+			await activateWorkflow(client, raced);
+			expect(await eventually(() => {
+				const ids = Object.keys(emulator.state.data.subscriptions);
+				return ids.length === 1 && ids[0] !== oldSubscription;
+			}, 180_000)).toBe(true);
+			const rowOf = async (id: string) => (await dataTableRows(client, table)).filter((row) => row.outsideId === id);
+
+			const message = outside.write('Customer: the invoice number is 4711');
+			await customer({ type: 'created', messageId: message.id, text: message.text });
+			expect(await eventually(async () => mirrored(message.text).length === 1 && (await rowOf(message.id)).length === 1, PHASE_MS)).toBe(true);
+			await settled(raced);
+			const copy = mirrored(message.text)[0];
+
+			// The edit: carried out in Teams, its row save held back.
+			outside.holdSave(`${message.id}:edited`);
+			message.text = `${message.text}, edited`;
+			await customer({ type: 'edited', messageId: message.id, text: message.text });
+			expect(await eventually(() => mirrored(message.text).length === 1 && outside.saveWaiting(`${message.id}:edited`), PHASE_MS)).toBe(true);
+			// The delete, while the edit's execution still waits: carried out, its row saved.
+			message.deleted = true;
+			await customer({ type: 'deleted', messageId: message.id });
+			expect(await eventually(async () => Boolean(chatMessages().find((teams) => teams.id === copy.id)?.deletedDateTime) && (await rowOf(message.id))[0]?.deleted === true, PHASE_MS)).toBe(true);
+			// Now the edit's save lands.
+			outside.releaseSave(`${message.id}:edited`);
+			await settled(raced);
+
+			expect(chatMessages().find((teams) => teams.id === copy.id)?.deletedDateTime).toBeTruthy();
+			expect(await rowOf(message.id)).toEqual([
+				expect.objectContaining({ platform: 'contactcentre', teamsMessageId: copy.id, chatId: CHAT, origin: 'outside', postedAs: 'integrationAccount', deleted: true }),
+			]);
+			await deactivateWorkflow(client, raced);
+			await activateWorkflow(client, workflowId);
+		}, CONVERSATION_MS);
+
 		// README "Two-way bridges" step 5: with the claim enabled (Redis INCR on the outside event), two deliveries
 		// of one event at the same moment, run by the two workers at once, are mirrored once. Without it both
 		// executions look up no row and both post.
