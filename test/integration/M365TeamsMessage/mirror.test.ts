@@ -76,7 +76,11 @@ describe('Mirror into a channel', () => {
 		// The same event again, after the workflow stored the row: nothing is posted.
 		const before = deals().length;
 		const again = await mirror('channelMessage', { eventType: 'created', outsideId: 'S1', text: 'Deal closed', row });
-		expect(again).toMatchObject({ outcome: 'duplicate', row });
+		// An existing row's save leaves `deleted` as it is (no key): a delete saved meanwhile is not undone.
+		const { deleted: wasDeleted, ...kept } = row;
+		expect(wasDeleted).toBe(false);
+		expect(again).toMatchObject({ outcome: 'duplicate', row: kept });
+		expect(again.row).not.toHaveProperty('deleted');
 		expect(deals()).toHaveLength(before);
 
 		// A reply in the outside thread lands in the Teams thread; a reply to that thread again in the same thread.
@@ -94,6 +98,8 @@ describe('Mirror into a channel', () => {
 		const editedRow = edited.row as IDataObject;
 		expect(editedRow.teamsEditedAt).toBe(stored?.lastEditedDateTime);
 		expect(editedRow.contentHash).not.toBe(row.contentHash);
+		// No `deleted` key: saved with 'deleted' left as it is, so a delete saved meanwhile is not undone.
+		expect(editedRow).not.toHaveProperty('deleted');
 		expect(editedRow.teamsFingerprint).toBe(messageFingerprint(stored?.body));
 		expect(editedRow.teamsFingerprint).not.toBe(row.teamsFingerprint);
 

@@ -25,7 +25,7 @@ import { postMessage, type AttributionSettings, type MessageDraft } from '../pos
 import { quoteAttachment } from '../quote';
 import { messagePath, type MessageTarget } from '../targets';
 import { isInThread, planMirror, type MirrorEvent, type MirrorPlan } from './plan';
-import { PENDING_DELETE, rowAsData, type MirrorRow } from './row';
+import { PENDING_DELETE, rowAsData, rowUpdateAsData, type MirrorRow } from './row';
 
 export type MirrorOutcome =
 	| 'pending'
@@ -174,7 +174,7 @@ async function edit(context: IExecuteFunctions, itemIndex: number, input: Mirror
 	const target = conversationOf(row, input.target);
 	const draft = await input.draft();
 	const updatedRow = (message: IDataObject): IDataObject =>
-		rowAsData({
+		rowUpdateAsData({
 			...row,
 			contentHash: input.event.contentHash,
 			teamsEditedAt: String(message.lastEditedDateTime ?? row.teamsEditedAt),
@@ -205,7 +205,7 @@ async function edit(context: IExecuteFunctions, itemIndex: number, input: Mirror
 	return {
 		outcome: 'editPostedAsReply',
 		reason: `Not edited in place (${refusedBecause}; Teams lets only the author edit): the new text was posted in reply to the original.`,
-		row: rowAsData({ ...row, contentHash: input.event.contentHash }),
+		row: rowUpdateAsData({ ...row, contentHash: input.event.contentHash }),
 		teamsMessage: message,
 	};
 }
@@ -251,7 +251,7 @@ async function carryOut(context: IExecuteFunctions, itemIndex: number, input: Mi
 					description: WHY_NOT.notMapped,
 				});
 			}
-			return { outcome: plan.outcome, reason: WHY_NOT[plan.outcome], row: plan.row ? rowAsData(plan.row) : null };
+			return { outcome: plan.outcome, reason: WHY_NOT[plan.outcome], row: plan.row ? rowUpdateAsData(plan.row) : null };
 	}
 }
 

@@ -145,3 +145,14 @@ export function parseMirrorRow(value: unknown): { row?: MirrorRow; problem?: str
 export function rowAsData(row: MirrorRow): IDataObject {
 	return { ...row };
 }
+
+/**
+ * The row to save for a message that already has one (an edit, a skipped event): without `deleted` unless it is
+ * true, so that the save, made with the workflow's "deleted as is" upsert (no `deleted` column), leaves the column
+ * as the save of a delete running at the same time left it. `deleted` only ever goes from false to true, whatever
+ * order two executions' saves land in.
+ */
+export function rowUpdateAsData(row: MirrorRow): IDataObject {
+	const { deleted, ...rest } = row;
+	return deleted ? { ...rest, deleted } : rest;
+}
