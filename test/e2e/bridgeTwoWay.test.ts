@@ -467,8 +467,14 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			expect(await rowOf(message.id)).toEqual([
 				expect.objectContaining({ platform: 'contactcentre', teamsMessageId: copy.id, chatId: CHAT, origin: 'outside', postedAs: 'integrationAccount', deleted: true }),
 			]);
+			// The bridge as shipped again, once its activation has run to its end (its Graph subscription made).
+			const racedSubscription = Object.keys(emulator.state.data.subscriptions)[0];
 			await deactivateWorkflow(client, raced);
 			await activateWorkflow(client, workflowId);
+			expect(await eventually(() => {
+				const ids = Object.keys(emulator.state.data.subscriptions);
+				return ids.length === 1 && ids[0] !== racedSubscription;
+			}, 180_000)).toBe(true);
 		}, CONVERSATION_MS);
 
 		// README "Two-way bridges" step 5: with the claim enabled (Redis INCR on the outside event), two deliveries

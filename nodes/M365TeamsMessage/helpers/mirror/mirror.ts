@@ -276,12 +276,12 @@ export async function prepareEvent(context: IExecuteFunctions, input: MirrorInpu
 		if (why !== undefined) return none(`The sender credential will not act on this message (${why}).`);
 		if (plan.action === 'delete') {
 			// The mirror is about to delete it: a `deleted` trigger item of this row is then its own.
-			return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: PENDING_DELETE }) });
+			return output({ outcome: 'pending', row: rowUpdateAsData({ ...plan.row, teamsFingerprint: PENDING_DELETE }) });
 		}
 		// Only the fingerprint changes (the sender edits without attribution): the rest, contentHash included, stays as
 		// mirrored, for the Mirror that follows.
 		const edited = messageFingerprint({ contentType: 'html', content: (await input.draft()).content }) ?? '';
-		return output({ outcome: 'pending', row: rowAsData({ ...plan.row, teamsFingerprint: edited }) });
+		return output({ outcome: 'pending', row: rowUpdateAsData({ ...plan.row, teamsFingerprint: edited }) });
 	}
 	if (plan.action !== 'post') return none(`Nothing is posted, edited or deleted for this event (${plan.outcome}).`);
 	const sender = await senderFacts(context);
