@@ -33,7 +33,7 @@ import { describeEmulatorOnly } from '../support/target';
 const INSTALL_AND_START_MS = 30 * 60_000;
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
 /** The outside → Teams half of the example (the Teams → outside half needs Graph to reach n8n over HTTPS). */
-const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Claim the event', 'First delivery only', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Prepare (pending row)', 'Has a pending row', 'Save pending row', 'Mirror into the chat', 'Has a row to save', 'Save mapping'];
+const OUTSIDE_TO_TEAMS = ['Contact-centre event', 'Claim the event', 'First delivery only', 'Expert chat', 'Find mapping', 'Find quoted mapping', 'Prepare (pending row)', 'Has a pending row', 'Pending row sets deleted', 'Save pending row', 'Save pending row (deleted as is)', 'Mirror into the chat', 'Has a row to save', 'Sets deleted', 'Save mapping', 'Save mapping (deleted as is)'];
 type Json = Record<string, unknown>;
 interface ExampleNode { name: string; parameters: Json; credentials?: Record<string, { id: string; name: string }>; [key: string]: unknown }
 
