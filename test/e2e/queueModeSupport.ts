@@ -253,10 +253,10 @@ function lifecycleEventOf(entry: DeliveryLogEntry): string | undefined {
 
 /**
  * Graph's fate of each change notification POSTed to `notificationUrl` (after `from` in the emulator's log): answered
- * 2xx, or, when every retry went unanswered, given up and followed by a `missed` lifecycle notification that was
- * answered (the trigger then catches up through delta). Microsoft retries a notification for up to 4 hours; the emulator
- * stops after DELIVERY_ATTEMPTS (8) (about 37 s when every answer is late), which a machine loaded several times over its cores
- * can spend: n8n then answers after Graph's 3 s each time. What the tests hold to is that every mail comes out once.
+ * 2xx, or, when the receiver answered with errors DELIVERY_ATTEMPTS times, given up and followed by a `missed`
+ * lifecycle notification that was answered (the trigger then catches up through delta). A receiver that does not answer
+ * within Graph's 3 s (n8n on a loaded machine) is tried again for as long as Graph does (subscriptions.ts). What the tests
+ * hold to is that every mail comes out once.
  * Returns the change notifications, in the order Graph gave up on or delivered them.
  */
 export function expectEachAnsweredOrMissed(log: DeliveryLogEntry[], notificationUrl: string, count: number): DeliveryLogEntry[] {
@@ -270,6 +270,6 @@ export function expectEachAnsweredOrMissed(log: DeliveryLogEntry[], notification
 			missedAnswered: givenUp.length,
 		});
 	}
-	for (const entry of givenUp) expect(entry.attempts).toBe(DELIVERY_ATTEMPTS);
+	for (const entry of givenUp) expect(entry.attempts).toBeGreaterThanOrEqual(DELIVERY_ATTEMPTS);
 	return changes;
 }

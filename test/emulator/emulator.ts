@@ -75,6 +75,8 @@ export interface Emulator {
 	/** Replaces the tenant (default: a fresh default seed), forgets tokens, faults, the request log and throttling windows, and puts every rule back to its default (or to `startEmulator({ rules })`). */
 	reset(seed?: TenantSeed): void;
 	close(): Promise<void>;
+	/** True once close() was called: work the emulator does on its own (notification retries) stops. */
+	readonly closed: boolean;
 }
 
 class EmulatorInstance implements Emulator {
@@ -96,6 +98,7 @@ class EmulatorInstance implements Emulator {
 	latencyMs: number;
 	private readonly pending = new Map<string, PendingAuthorization>();
 	private servers: Server[] = [];
+	closed = false;
 
 	constructor(options: EmulatorOptions) {
 		this.clock = createClock(options.clockStart);
@@ -172,6 +175,7 @@ class EmulatorInstance implements Emulator {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		// Held requests go on, so nothing waits on a stopped emulator.
 		this.faults.release();
 		await Promise.all(

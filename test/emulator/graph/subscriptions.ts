@@ -16,8 +16,10 @@
 // Lifecycle (change-notifications-lifecycle-events.md): `reauthorizationRequired` from 3 hours before expiry, again
 // every 15 minutes until renewed, and at once when the subscriber lost the permission (delivery then pauses, what
 // happens meanwhile is lost, and the request is repeated every 15 minutes until a renewal or reauthorize succeeds); `subscriptionRemoved` and `missed` through the control API. Where the docs are silent,
-// the emulator chooses and says so: 8 attempts, 100 ms to 6.4 s apart in real time (Graph retries for hours);
-// GET and PATCH of another app's subscription is 404.
+// the emulator chooses and says so: a receiver that answers with errors is given up after 8 attempts, 100 ms to 6.4 s
+// apart in real time (shortened from Graph's 4 hours, so tests of Graph giving up stay short); one that does not answer
+// within 3 s, or refuses the connection, is tried for Graph's 4 hours, delays doubling up to 10 s, until the subscription
+// is deleted or the emulator closes (a restarting or overloaded n8n loses nothing, as with Graph); GET and PATCH of another app's subscription is 404.
 // Controls (/_emulator/subscriptions...): list with delivery counts, send a lifecycle event, drop the next N
 // notifications (then `missed`), fail deliveries, and wait until every delivery in flight has finished.
 import type { Subscription } from '@microsoft/microsoft-graph-types';
@@ -37,9 +39,19 @@ import type { ControlContext, GraphContext, GraphResult, GraphRouter } from './r
 const MINUTE_MS = 60_000;
 const VALIDATION_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
-/** Graph retries for hours with growing delays; the emulator retries this many times, waiting 100 ms, 200 ms, ... 6.4 s. */
+/**
+ * A receiver that answers, but not 2xx (the fail control's 503s included), is given up after this many attempts, 100 ms,
+ * 200 ms, ... 6.4 s apart: shortened from Graph's 4 hours so tests of Graph giving up stay short.
+ */
 export const DELIVERY_ATTEMPTS = 8;
+/**
+ * A receiver that does not answer at all (no answer within 3 s, connection refused or reset: n8n restarting, or too
+ * busy) is tried again for as long as Graph does, up to 4 hours ("Throttling" in change-notifications-delivery-webhooks),
+ * the delays doubling up to RETRY_MAX_DELAY_MS; the retries stop when the subscription is deleted or the emulator closes.
+ */
+export const NO_ANSWER_RETRY_HORIZON_MS = 4 * 60 * 60_000;
 const RETRY_BASE_DELAY_MS = 100;
+const RETRY_MAX_DELAY_MS = 10_000;
 const MIN_LIFETIME_MINUTES = 45;
 const LIFECYCLE_REQUIRED_ABOVE_MINUTES = 60;
 const REAUTHORIZE_FROM_MINUTES = 180;
@@ -137,6 +149,8 @@ interface Bookkeeping {
 interface Delivery {
 	url: string;
 	body: unknown;
+	/** False once Graph would no longer send it (subscription deleted, emulator closed): retries stop. */
+	wanted: () => boolean;
 }
 
 /** Per emulator: deliveries in flight, receiver faults, and listeners attached once. */
@@ -537,9 +551,11 @@ function track(runtime: Runtime, work: Promise<void>): void {
 
 async function deliver(runtime: Runtime, delivery: Delivery): Promise<boolean> {
 	const text = JSON.stringify(delivery.body);
+	const started = Date.now();
 	let status = 0;
 	let attempts = 0;
-	while (attempts < DELIVERY_ATTEMPTS) {
+	let answeredAttempts = 0;
+	for (;;) {
 		attempts += 1;
 		if (runtime.failNext > 0) {
 			runtime.failNext -= 1;
@@ -548,9 +564,12 @@ async function deliver(runtime: Runtime, delivery: Delivery): Promise<boolean> {
 			status = (await post(delivery.url, text, 'application/json; charset=utf-8', DELIVERY_TIMEOUT_MS)).status;
 		}
 		if (status >= 200 && status < 300) break;
-		if (attempts < DELIVERY_ATTEMPTS) {
-			await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_DELAY_MS * 2 ** (attempts - 1)).unref());
-		}
+		if (status !== 0) answeredAttempts += 1;
+		const givenUp = status !== 0 ? answeredAttempts >= DELIVERY_ATTEMPTS : Date.now() - started >= NO_ANSWER_RETRY_HORIZON_MS;
+		if (givenUp || !delivery.wanted()) break;
+		const delayMs = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** Math.min(attempts - 1, 16));
+		await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+		if (!delivery.wanted()) break;
 	}
 	runtime.log.push({ url: delivery.url, body: delivery.body, status, attempts });
 	return status >= 200 && status < 300;
@@ -571,11 +590,24 @@ function lifecycleBody(record: SubscriptionRecord, tenantId: string, lifecycleEv
 }
 
 /** Sends a lifecycle notification (if the subscription has a lifecycle URL). */
+/**
+ * Whether a notification is still retried: not once its subscription is deleted (or expired and removed), nor once the
+ * subscription's URL for it was changed (Microsoft does not say where retries go then; the emulator stops, the safer
+ * reading for a receiver that moved: the notification counts as dropped, for Outlook resources `missed` follows).
+ */
+function stillWanted(emulator: Emulator, record: SubscriptionRecord, url: string): () => boolean {
+	return () => {
+		const current = emulator.state.data.subscriptions[record.id];
+		return !emulator.closed && current !== undefined && (current.notificationUrl === url || current.lifecycleNotificationUrl === url);
+	};
+}
+
 export function sendLifecycle(emulator: Emulator, record: SubscriptionRecord, lifecycleEvent: LifecycleEvent): boolean {
 	const runtime = subscriptionRuntime(emulator);
 	if (!record.lifecycleNotificationUrl) return false;
 	const url = record.lifecycleNotificationUrl;
-	track(runtime, deliver(runtime, { url, body: lifecycleBody(record, emulator.tenantId, lifecycleEvent) }).then(() => undefined));
+	const body = lifecycleBody(record, emulator.tenantId, lifecycleEvent);
+	track(runtime, deliver(runtime, { url, body, wanted: stillWanted(emulator, record, url) }).then(() => undefined));
 	return true;
 }
 
@@ -619,7 +651,7 @@ function onChange(emulator: Emulator, runtime: Runtime, change: ChangeEvent): vo
 		};
 		track(
 			runtime,
-			deliver(runtime, { url: record.notificationUrl, body: notification }).then((ok) => {
+			deliver(runtime, { url: record.notificationUrl, body: notification, wanted: stillWanted(emulator, record, record.notificationUrl) }).then((ok) => {
 				if (ok) book.delivered += 1;
 				else {
 					book.failed += 1;

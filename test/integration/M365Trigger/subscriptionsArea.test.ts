@@ -16,13 +16,15 @@ type Mode = 'echo' | 'wrongEcho' | 'fail';
 interface Receiver {
 	url: string;
 	mode: Mode;
+	/** The next N notifications get no answer: the connection is dropped (a restarting or overloaded receiver). */
+	dropConnections: number;
 	validations: string[];
 	notifications: unknown[];
 	close(): Promise<void>;
 }
 
 async function startReceiver(): Promise<Receiver> {
-	const receiver: Partial<Receiver> = { mode: 'echo', validations: [], notifications: [] };
+	const receiver: Partial<Receiver> = { mode: 'echo', dropConnections: 0, validations: [], notifications: [] };
 	const server: Server = createServer(loopbackTlsOptions(), (req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -31,6 +33,11 @@ async function startReceiver(): Promise<Receiver> {
 			if (token !== null) {
 				receiver.validations!.push(token);
 				res.writeHead(200, { 'Content-Type': 'text/plain' }).end(receiver.mode === 'wrongEcho' ? 'nope' : token);
+				return;
+			}
+			if (receiver.dropConnections! > 0) {
+				receiver.dropConnections! -= 1;
+				req.socket.destroy();
 				return;
 			}
 			if (receiver.mode === 'fail') {
@@ -172,10 +179,24 @@ describe('emulator: Graph subscriptions', () => {
 		expect(receiver.notifications).toHaveLength(2);
 		expect(subscriptionRuntime(emulator).log.at(-1)).toMatchObject({ status: 202, attempts: 3 });
 
+		// A receiver that does not answer at all (n8n restarting, or too busy) is tried for as long as Graph does (up
+		// to 4 hours), past the 8 attempts after which one answering with errors is given up.
+		receiver.dropConnections = 8;
+		deliverMail(emulator.state, { mailbox: SEED_USERS.support.upn, messages: [{ subject: 'Receiver back' }] });
+		await idleDeliveries(emulator);
+		expect(receiver.notifications).toHaveLength(3);
+		expect(subscriptionRuntime(emulator).log.at(-1)).toMatchObject({ status: 202, attempts: 9 });
+		receiver.mode = 'fail';
+		deliverMail(emulator.state, { mailbox: SEED_USERS.support.upn, messages: [{ subject: 'Given up' }] });
+		await idleDeliveries(emulator);
+		expect(subscriptionRuntime(emulator).log.at(-1)).toMatchObject({ status: 500, attempts: 8 });
+		expect(receiver.notifications).toHaveLength(3);
+		receiver.mode = 'echo';
+
 		emulator.clock.advance(601 * 60);
 		deliverMail(emulator.state, { mailbox: SEED_USERS.support.upn, messages: [{ subject: 'Too late' }] });
 		await idleDeliveries(emulator);
-		expect(receiver.notifications).toHaveLength(2);
+		expect(receiver.notifications).toHaveLength(3);
 		expect(emulator.state.data.subscriptions[created.json.id]).toBeUndefined();
 		token = await appToken(emulator); // the old one expired with the clock
 		expect((await emulatorRequest(graph(`/subscriptions/${created.json.id}`), { token })).status).toBe(404);
