@@ -20,6 +20,7 @@ import {
 import { SEED_APPS, startEmulator, type Emulator } from '../emulator';
 import { registerExtensionProperty } from '../emulator/graph/extensionProperties';
 import { describeEmulatorOnly } from '../support/target';
+import { emulatorTenantOf } from './emulatorTenant';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const SOURCE = 'e2e-loop-partners';
@@ -79,13 +80,7 @@ describeEmulatorOnly(['state', 'requests'], 'Guest Sync in a real n8n: loops and
 		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 		instance = await startN8n({ packageTgz });
 		client = await signInAsOwner(instance);
-		credentials = await createEmulatorCredentials(client, {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			clientSecret: SEED_APPS.main.secret,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		});
+		credentials = await createEmulatorCredentials(client, emulatorTenantOf(emulator));
 	}, INSTALL_AND_START_MS);
 
 	afterAll(async () => {

@@ -19,10 +19,11 @@ import {
 	type N8nRestClient,
 	type TlsFront,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, sendLifecycle } from '../emulator/graph/subscriptions';
 import { describeEmulatorOnly } from '../support/target';
+import { emulatorTenantOf } from './emulatorTenant';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const WEBHOOK_ID = '3c6f0e4a-8b1d-4e7a-9c2f-5d8e7a6b4c31';
@@ -46,13 +47,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 		instance = await startN8n({ packageTgz, env });
 		front.setTarget(instance.port);
 		client = await signInAsOwner(instance);
-		const { tenantApp } = await createEmulatorCredentials(client, {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			clientSecret: SEED_APPS.main.secret,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		});
+		const { tenantApp } = await createEmulatorCredentials(client, emulatorTenantOf(emulator));
 		const workflow = await createWorkflow(client, {
 			name: 'New support mail',
 			nodes: [

@@ -15,7 +15,6 @@ import {
 	isOAuth2Connected,
 	launchChromium,
 	nodeOutput,
-	oauthCallbackUrl,
 	packPackage,
 	REPO_ROOT,
 	signInAsOwner,
@@ -28,8 +27,9 @@ import {
 	waitForExecutions,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { describeEmulatorOnly } from '../support/target';
+import { emulatorTenantOf, INTEGRATION_ACCOUNT_SIGN_IN, registerN8nCallback } from './emulatorTenant';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts', 'e2e');
@@ -49,18 +49,12 @@ describeEmulatorOnly(['signInPage', 'state'], "the integration account connected
 		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 		instance = await startN8n({ packageTgz });
 		// The app registration lists n8n's callback, as an admin registers it for a real n8n.
-		emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
+		registerN8nCallback(emulator, instance);
 		client = await signInAsOwner(instance);
 		credentialId = await createCredential(client, {
 			name: 'Integration account',
 			type: INTEGRATION_ACCOUNT_CREDENTIAL_TYPE,
-			data: integrationAccountCredentialData({
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				clientSecret: SEED_APPS.main.secret,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			}),
+			data: integrationAccountCredentialData(emulatorTenantOf(emulator)),
 		});
 		browser = await launchChromium();
 		await signInBrowser(browser, client);
@@ -81,7 +75,7 @@ describeEmulatorOnly(['signInPage', 'state'], "the integration account connected
 			browser!,
 			client,
 			credentialId,
-			{ login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password },
+			INTEGRATION_ACCOUNT_SIGN_IN,
 			{ screenshotDir: ARTIFACTS },
 		);
 		expect(callbackPage).not.toMatch(/Failed to connect/i);
@@ -139,20 +133,10 @@ describeEmulatorOnly(['signInPage', 'state'], "the integration account connected
 	}, 120_000);
 
 	it("connects without a browser too, the demo's way (createEmulatorCredentials with connectAs)", async () => {
-		const credentials = await createEmulatorCredentials(
-			client,
-			{
-				tenantId: emulator.tenantId,
-				clientId: SEED_APPS.main.appId,
-				clientSecret: SEED_APPS.main.secret,
-				loginHost: emulator.loginHost,
-				graphHost: emulator.graphHost,
-			},
-			{
-				connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password },
-				names: { tenantApp: 'Tenant app (HTTP)', integrationAccount: 'Integration account (HTTP)' },
-			},
-		);
+		const credentials = await createEmulatorCredentials(client, emulatorTenantOf(emulator), {
+			connectAs: INTEGRATION_ACCOUNT_SIGN_IN,
+			names: { tenantApp: 'Tenant app (HTTP)', integrationAccount: 'Integration account (HTTP)' },
+		});
 		expect(await isOAuth2Connected(client, credentials.integrationAccount.id)).toBe(true);
 		expect(await isOAuth2Connected(client, credentials.tenantApp.id)).toBe(false);
 	}, 120_000);

@@ -25,10 +25,11 @@ import {
 	type N8nInstance,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { deliverMail } from '../emulator/graph/mail';
 import { storedIdOf } from '../../nodes/M365Trigger/staticData';
 import { describeEmulatorOnly } from '../support/target';
+import { emulatorTenantOf } from './emulatorTenant';
 import { storedStaticData } from './queueModeSupport';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
@@ -83,13 +84,7 @@ describeEmulatorOnly(['state', 'requests'], 'polling triggers across an unclean 
 		const packageTgz = await packPackage();
 		instance = await startN8n({ packageTgz });
 		client = await signInAsOwner(instance);
-		const { tenantApp } = await createEmulatorCredentials(client, {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			clientSecret: SEED_APPS.main.secret,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		});
+		const { tenantApp } = await createEmulatorCredentials(client, emulatorTenantOf(emulator));
 		const credentials = { m365TenantAppApi: tenantApp };
 		const pollTimes = { item: [{ mode: 'everyMinute' }] };
 		const mailboxes = (upn: string) => ({ mailbox: [{ mailbox: { __rl: true, mode: 'address', value: upn } }] });
