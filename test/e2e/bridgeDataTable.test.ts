@@ -11,12 +11,10 @@ import {
 	activateWorkflow,
 	callProductionWebhook,
 	createBridgeTable,
-	createEmulatorCredentials,
 	createWorkflow,
 	dataTableRows,
 	ensureN8n,
 	nodeOutput,
-	oauthCallbackUrl,
 	packPackage,
 	restartN8n,
 	signInAsOwner,
@@ -27,8 +25,9 @@ import {
 	type N8nInstance,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { describeEmulatorOnly } from '../support/target';
+import { connectedEmulatorCredentials } from './emulatorTenant';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'contact-centre-chat-two-way-bridge.json');
@@ -49,13 +48,8 @@ describeEmulatorOnly(['state', 'seed', 'signInPage'], 'two-way bridge example wi
 		emulator = await startEmulator();
 		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 		instance = await startN8n({ packageTgz });
-		emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
 		client = await signInAsOwner(instance);
-		const credentials = await createEmulatorCredentials(
-			client,
-			{ tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost },
-			{ connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password } },
-		);
+		const credentials = await connectedEmulatorCredentials(client, instance, emulator);
 		// README, "Two-way bridges", steps 1 and 2: the table and its columns.
 		table = await createBridgeTable(client);
 		const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { name: string; nodes: ExampleNode[]; connections: Record<string, unknown>; settings: Json };

@@ -8,7 +8,6 @@ import {
 	callProductionWebhook,
 	connectOAuth2OverHttp,
 	createCredential,
-	createEmulatorCredentials,
 	createWorkflow,
 	deactivateWorkflow,
 	ensureN8n,
@@ -18,7 +17,6 @@ import {
 	listExecutions,
 	getExecution,
 	nodeOutput,
-	oauthCallbackUrl,
 	packPackage,
 	PACKAGE_NAME,
 	runWorkflowManually,
@@ -27,7 +25,6 @@ import {
 	waitForExecution,
 	waitForExecutions,
 	type EmulatorCredentials,
-	type EmulatorTenant,
 	type Execution,
 	type N8nInstance,
 	type N8nRestClient,
@@ -49,6 +46,7 @@ import { aggregatePresence } from '../emulator/graph/presence';
 import type { GraphChatMessage } from '../emulator/state/types';
 import { describeEmulatorOnly } from '../support/target';
 import { stripLegacyMarker } from '../../nodes/M365TeamsMessage/helpers/postKey';
+import { connectedEmulatorCredentials, emulatorTenantOf } from './emulatorTenant';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 /** n8n's shortest poll interval is a minute: the activated mailbox trigger waits for one or two polls. */
@@ -137,20 +135,9 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 	const workflowIds: string[] = [];
 
 	async function senderCredential(name: string, user: { upn: string; password: string }): Promise<{ id: string; name: string }> {
-		const tenant = emulatorTenant();
-		const id = await createCredential(client, { name, type: SENDER_TYPE, data: integrationAccountCredentialData(tenant) });
+		const id = await createCredential(client, { name, type: SENDER_TYPE, data: integrationAccountCredentialData(emulatorTenantOf(emulator)) });
 		await connectOAuth2OverHttp(client, id, { login: user.upn, password: user.password });
 		return { id, name };
-	}
-
-	function emulatorTenant(): EmulatorTenant {
-		return {
-			tenantId: emulator.tenantId,
-			clientId: SEED_APPS.main.appId,
-			clientSecret: SEED_APPS.main.secret,
-			loginHost: emulator.loginHost,
-			graphHost: emulator.graphHost,
-		};
 	}
 
 	/** Creates the workflow (Start -> ...nodes) and runs it as the editor's "Execute workflow" does. */
@@ -168,11 +155,8 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 		registerExtensionProperty(emulator.state, SEED_APPS.main.appId, 'm365GuestSyncSource');
 		const [, packageTgz] = await Promise.all([ensureN8n(), packPackage()]);
 		instance = await startN8n({ packageTgz });
-		emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
 		client = await signInAsOwner(instance);
-		credentials = await createEmulatorCredentials(client, emulatorTenant(), {
-			connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password },
-		});
+		credentials = await connectedEmulatorCredentials(client, instance, emulator);
 	}, INSTALL_AND_START_MS);
 
 	afterAll(async () => {

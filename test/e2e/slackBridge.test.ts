@@ -28,13 +28,11 @@ import {
 	callProductionWebhook,
 	createBridgeTable,
 	createCredential,
-	createEmulatorCredentials,
 	createWorkflow,
 	dataTableRows,
 	ensureN8n,
 	eventually,
 	listExecutions,
-	oauthCallbackUrl,
 	packPackage,
 	signInAsOwner,
 	startN8n,
@@ -42,12 +40,13 @@ import {
 	type N8nInstance,
 	type N8nRestClient,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, SEED_CHANNELS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_CHANNELS, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { idleDeliveries } from '../emulator/graph/subscriptions';
 import { buildChatMessage } from '../emulator/state/builders';
 import type { GraphChatMessage } from '../emulator/state/types';
 import { emulatorIssuedTlsOptions } from '../harness/tls';
 import { describeEmulatorOnly } from '../support/target';
+import { connectedEmulatorCredentials } from './emulatorTenant';
 import { startHttpsFront, type HttpsFront } from './queueModeSupport';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
@@ -260,12 +259,7 @@ describeEmulatorOnly(['notifications', 'state', 'seed', 'signInPage'], 'Slack â‡
 		});
 		front.setTarget(instance.port);
 		client = await signInAsOwner(instance);
-		emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
-		const credentials = await createEmulatorCredentials(
-			client,
-			{ tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost },
-			{ connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password } },
-		);
+		const credentials = await connectedEmulatorCredentials(client, instance, emulator);
 		const slackCredential = { id: await createCredential(client, { name: 'Slack', type: 'slackApi', data: { accessToken: BOT_TOKEN, signatureSecret: SIGNING_SECRET } }), name: 'Slack' };
 		table = await createBridgeTable(client);
 		// The example as shipped; only the team, the channel and the credentials are the user's own.
