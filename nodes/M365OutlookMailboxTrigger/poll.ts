@@ -16,7 +16,7 @@ import {
 } from '../shared/transport';
 import { toBatchUrl } from '../shared/transport/batchUrl';
 import { chunk } from '../shared/chunk';
-import { KeyedQueue } from '../shared/keyedQueue';
+import { mapKeyed, POLL_READS_IN_FLIGHT } from '../shared/keyedQueue';
 import { downloadAttachments } from './attachments';
 import { readConfig, type TriggerConfig } from './config';
 import {
@@ -35,12 +35,6 @@ import { passesFilters } from './filters';
 import { mailTriggerInfo, rawMessage, simplifyMessage, SIMPLE_SELECT } from './output';
 import { resolveMailboxes, resolveTargets, type FolderTarget } from './targets';
 
-/**
- * $batch calls one poll keeps in flight (20 folders each, so 1,000 folders a round trip). Outlook limits an app's
- * concurrency per mailbox only (4), which the transport's limiter holds whatever this allows; this bounds the
- * sockets and pending answers of one poll of thousands of mailboxes. Our choice, not Microsoft's.
- */
-export const MAX_BATCHES_IN_FLIGHT = 50;
 /** Graph pages delta results at most this large; bigger pages only cost memory. */
 const MAX_PAGE_SIZE = 500;
 /** Share of n8n's poll budget spent fetching, leaving the rest for attachments and hand-off. */
@@ -153,7 +147,7 @@ function stepRequest(
 /**
  * One poll: every folder of every mailbox advances from its cursor with delta (or backfill) requests, 20 per
  * $batch, until nothing is left or the poll's message budget is used. Groups of 20 folders read at once (up to
- * {@link MAX_BATCHES_IN_FLIGHT}), each paging on by itself, so a mailbox with much mail does not hold up the rest. Cursors are written to static data only at
+ * {@link POLL_READS_IN_FLIGHT} $batch calls, so 1,000 folders a round trip), each paging on by itself, so a mailbox with much mail does not hold up the rest. Cursors are written to static data only at
  * the end, together with the items returned, so n8n persists both or neither; a folder that failed keeps the
  * cursor of its last good page.
  */
@@ -276,19 +270,7 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 		reading -= active.length;
 	};
 	// Groups read at once; the transport's limiter holds each mailbox to Outlook's 4 concurrent requests.
-	const groups = new KeyedQueue(MAX_BATCHES_IN_FLIGHT);
-	let thrown: { error: unknown } | undefined;
-	chunk(targets, BATCH_LIMIT).forEach((group, index) =>
-		groups.add(String(index), async () => {
-			try {
-				if (!thrown) await readGroup(group);
-			} catch (error) {
-				thrown ??= { error };
-			}
-		}),
-	);
-	await groups.idle();
-	if (thrown) throw thrown.error;
+	await mapKeyed(chunk(targets, BATCH_LIMIT), (_group, index) => String(index), POLL_READS_IN_FLIGHT, readGroup);
 
 	const emitted = collected
 		.filter(({ message }) => passesFilters(message, config.filters))

@@ -53,3 +53,41 @@ export class KeyedQueue {
 		else this.running--;
 	}
 }
+
+/**
+ * Graph reads one poll keeps in flight at most (a trigger's targets, or $batch calls of 20 folders). Microsoft's
+ * limits are keyed per mailbox, team, channel or tenant and held by the transport's limiter
+ * (nodes/shared/transport/limiter.ts) whatever this allows; this only bounds the sockets and pending answers of one
+ * poll of thousands of targets. Our choice, not Microsoft's.
+ */
+export const POLL_READS_IN_FLIGHT = 50;
+
+/**
+ * Runs `task` for every item through a {@link KeyedQueue}: items of different keys at once, items of one key one
+ * after another in their order, at most `limit` at a time. The results come back in the items' order, whichever
+ * task ended first. After a task fails no further task starts; the ones running end, then the first failure is
+ * thrown (so nothing of the failed run is still at work when the caller handles it).
+ */
+export async function mapKeyed<T, R>(
+	items: readonly T[],
+	keyOf: (item: T, index: number) => string,
+	limit: number,
+	task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const queue = new KeyedQueue(limit);
+	const results = new Array<R>(items.length);
+	let failed: { error: unknown } | undefined;
+	items.forEach((item, index) =>
+		queue.add(keyOf(item, index), async () => {
+			if (failed) return;
+			try {
+				results[index] = await task(item, index);
+			} catch (error) {
+				failed ??= { error };
+			}
+		}),
+	);
+	await queue.idle();
+	if (failed) throw failed.error;
+	return results;
+}

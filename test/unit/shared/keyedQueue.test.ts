@@ -1,4 +1,4 @@
-import { KeyedQueue } from '../../../nodes/shared/keyedQueue';
+import { KeyedQueue, mapKeyed } from '../../../nodes/shared/keyedQueue';
 
 /** A task that runs until the test ends it. */
 function gate() {
@@ -50,5 +50,52 @@ describe('KeyedQueue', () => {
 		});
 		await queue.idle();
 		expect(ran).toEqual([1, 2]);
+	});
+});
+
+describe('mapKeyed', () => {
+	it('returns the results in the items\' order whichever task ends first, one key\'s items one after another', async () => {
+		const gates = [gate(), gate(), gate()];
+		const started: number[] = [];
+		const run = mapKeyed(['a', 'b', 'a'], (key) => key, 5, async (key, index) => {
+			started.push(index);
+			await gates[index].opened;
+			return `${key}${index}`;
+		});
+		await settle();
+		// Item 2 shares item 0's key: it waits for it.
+		expect(started).toEqual([0, 1]);
+		gates[1].open();
+		await settle();
+		gates[0].open();
+		await settle();
+		expect(started).toEqual([0, 1, 2]);
+		gates[2].open();
+		await expect(run).resolves.toEqual(['a0', 'b1', 'a2']);
+	});
+
+	it('starts nothing after a failure and throws it only once the running tasks ended', async () => {
+		const slow = gate();
+		const ran: number[] = [];
+		let slowEnded = false;
+		let settled = false;
+		const run = mapKeyed([0, 1, 2], (item) => String(item), 2, async (item) => {
+			ran.push(item);
+			if (item === 0) {
+				await slow.opened;
+				slowEnded = true;
+				return item;
+			}
+			throw new Error(`failed ${item}`);
+		});
+		void run.catch(() => undefined).finally(() => (settled = true));
+		await settle();
+		// Item 1 failed; item 2 (queued behind the limit) does not start; item 0 is still running.
+		expect(ran).toEqual([0, 1]);
+		expect(settled).toBe(false);
+		slow.open();
+		await expect(run).rejects.toThrow('failed 1');
+		expect(slowEnded).toBe(true);
+		expect(ran).toEqual([0, 1]);
 	});
 });
