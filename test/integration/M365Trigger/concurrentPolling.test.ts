@@ -5,9 +5,10 @@
 // once, its per-mailbox concurrency peaks), never timed.
 import type { IDataObject } from 'n8n-workflow';
 
-import { generateLargeTenant, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
+import { generateLargeTenant, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
-import { mailParameters, Poller } from './setup';
+import { buildChannel, buildChatMessage } from '../../emulator/state/builders';
+import { approveProtectedApis, DAILY, mailParameters, Poller } from './setup';
 
 const TARGETS = 12;
 
@@ -131,5 +132,63 @@ describe('Polling Trigger: targets read at once, within Microsoft\'s limits', ()
 		expect(subjects(next)).toEqual(mailboxes.flatMap((mailbox) => [`${mailbox} mail 1`, `${mailbox} mail 2`]));
 		expect(await poller.poll()).toEqual([]);
 		expect(emulator.requests.count({ host: 'graph', status: 429 })).toBe(0);
+	});
+});
+
+describe('Polling Trigger: the channels of a team read at once, within the team\'s 4 requests per second', () => {
+	let emulator: Emulator;
+	beforeAll(async () => {
+		// An hour behind real time: the node places cursors by Graph's clock, messages are stamped by the emulator's.
+		emulator = await startEmulator({ clockStart: new Date(Date.now() - 3600_000).toISOString() });
+		await approveProtectedApis(emulator);
+	});
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	it('has four channel reads in Graph at once (the team\'s limit), draws no 429, and emits each new message once', async () => {
+		const team = emulator.state.team(SEED_TEAMS.sales.id)!;
+		for (let index = 1; index <= 8; index++) {
+			const record = buildChannel(team, `Region ${index}`, 'standard', emulator.state.tenantId);
+			emulator.state.data.channels[record.channel.id] = record;
+		}
+		const channels = emulator.state.channelsOf(team.team.id).filter((channel) => channel.channel.membershipType === 'standard');
+		expect(channels.length).toBeGreaterThanOrEqual(10);
+		const poller = new Poller(emulator, {
+			authentication: 'm365TenantAppApi',
+			event: 'newChannelMessage',
+			channelScope: 'team',
+			teamId: { __rl: true, mode: 'id', value: team.team.id },
+			pollTimes: DAILY,
+		});
+		expect(await poller.poll()).toEqual([]);
+
+		emulator.clock.advance(24 * 3600);
+		const adele = emulator.state.user(SEED_USERS.adele.id)!;
+		const posted = channels.map((channel, index) =>
+			emulator.state.addChannelMessage(
+				team.team.id,
+				channel.channel.id,
+				buildChatMessage({
+					createdDateTime: emulator.clock.now().toISOString(),
+					from: adele,
+					content: `news ${index}`,
+					channel: { teamId: team.team.id, channelId: channel.channel.id },
+					sequence: 1000 + index,
+				}),
+			),
+		);
+		emulator.requests.reset();
+		// Every channel's delta read waits in Graph until released: four of them arrive together (the transport keeps
+		// the team within 4 requests per second, so the rest wait for room on our side).
+		const hold = emulator.faults.add({ kind: 'hold', method: 'GET', path: /\/channels\/[^/]+\/messages\/delta$/ });
+		const run = poller.poll();
+		await until(() => (emulator.faults.held()[hold] ?? 0) === 4);
+		emulator.faults.remove(hold);
+		const items = await run;
+
+		expect(items.map((item) => item.id).sort()).toEqual(posted.map((message) => message.id).sort());
+		expect(emulator.requests.count({ host: 'graph', status: 429 })).toBe(0);
+		expect(await poller.poll()).toEqual([]);
 	});
 });
