@@ -85,11 +85,13 @@ export async function measureSide(emulator: Emulator, work: () => Promise<unknow
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** For a bare client's requests at once (a bench's baseline, not the naive side): a connection each, kept alive. */
+const parallelAgent = new Agent({ keepAlive: true });
 
 /** One HTTPS call over a single kept-alive connection: the naive side's client. */
-export async function rawCall(method: string, url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+export async function rawCall(method: string, url: string, headers: Record<string, string>, body?: string, options: { parallel?: boolean } = {}): Promise<{ status: number; body: string }> {
 	return await new Promise((resolve, reject) => {
-		const req = request(url, { method, headers, agent }, (res) => {
+		const req = request(url, { method, headers, agent: options.parallel ? parallelAgent : agent }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -115,6 +117,7 @@ export async function naiveAppToken(emulator: Pick<Emulator, 'loginUrl' | 'tenan
 /** Closes the naive client's kept-alive connection, so the benchmark process can exit. */
 export function closeRawClient(): void {
 	agent.destroy();
+	parallelAgent.destroy();
 }
 
 // ----- floors, throttling and the emulator's CPU share (issue: benchmarks measured against Microsoft's limits) -----
