@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 
+import { compareOrdinal } from '../shared/identifiers';
+
 /**
  * Where the trigger stands in one folder of one mailbox, kept in the workflow's static data.
  *
@@ -288,8 +290,8 @@ function dedupeById<T extends MessageRef>(messages: T[]): T[] {
 
 export function sortOldestFirst<T extends MessageRef>(messages: T[]): T[] {
 	return [...messages].sort((a, b) => {
-		const byTime = (a.receivedDateTime ?? '').localeCompare(b.receivedDateTime ?? '');
-		return byTime !== 0 ? byTime : a.id.localeCompare(b.id);
+		const byTime = compareOrdinal(a.receivedDateTime ?? '', b.receivedDateTime ?? '');
+		return byTime !== 0 ? byTime : compareOrdinal(a.id, b.id);
 	});
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../shared/transport';
 import { toBatchUrl } from '../shared/transport/batchUrl';
 import { chunk } from '../shared/chunk';
+import { compareOrdinal } from '../shared/identifiers';
 import { mapKeyed, POLL_READS_IN_FLIGHT } from '../shared/keyedQueue';
 import { downloadAttachments } from './attachments';
 import { readConfig, type TriggerConfig } from './config';
@@ -276,8 +277,8 @@ export async function pollMailboxes(this: IPollFunctions): Promise<INodeExecutio
 		.filter(({ message }) => passesFilters(message, config.filters))
 		.sort(
 			(a, b) =>
-				(a.message.receivedDateTime ?? '').localeCompare(b.message.receivedDateTime ?? '') ||
-				a.target.key.localeCompare(b.target.key),
+				compareOrdinal(a.message.receivedDateTime ?? '', b.message.receivedDateTime ?? '') ||
+				compareOrdinal(a.target.key, b.target.key),
 		);
 	const items = await toItems(this, config, emitted);
 

@@ -46,7 +46,8 @@ function toResponse(result: FullResponse): Response {
 	else body = Buffer.from(JSON.stringify(result.body));
 	const status = result.statusCode;
 	const noBody = status === 204 || status === 205 || status === 304 || !body || body.length === 0;
-	return new Response(noBody || !body ? null : new Uint8Array(body), { status, headers });
+	// A view on the same bytes (not a copy: a Graph page of mail is megabytes).
+	return new Response(noBody || !body ? null : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status, headers });
 }
 
 function isReconnectFailure(error: unknown): boolean {
