@@ -21,7 +21,6 @@ import {
 	connectOAuth2OverHttp,
 	createBridgeTable,
 	createCredential,
-	createEmulatorCredentials,
 	createWorkflow,
 	dataTableRows,
 	deactivateWorkflow,
@@ -31,7 +30,6 @@ import {
 	integrationAccountCredentialData,
 	eventually,
 	listExecutions,
-	oauthCallbackUrl,
 	packPackage,
 	restartN8n,
 	signInAsOwner,
@@ -43,11 +41,12 @@ import {
 	type StartN8nOptions,
 } from '../../scripts/n8n-runtime';
 import { visibleText } from '../../nodes/shared/teamsText';
-import { SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
+import { SEED_CHATS, SEED_USERS, startEmulator, type Emulator } from '../emulator';
 import { idleDeliveries, subscriptionRuntime } from '../emulator/graph/subscriptions';
 import { buildChatMessage } from '../emulator/state/builders';
 import type { GraphChatMessage } from '../emulator/state/types';
 import { describeEmulatorOnly } from '../support/target';
+import { connectedEmulatorCredentials, emulatorTenantOf } from './emulatorTenant';
 import { occurrences, queueRedisCredential, startHttpsFront, startQueueModeN8n, type HttpsFront } from './queueModeSupport';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
@@ -183,12 +182,7 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 				front.setTarget(instance.port);
 				client = await signInAsOwner(instance);
 			}
-			emulator.state.app(SEED_APPS.main.appId)!.redirectUris.push(oauthCallbackUrl(instance.baseUrl));
-			const credentials = await createEmulatorCredentials(
-				client,
-				{ tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost },
-				{ connectAs: { login: SEED_USERS.integration.upn, password: SEED_USERS.integration.password } },
-			);
+			const credentials = await connectedEmulatorCredentials(client, instance, emulator);
 			table = await createBridgeTable(client);
 			// The example as shipped; only the chat system's address and the credential are the user's own.
 			const example = JSON.parse(readFileSync(EXAMPLE, 'utf8').split('https://chat.example.com').join(outside.url)) as {
@@ -509,7 +503,7 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 		// written. The pending row saved before each (Prepare Only: author and text fingerprint, or 'deleting') must
 		// keep all three from going back out.
 		if (queueMode) it("a post, an edit and a delete made with a sender's credential, heard before their row is saved, are not sent back (the pending row)", async () => {
-			const adeleSender = await createCredential(client, { name: 'Adele (sender)', type: SENDER_TYPE, data: integrationAccountCredentialData(tenantOf(emulator)) });
+			const adeleSender = await createCredential(client, { name: 'Adele (sender)', type: SENDER_TYPE, data: integrationAccountCredentialData(emulatorTenantOf(emulator)) });
 			await connectOAuth2OverHttp(client, adeleSender, { login: SEED_USERS.adele.upn, password: SEED_USERS.adele.password });
 			const stored = shipped;
 			const oldSubscription = Object.keys(emulator.state.data.subscriptions)[0];
@@ -611,11 +605,6 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 			await deactivateWorkflow(client, raced);
 		}, CONVERSATION_MS);
 	});
-}
-
-/** The emulator tenant as a credential needs it. */
-function tenantOf(emulator: Emulator) {
-	return { tenantId: emulator.tenantId, clientId: SEED_APPS.main.appId, clientSecret: SEED_APPS.main.secret, loginHost: emulator.loginHost, graphHost: emulator.graphHost };
 }
 
 /** POSTs a body to an HTTPS URL (the front; its certificate is the test CA's). */

@@ -26,9 +26,10 @@ import {
 	type N8nRestClient,
 	type StartN8nOptions,
 } from '../../scripts/n8n-runtime';
-import { SEED_APPS, startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type Emulator } from '../emulator';
 import { loopbackTlsOptions } from '../harness/tls';
 import { DELIVERY_ATTEMPTS } from '../emulator/graph/subscriptions';
+import { emulatorTenantOf } from './emulatorTenant';
 
 export interface QueueModeN8n {
 	instance: N8nInstance;
@@ -87,13 +88,7 @@ export interface EmulatorTenantInN8n extends EmulatorCredentials {
 /** An in-process emulator and both of the package's credentials for its tenant (the main seed app) in n8n. */
 export async function startEmulatorTenant(client: N8nRestClient): Promise<EmulatorTenantInN8n> {
 	const emulator = await startEmulator();
-	const credentials = await createEmulatorCredentials(client, {
-		tenantId: emulator.tenantId,
-		clientId: SEED_APPS.main.appId,
-		clientSecret: SEED_APPS.main.secret,
-		loginHost: emulator.loginHost,
-		graphHost: emulator.graphHost,
-	});
+	const credentials = await createEmulatorCredentials(client, emulatorTenantOf(emulator));
 	return { emulator, ...credentials };
 }
 
