@@ -24,6 +24,7 @@ import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, sendLifecycle } from '../emulator/graph/subscriptions';
 import { describeEmulatorOnly } from '../support/target';
 import { emulatorTenantOf } from './emulatorTenant';
+import { newMailTriggerNode } from './newMailTrigger';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const WEBHOOK_ID = '3c6f0e4a-8b1d-4e7a-9c2f-5d8e7a6b4c31';
@@ -51,21 +52,7 @@ describeEmulatorOnly(['notifications', 'state', 'clock'], 'Microsoft 365 Trigger
 		const workflow = await createWorkflow(client, {
 			name: 'New support mail',
 			nodes: [
-				{
-					id: 'a1b2c3d4-0000-4000-8000-000000000001',
-					name: 'New mail',
-					type: 'n8n-nodes-m365-integration.m365Trigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: WEBHOOK_ID,
-					parameters: {
-						authentication: 'm365TenantAppApi',
-						event: 'newMail',
-						mailboxes: { mailbox: [{ mailbox: { __rl: true, mode: 'address', value: SEED_USERS.support.upn } }] },
-						mailFolder: 'inbox',
-					},
-					credentials: { m365TenantAppApi: tenantApp },
-				},
+				newMailTriggerNode({ id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'New mail', webhookId: WEBHOOK_ID, mailboxUpn: SEED_USERS.support.upn, tenantApp }),
 			],
 			connections: {},
 		} as never);

@@ -46,6 +46,7 @@ import {
 	type QueueModeN8n,
 	type WorkflowRuns,
 } from './queueModeSupport';
+import { newMailTriggerNode } from './newMailTrigger';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 /** n8n's shortest poll interval is a minute: a phase of the mailbox test waits for one or two polls. */
@@ -315,21 +316,7 @@ describe('n8n in queue mode (main, two workers, Redis) with the package', () => 
 				const workflow = await createWorkflow(client, {
 					name: 'Sales desk mail (queue mode)',
 					nodes: [
-						{
-							id: 'c3d4e5f6-0000-4000-8000-000000000001',
-							name: NODE,
-							type: 'n8n-nodes-m365-integration.m365Trigger',
-							typeVersion: 1,
-							position: [0, 0],
-							webhookId: WEBHOOK_ID,
-							parameters: {
-								authentication: 'm365TenantAppApi',
-								event: 'newMail',
-								mailboxes: { mailbox: [{ mailbox: { __rl: true, mode: 'address', value: SEED_USERS.salesDesk.upn } }] },
-								mailFolder: 'inbox',
-							},
-							credentials: { m365TenantAppApi: tenantApp },
-						},
+						newMailTriggerNode({ id: 'c3d4e5f6-0000-4000-8000-000000000001', name: NODE, webhookId: WEBHOOK_ID, mailboxUpn: SEED_USERS.salesDesk.upn, tenantApp }),
 					],
 					connections: {},
 				} as never);

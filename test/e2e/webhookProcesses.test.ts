@@ -11,6 +11,7 @@ import { SEED_USERS, type Emulator } from '../emulator';
 import { deliverMail } from '../emulator/graph/mail';
 import { idleDeliveries, subscriptionRuntime } from '../emulator/graph/subscriptions';
 import { describeEmulatorOnly } from '../support/target';
+import { newMailTriggerNode } from './newMailTrigger';
 import {
 	emulatorControl,
 	executionCollector,
@@ -58,21 +59,7 @@ describeEmulatorOnly(['state', 'requests', 'notifications'], 'n8n queue mode wit
 		const workflow = await createWorkflow(client, {
 			name: 'Sales desk mail, exactly once over webhook processes',
 			nodes: [
-				{
-					id: 'e1a2b3c4-0000-4000-8000-000000000001',
-					name: TRIGGER,
-					type: 'n8n-nodes-m365-integration.m365Trigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: WEBHOOK_ID,
-					parameters: {
-						authentication: 'm365TenantAppApi',
-						event: 'newMail',
-						mailboxes: { mailbox: [{ mailbox: { __rl: true, mode: 'address', value: SEED_USERS.salesDesk.upn } }] },
-						mailFolder: 'inbox',
-					},
-					credentials: { m365TenantAppApi: tenantApp },
-				},
+				newMailTriggerNode({ id: 'e1a2b3c4-0000-4000-8000-000000000001', name: TRIGGER, webhookId: WEBHOOK_ID, mailboxUpn: SEED_USERS.salesDesk.upn, tenantApp }),
 				{
 					id: 'e1a2b3c4-0000-4000-8000-000000000002',
 					name: CLAIM,
