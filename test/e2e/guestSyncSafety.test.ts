@@ -21,6 +21,7 @@ import { SEED_APPS, startEmulator, type Emulator } from '../emulator';
 import { registerExtensionProperty } from '../emulator/graph/extensionProperties';
 import { describeEmulatorOnly } from '../support/target';
 import { emulatorTenantOf } from './emulatorTenant';
+import { guestSyncParameters } from './guestSyncParameters';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 const SOURCE = 'e2e-loop-partners';
@@ -45,14 +46,7 @@ describeEmulatorOnly(['state', 'requests'], 'Guest Sync in a real n8n: loops and
 		type: `${PACKAGE_NAME}.m365GuestSync`,
 		typeVersion: 1,
 		position: [660, 0] as [number, number],
-		parameters: {
-			resource: 'guest',
-			operation: 'sync',
-			sourceName: SOURCE,
-			email: '={{ $json.email }}',
-			displayName: '={{ $json.displayName }}',
-			...extra,
-		},
+		parameters: guestSyncParameters(SOURCE, extra),
 		credentials: { m365TenantAppApi: credentials.tenantApp },
 	});
 	const start = { id: '5a5e0000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };

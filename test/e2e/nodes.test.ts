@@ -47,6 +47,7 @@ import type { GraphChatMessage } from '../emulator/state/types';
 import { describeEmulatorOnly } from '../support/target';
 import { stripLegacyMarker } from '../../nodes/M365TeamsMessage/helpers/postKey';
 import { connectedEmulatorCredentials, emulatorTenantOf } from './emulatorTenant';
+import { guestSyncParameters } from './guestSyncParameters';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
 /** n8n's shortest poll interval is a minute: the activated mailbox trigger waits for one or two polls. */
@@ -315,14 +316,7 @@ describeEmulatorOnly(['state', 'requests', 'tokens', 'seed', 'signInPage'], "eve
 				{
 					name: 'Sync guests',
 					type: `${PACKAGE_NAME}.m365GuestSync`,
-					parameters: {
-						resource: 'guest',
-						operation: 'sync',
-						sourceName: GUEST_SOURCE,
-						email: '={{ $json.email }}',
-						displayName: '={{ $json.displayName }}',
-						attributes: { companyName: '={{ $json.companyName }}' },
-					},
+					parameters: guestSyncParameters(GUEST_SOURCE, { attributes: { companyName: '={{ $json.companyName }}' } }),
 					credentials: { m365TenantAppApi: credentials.tenantApp },
 				},
 			]);

@@ -46,6 +46,7 @@ import {
 	type QueueModeN8n,
 	type WorkflowRuns,
 } from './queueModeSupport';
+import { guestSyncParameters } from './guestSyncParameters';
 import { newMailTriggerNode } from './newMailTrigger';
 
 const INSTALL_AND_START_MS = 30 * 60_000;
@@ -472,16 +473,11 @@ describe('n8n in queue mode (main, two workers, Redis) with the package', () => 
 							type: 'n8n-nodes-m365-integration.m365GuestSync',
 							typeVersion: 1,
 							position: [440, 0],
-							parameters: {
-								resource: 'guest',
-								operation: 'sync',
-								sourceName: SOURCE,
-								email: '={{ $json.email }}',
-								displayName: '={{ $json.displayName }}',
+							parameters: guestSyncParameters(SOURCE, {
 								// A part never sees the whole list: it must not remove anyone.
 								removal: 'none',
 								invitation: { inviteRedirectUrl: 'https://teams.microsoft.com', sendInvitationMessage: true },
-							},
+							}),
 							credentials: { m365TenantAppApi: tenantApp },
 						},
 					],
