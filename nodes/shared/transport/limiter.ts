@@ -141,14 +141,40 @@ export class Limiter {
 	private readonly windows = new Map<string, number[]>();
 	private readonly busy = new Map<string, number>();
 	private readonly waiters = new Set<() => void>();
+	/** Plans waiting for room, in arrival order: a plan goes after every earlier one it shares a key with. */
+	private readonly queue: LimitPlan[] = [];
 
 	constructor(private readonly now: () => number = Date.now) {}
 
-	/** Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended. */
+	/**
+	 * Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended.
+	 * First come, first served on each key: requests to one chat (or mailbox, ...) go out in the order they asked.
+	 */
 	async acquire(plan: LimitPlan): Promise<() => void> {
 		if (plan.rates.length === 0 && plan.mailboxes.size === 0) return () => {};
+		this.queue.push(plan);
+		try {
+			return await this.waitAndTake(plan);
+		} finally {
+			this.queue.splice(this.queue.indexOf(plan), 1);
+			// A plan that waited behind this one may go now.
+			for (const wake of [...this.waiters]) wake();
+		}
+	}
+
+	private sharesKeyWithEarlier(plan: LimitPlan): boolean {
+		for (const earlier of this.queue) {
+			if (earlier === plan) return false;
+			if (earlier.rates.some((rule) => plan.rates.some((other) => other.key === rule.key))) return true;
+			if ([...earlier.mailboxes.keys()].some((mailbox) => plan.mailboxes.has(mailbox))) return true;
+		}
+		return false;
+	}
+
+	private async waitAndTake(plan: LimitPlan): Promise<() => void> {
 		for (;;) {
-			const rateWait = this.rateWait(plan, this.now());
+			const behind = this.sharesKeyWithEarlier(plan);
+			const rateWait = behind ? Infinity : this.rateWait(plan, this.now());
 			const mailboxesFree = [...plan.mailboxes].every(([mailbox, count]) => (this.busy.get(mailbox) ?? 0) + count <= MAILBOX_CONCURRENCY);
 			if (rateWait === 0 && mailboxesFree) return this.take(plan);
 			// Woken when a request ends (a slot or a window entry frees), or when the earliest window entry leaves.

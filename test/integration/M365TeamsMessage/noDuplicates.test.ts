@@ -21,6 +21,10 @@ beforeAll(async () => {
 			// ~150 lost answers each bring one lookup of the chat's newest messages: a burst of checks, not polling, but
 			// more reads of one chat in a day than the emulator's polling heuristic allows (Microsoft does not publish its own).
 			teamsPollingPolicy: { readsPerDay: POSTS },
+			// This file is about lost answers at scale, not pacing: at Teams' 1 request per second per chat, 1,200 posts
+			// and lookups into one chat would take 20 minutes. The pacing has its own tests (test/unit/emulator/
+			// throttling.test.ts, test/integration/foundation/limits.test.ts, throttling.test.ts here).
+			teamsPosting: false,
 		},
 	});
 	integration = await signedIn(emulator, 'integration');

@@ -109,6 +109,28 @@ describe('limiter keys (Microsoft keys each limit its own way)', () => {
 		expect(started).toEqual(['A', 'B', 'C', 'A again']);
 	});
 
+	it('serves requests to one chat in the order they asked, even when a later one could fit first (test clock)', async () => {
+		let now = 0;
+		const limiter = new Limiter(() => now);
+		const plan = () => limitsOf('POST', '/chats/A/messages');
+		(await limiter.acquire(plan()))(); // answered at 0: the window has room again at 1,020
+		const order: number[] = [];
+		const releases = new Map<number, () => void>();
+		const ask = (n: number) => limiter.acquire(plan()).then((release) => (order.push(n), releases.set(n, release)));
+		const second = ask(2); // waits until 1,021 from now (0)
+		now = 500;
+		const third = ask(3); // its own wait ends sooner (521 from now), but it asked later
+		now = 1_100;
+		while (order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(order).toEqual([2]);
+		await second;
+		releases.get(2)!();
+		now = 2_200;
+		await third;
+		expect(order).toEqual([2, 3]);
+		releases.get(3)!();
+	});
+
 	it('admits at the limit and makes the next request wait for the window (test clock)', async () => {
 		let now = 0;
 		const limiter = new Limiter(() => now);
