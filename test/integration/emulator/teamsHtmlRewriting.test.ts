@@ -6,9 +6,7 @@ import { emulatorRequest } from '../../emulator/testClient';
 let emulator: Emulator;
 let integration: string;
 beforeAll(async () => {
-	// Raw posts in quick succession without a client-side limiter: Teams' 1 request per second per channel or chat
-	// (rule teamsPosting) is off here; it has its own tests (test/unit/emulator/throttling.test.ts).
-	emulator = await startEmulator({ rules: { teamsPosting: false } });
+	emulator = await startEmulator();
 });
 beforeEach(() => {
 	emulator.reset();
