@@ -23,16 +23,7 @@ export function tenantCredential(emulator: Emulator, appKey: 'main' | 'partial' 
 	return tenantAppCredentialData(emulator, appKey);
 }
 
-/** Addresses of mailboxes the large tenant added (licensed members), in a stable order. */
-export function extraMailboxes(emulator: Emulator, count: number): string[] {
-	const seeded = new Set<string>(Object.values(SEED_USERS).map((user) => user.id));
-	return emulator.state
-		.users()
-		.filter((record) => record.hasMailbox && !seeded.has(record.user.id))
-		.map((record) => record.user.userPrincipalName)
-		.sort()
-		.slice(0, count);
-}
+export { extraMailboxes } from '../../support/extraMailboxes';
 
 export function mailboxParameters(mailboxes: string[], extra: INodeParameters = {}): INodeParameters {
 	return {

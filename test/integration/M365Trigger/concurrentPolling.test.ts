@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { generateLargeTenant, SEED_TEAMS, SEED_USERS, startEmulator, type Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
 import { buildChannel, buildChatMessage } from '../../emulator/state/builders';
+import { extraMailboxes } from '../../support/extraMailboxes';
 import { approveProtectedApis, DAILY, mailParameters, Poller } from './setup';
 
 const TARGETS = 12;
@@ -28,17 +29,6 @@ function deltaReadsOf(mailboxes: string[]): RegExp {
 /** Reads of one message of a mailbox (as $batch sub-requests or alone). */
 function messageReadsOf(mailbox: string): RegExp {
 	return new RegExp(`/users/${escaped(mailbox)}/messages/[^/]+$`, 'i');
-}
-
-/** Licensed mailboxes the large tenant added, in a stable order. */
-function extraMailboxes(emulator: Emulator, count: number, skip = 0): string[] {
-	const seeded = new Set<string>(Object.values(SEED_USERS).map((user) => user.id));
-	return emulator.state
-		.users()
-		.filter((record) => record.hasMailbox && !seeded.has(record.user.id))
-		.map((record) => record.user.userPrincipalName)
-		.sort()
-		.slice(skip, skip + count);
 }
 
 function subjects(items: IDataObject[]): string[] {
