@@ -2,8 +2,10 @@
  * Teams posting spread over many conversations, with Microsoft's limits on: 1,000 posts, half into 10 channels (each
  * in its own team) and half into 10 group chats, through the node (a Teams Message node posting channel messages,
  * then one posting chat messages, as two nodes of a workflow run), next to the naive way (one POST per item, no
- * Retry-After handling). Floor: the per-tenant posting limits with every conversation posted to at once (channels:
- * 4 requests per second per channel and 50 posts per second per tenant; chats: 20 posts per second per tenant).
+ * Retry-After handling). Floor: 20 conversations at 1 request per second each (Microsoft's limit per app on one channel
+ * or chat), every conversation posted to at once, under the per-tenant posting limits (50 channel posts and 20 chat
+ * posts per second per app), which 10 channels and 10 chats at 1 per second each stay below: 10 channel posts and
+ * 10 chat posts per second, about 50 s for 1,000 posts.
  *
  * Run: node scripts/with-emulator-ca.js npx tsx bench/teams-spread.bench.ts
  * Env: TEAMS_SPREAD_BENCH_POSTS (default 1000), TEAMS_SPREAD_BENCH_LATENCY_MS (default 10).
@@ -37,6 +39,10 @@ const { M365TeamsMessage } =
 const POSTS = Number(process.env.TEAMS_SPREAD_BENCH_POSTS ?? 1000);
 const LATENCY_MS = Number(process.env.TEAMS_SPREAD_BENCH_LATENCY_MS ?? 10);
 const CONVERSATIONS = 10;
+/** Microsoft's limits (https://learn.microsoft.com/en-us/graph/throttling-limits#microsoft-teams-service-limits). */
+const PER_CONVERSATION_PER_SECOND = 1;
+const CHANNEL_POSTS_PER_TENANT = 50;
+const CHAT_POSTS_PER_TENANT = 20;
 
 interface Places {
 	channels: Array<{ teamId: string; channelId: string }>;
@@ -214,8 +220,10 @@ async function main(): Promise<void> {
 		};
 		const naivePosted = posted(emulator, places) - before;
 
+		const channelRate = Math.min(CHANNEL_POSTS_PER_TENANT, PER_CONVERSATION_PER_SECOND * CONVERSATIONS);
+		const chatRate = Math.min(CHAT_POSTS_PER_TENANT, PER_CONVERSATION_PER_SECOND * CONVERSATIONS);
 		const floorMs = Math.round(
-			Math.max(half / Math.min(50, 4 * CONVERSATIONS), (POSTS - half) / 20) * 1000,
+			Math.max(half / channelRate, (POSTS - half) / chatRate) * 1000,
 		);
 		const report = {
 			scenario: `${POSTS} posts over ${CONVERSATIONS} channels (one per team) and ${CONVERSATIONS} group chats, ${LATENCY_MS} ms latency per request`,
@@ -228,7 +236,7 @@ async function main(): Promise<void> {
 					naive,
 					floor: {
 						ms: floorMs,
-						basis: `${half} channel posts at ${Math.min(50, 4 * CONVERSATIONS)} per second (4 per channel, 50 per tenant) alongside ${POSTS - half} chat posts at 20 per second per tenant (goal: >= 0.8 of the limit, no 429, no duplicate)`,
+						basis: `${half} channel posts at ${channelRate} per second (${CONVERSATIONS} channels at ${PER_CONVERSATION_PER_SECOND} per channel, under ${CHANNEL_POSTS_PER_TENANT} per tenant) alongside ${POSTS - half} chat posts at ${chatRate} per second (${CONVERSATIONS} chats at ${PER_CONVERSATION_PER_SECOND} per chat, under ${CHAT_POSTS_PER_TENANT} per tenant) (goal: >= 0.8 of the limit, no 429, no duplicate)`,
 					},
 					throttled: oursThrottled,
 					cpu,

@@ -4,7 +4,7 @@
 //
 // Targets are read at once (up to POLL_READS_IN_FLIGHT, targets of one key one after another); Microsoft's limits,
 // keyed per mailbox, team, channel or tenant (Outlook's 4 concurrent requests per app per mailbox, Teams' 4 requests
-// per second per team and per channel, presence's 1,500 per 30 s), are held by the transport's limiter. Items come
+// per second per team and 1 per channel or chat, presence's 1,500 per 30 s), are held by the transport's limiter. Items come
 // out in target order, each target's changes in their order, whichever read ends first. "Fetch test event" reads
 // the targets one after another and stops at the first that yields an item, so its sample is always the same one.
 //

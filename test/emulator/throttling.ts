@@ -9,9 +9,18 @@
 //                       (Outlook runs up to 4 sub-requests of a batch in parallel); sub-requests beyond the free
 //                       slots answer 429 ApplicationThrottled "Application is over its MailboxConcurrency limit."
 //   mailboxRate         Outlook: 10,000 requests per 10 minutes per app per mailbox.
-//   teamsPosting        Teams: at most 4 requests per second per app on a given team or channel (counted on both,
-//                       the safer reading); POST channel message 50 rps and POST chat message 20 rps per app per
-//                       tenant; 3,000 messages per app per day to one channel (Microsoft Teams service limits).
+//   teamsPosting        Teams (Microsoft Teams service limits, https://learn.microsoft.com/en-us/graph/throttling-limits#microsoft-teams-service-limits):
+//                       4 requests per second per app on a given team (any request under /teams/{id});
+//                       1 request per second per app on a given channel (any request under
+//                       /teams/{t}/channels/{c}) or chat (any request under /chats/{c}, /me/chats/{c},
+//                       /users/{u}/chats/{c}); 1 POST message per second per user in a given chat or channel
+//                       (the signed-in user of a delegated token, whatever the app; app-only posts are migration
+//                       imports, which Microsoft exempts); POST channel message 50 rps and POST chat message
+//                       20 rps per app per tenant; POST /teams/{id}/members (and the bulk members/add, the safer
+//                       reading: Microsoft lists only the single add) 4 per minute per app per team, POST and
+//                       DELETE chat members 4 per minute per app per chat. The old 3,000 messages per app per day
+//                       to one channel is no longer documented (neither there nor in teams-api-overview's
+//                       "Microsoft Teams limits") and is not enforced.
 //   invitations         Invitation manager: 150 requests per 5 seconds per tenant, all apps (any /invitations call).
 //   directoryWrites     Identity and access: writes (POST, PATCH, PUT, DELETE on directory routes) 3,000 per
 //                       2 min 30 s per app per tenant, 18,000 per 5 minutes per tenant.
@@ -32,7 +41,8 @@ export const THROTTLING_RULES: ReadonlyArray<RuleDefinition<boolean> & { name: T
 		name: 'teamsPosting',
 		defaultValue: true,
 		invalid: onOff,
-		description: 'Teams: 4 requests per second per app per team and per channel; channel posts 50/s and chat posts 20/s per app per tenant; 3,000 posts per app per channel per day',
+		description:
+			'Teams: 4 requests per second per app per team; 1 per second per app per channel and per chat; 1 message post per second per user per chat or channel (delegated); channel posts 50/s and chat posts 20/s per app per tenant; team and chat member adds 4 per minute per app per team or chat',
 	},
 	{ name: 'invitations', defaultValue: true, invalid: onOff, description: 'Invitation manager: 150 requests per 5 seconds per tenant, all apps' },
 	{ name: 'directoryWrites', defaultValue: true, invalid: onOff, description: 'Identity and access writes: 3,000 per 150 s per app per tenant, 18,000 per 5 minutes per tenant' },
@@ -42,10 +52,15 @@ export const THROTTLING_RULES: ReadonlyArray<RuleDefinition<boolean> & { name: T
 export const LIMITS = {
 	mailboxConcurrency: 4,
 	mailboxRate: { limit: 10_000, windowMs: 600_000 },
-	teamOrChannelRate: { limit: 4, windowMs: 1_000 },
+	teamRate: { limit: 4, windowMs: 1_000 },
+	/** Per app on one channel or one chat, any request. */
+	conversationRate: { limit: 1, windowMs: 1_000 },
+	/** Per user, POST message in one chat or channel (delegated; not migration). */
+	userPostRate: { limit: 1, windowMs: 1_000 },
 	channelPostsPerTenant: { limit: 50, windowMs: 1_000 },
 	chatPostsPerTenant: { limit: 20, windowMs: 1_000 },
-	channelPostsPerDay: { limit: 3_000, windowMs: 86_400_000 },
+	/** POST /teams/{id}/members (and members/add), POST/DELETE chat members: per app per team or chat. */
+	memberWritesPerResource: { limit: 4, windowMs: 60_000 },
 	invitationsPerTenant: { limit: 150, windowMs: 5_000 },
 	directoryWritesPerApp: { limit: 3_000, windowMs: 150_000 },
 	directoryWritesPerTenant: { limit: 18_000, windowMs: 300_000 },
@@ -66,6 +81,8 @@ export interface ThrottleInput {
 	appId: string;
 	method: string;
 	segments: string[];
+	/** The signed-in user of a delegated token (none for an app-only token). */
+	userId?: string;
 	/** A directory route (users, invitations, applications, ...). */
 	directory: boolean;
 }
@@ -148,20 +165,20 @@ export class Throttling {
 			checks.push({ key: `mailboxRate:${appId}:${this.mailboxKey(mailbox)}`, window: LIMITS.mailboxRate, limit: 'mailboxRate', code: 'ApplicationThrottled' });
 		}
 		if (this.on('teamsPosting')) {
-			if (first === 'teams' && segments.length >= 2) {
-				const team = segments[1].toLowerCase();
-				checks.push({ key: `team:${appId}:${team}`, window: LIMITS.teamOrChannelRate, limit: 'teamsPosting', code: 'TooManyRequests' });
-				if (segments[2]?.toLowerCase() === 'channels' && segments.length >= 4) {
-					const channel = segments[3].toLowerCase();
-					checks.push({ key: `channel:${appId}:${channel}`, window: LIMITS.teamOrChannelRate, limit: 'teamsPosting', code: 'TooManyRequests' });
-					if (method === 'POST' && isMessagePost(segments.slice(4))) {
-						checks.push({ key: `channelPosts:${appId}`, window: LIMITS.channelPostsPerTenant, limit: 'teamsPosting', code: 'TooManyRequests' });
-						checks.push({ key: `channelPostsDay:${appId}:${channel}`, window: LIMITS.channelPostsPerDay, limit: 'teamsPosting', code: 'TooManyRequests' });
-					}
+			const teams = teamsTarget(segments);
+			const check = (key: string, window: Window) => checks.push({ key, window, limit: 'teamsPosting', code: 'TooManyRequests' });
+			if (teams?.team) check(`team:${appId}:${teams.team}`, LIMITS.teamRate);
+			if (teams?.conversation) {
+				const { kind, id, rest } = teams.conversation;
+				check(`${kind}:${appId}:${id}`, LIMITS.conversationRate);
+				if (method === 'POST' && isMessagePost(rest)) {
+					if (input.userId) check(`userPosts:${input.userId}:${kind}:${id}`, LIMITS.userPostRate);
+					check(kind === 'channel' ? `channelPosts:${appId}` : `chatPosts:${appId}`, kind === 'channel' ? LIMITS.channelPostsPerTenant : LIMITS.chatPostsPerTenant);
 				}
+				if (kind === 'chat' && isMemberWrite(method, rest)) check(`chatMembers:${appId}:${id}`, LIMITS.memberWritesPerResource);
 			}
-			if (first === 'chats' && segments.length >= 3 && method === 'POST' && isMessagePost(segments.slice(2))) {
-				checks.push({ key: `chatPosts:${appId}`, window: LIMITS.chatPostsPerTenant, limit: 'teamsPosting', code: 'TooManyRequests' });
+			if (teams?.team && !teams.conversation && method === 'POST' && isMemberWrite(method, segments.slice(2).map((segment) => segment.toLowerCase()))) {
+				check(`teamMembers:${appId}:${teams.team}`, LIMITS.memberWritesPerResource);
 			}
 		}
 		if (this.on('invitations') && first === 'invitations') {
@@ -225,8 +242,36 @@ export class Throttling {
 
 const THROTTLED = 'Too many requests. Please retry after the time specified in the Retry-After header.';
 
+/** Functions and collections that sit where a channel or chat id would (`chats/getAllMessages`, ...): not one conversation. */
+const NOT_AN_ID = /^(getallmessages|allmessages|getallretainedmessages)(\(.*\))?$/;
+
+interface TeamsTarget {
+	/** The team (lower-cased id) of a request under /teams/{id}. */
+	team?: string;
+	/** The channel or chat (lower-cased id) a request is on, and the (lower-cased) segments after its id. */
+	conversation?: { kind: 'channel' | 'chat'; id: string; rest: string[] };
+}
+
+/** The team, channel or chat a request is on: /teams/{t}[/channels/{c}], /chats/{c}, /me/chats/{c}, /users/{u}/chats/{c}. */
+export function teamsTarget(segments: string[]): TeamsTarget | undefined {
+	const lower = segments.map((segment) => segment.toLowerCase());
+	if (lower[0] === 'teams' && lower.length >= 2 && !NOT_AN_ID.test(lower[1])) {
+		const channel = lower[2] === 'channels' && lower.length >= 4 && !NOT_AN_ID.test(lower[3]) ? lower[3] : undefined;
+		return { team: lower[1], ...(channel ? { conversation: { kind: 'channel', id: channel, rest: lower.slice(4) } } : {}) };
+	}
+	const at = lower[0] === 'chats' ? 1 : lower[0] === 'me' && lower[1] === 'chats' ? 2 : lower[0] === 'users' && lower[2] === 'chats' ? 3 : -1;
+	if (at < 0 || lower.length <= at || NOT_AN_ID.test(lower[at])) return undefined;
+	return { conversation: { kind: 'chat', id: lower[at], rest: lower.slice(at + 1) } };
+}
+
 /** messages, or messages/{id}/replies: a post of a channel or chat message. */
 function isMessagePost(rest: string[]): boolean {
-	const lower = rest.map((segment) => segment.toLowerCase());
-	return (lower.length === 1 && lower[0] === 'messages') || (lower.length === 3 && lower[0] === 'messages' && lower[2] === 'replies');
+	return (rest.length === 1 && rest[0] === 'messages') || (rest.length === 3 && rest[0] === 'messages' && rest[2] === 'replies');
+}
+
+/** POST members, POST members/add, DELETE members/{id} (of a team or chat; `rest` lower-cased, after its id). */
+function isMemberWrite(method: string, rest: string[]): boolean {
+	if (rest[0] !== 'members') return false;
+	if (method === 'POST') return rest.length === 1 || (rest.length === 2 && rest[1] === 'add');
+	return method === 'DELETE' && rest.length === 2;
 }

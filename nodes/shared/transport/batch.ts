@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AmbiguousWriteError, graphFailureOf, isNetworkError } from './errors';
 import { IDEMPOTENT_METHODS, sleep } from './middleware/callState';
+import { limitsOf } from './limiter';
 import { graphRequest } from './request';
 import { RetryBudget, retryAfterSeconds } from './retryBudget';
 import type { BatchRequestItem, BatchResponseItem, GraphErrorBody, GraphFunctions, GraphVersion } from './types';
@@ -54,28 +55,49 @@ function isIdempotent(item: BatchRequestItem): boolean {
 	return IDEMPOTENT_METHODS.has(item.method.toUpperCase());
 }
 
-/** Keeps items linked by dependsOn in the same $batch (Graph requires it), otherwise fills batches of 20 in order. */
+/**
+ * Keeps items linked by dependsOn in the same $batch (Graph requires it), otherwise fills batches of 20 in order. An
+ * item under a limit smaller than a batch (Teams: 1 request per second on one channel or chat, 4 on one team, 4
+ * member adds per minute on one team or chat; limiter.ts) goes into the first batch that still has room under that
+ * limit: Graph counts each sub-request, so a batch holding more would draw 429s for the rest, while separate batches
+ * wait for their window in the client-side limiter.
+ */
 export function chunkForBatch(items: BatchRequestItem[]): BatchRequestItem[][] {
 	const chunks: BatchRequestItem[][] = [];
-	let current: BatchRequestItem[] = [];
 	const chunkOf = new Map<string, BatchRequestItem[]>();
+	/** Per chunk: how many of its items fall under each small limit's key. */
+	const keyCounts = new Map<BatchRequestItem[], Map<string, number>>();
+	/** Per small limit's key: the first chunk that may still have room for it (chunks only fill up). */
+	const firstFor = new Map<string, number>();
+	let firstOpen = 0;
+	const open = (): BatchRequestItem[] => {
+		const chunk: BatchRequestItem[] = [];
+		chunks.push(chunk);
+		keyCounts.set(chunk, new Map());
+		return chunk;
+	};
 	for (const item of items) {
 		const deps = item.dependsOn ?? [];
+		const small = limitsOf(item.method, item.url).rates.filter((rule) => rule.limit < BATCH_LIMIT);
 		const target = deps.length ? chunkOf.get(deps[0]) : undefined;
+		let chunk: BatchRequestItem[] | undefined = target;
 		if (target) {
 			if (target.length >= BATCH_LIMIT) throw new Error(`Batch item "${item.id}" depends on a batch that is already full`);
-			target.push(item);
-			chunkOf.set(item.id, target);
-			continue;
+		} else {
+			while (firstOpen < chunks.length && chunks[firstOpen].length >= BATCH_LIMIT) firstOpen++;
+			let at = Math.max(firstOpen, ...small.map((rule) => firstFor.get(rule.key) ?? 0));
+			for (; at < chunks.length; at++) {
+				const counts = keyCounts.get(chunks[at])!;
+				if (chunks[at].length < BATCH_LIMIT && small.every((rule) => (counts.get(rule.key) ?? 0) < rule.limit)) break;
+			}
+			chunk = at < chunks.length ? chunks[at] : open();
+			for (const rule of small) firstFor.set(rule.key, at);
 		}
-		if (current.length >= BATCH_LIMIT) {
-			chunks.push(current);
-			current = [];
-		}
-		current.push(item);
-		chunkOf.set(item.id, current);
+		chunk!.push(item);
+		chunkOf.set(item.id, chunk!);
+		const counts = keyCounts.get(chunk!)!;
+		for (const rule of small) counts.set(rule.key, (counts.get(rule.key) ?? 0) + 1);
 	}
-	if (current.length) chunks.push(current);
 	return chunks;
 }
 

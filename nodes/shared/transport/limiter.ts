@@ -4,8 +4,14 @@
  * Limits from https://learn.microsoft.com/en-us/graph/throttling-limits:
  *
  *   Outlook            4 concurrent requests per app per mailbox; 10,000 requests per 10 minutes per app per mailbox
- *   Teams              4 requests per second per app on one team or channel; POST channel message 50 per second and
- *                      POST chat message 20 per second per app per tenant
+ *   Teams              4 requests per second per app on one team (any request under /teams/{id}); 1 request per
+ *                      second per app on one channel (/teams/{t}/channels/{c}/...) and on one chat (/chats/{c}/...,
+ *                      /me/chats/{c}/..., /users/{u}/chats/{c}/...), any request; POST channel message 50 per second
+ *                      and POST chat message 20 per second per app per tenant; POST /teams/{id}/members (and the bulk
+ *                      members/add, the safer reading) 4 per minute per team, POST/DELETE chat members 4 per minute
+ *                      per chat. Microsoft's 1 POST message per second per user in one conversation is not keyed
+ *                      apart: within one app it is already the conversation's 1 per second (across apps it is not
+ *                      this process's to know; the server's 429 backs it up).
  *   Invitation manager 150 requests per 5 seconds per tenant
  *   Directory writes   3,000 per 2 min 30 s per app per tenant (POST/PATCH/PUT/DELETE on users, groups, applications,
  *                      service principals, invitations)
@@ -17,8 +23,8 @@
  * the execution's). A $batch takes what its sub-requests take: a slot per sub-request in each rate window (at most
  * the window's size) and min(4, n) concurrency slots on each mailbox its n sub-requests read, for as long as the
  * batch runs (Outlook runs up to 4 sub-requests of a batch in parallel). Keys use ids as the request addresses
- * them (a mailbox addressed by UPN and by id counts twice; the server's 429 still backs this up). The per-channel
- * daily post limit (3,000) is left to the server: waiting a day is not what a workflow wants.
+ * them (a mailbox addressed by UPN and by id counts twice; the server's 429 still backs this up). Throughput this
+ * gives: one post per second into one channel or chat, many conversations at once up to the tenant's post rates.
  *
  * Rate windows are sliding. A request occupies its slot from the moment it is sent, and its slot's time is the
  * moment its answer came: Graph counted it somewhere in between, so a request sent a window after that answer
@@ -63,6 +69,9 @@ export function pathSegments(url: string): string[] {
 		});
 }
 
+/** Functions where a team, channel or chat id would be (`chats/getAllMessages`, ...): not one conversation. */
+const NOT_AN_ID = /^(getallmessages|allmessages|getallretainedmessages)(\(.*\))?$/;
+
 function isMessagePost(rest: string[]): boolean {
 	return (rest.length === 1 && rest[0] === 'messages') || (rest.length === 3 && rest[0] === 'messages' && rest[2] === 'replies');
 }
@@ -84,14 +93,25 @@ export function limitsOf(method: string, url: string): LimitPlan {
 		plan.mailboxes.set(lower[1], 1);
 		rate(`mailboxRate:${lower[1]}`, 10_000, 600_000);
 	}
-	if (first === 'teams' && lower.length >= 2) {
+	if (first === 'teams' && lower.length >= 2 && !NOT_AN_ID.test(lower[1])) {
 		rate(`team:${lower[1]}`, 4, 1_000);
-		if (lower[2] === 'channels' && lower.length >= 4) {
-			rate(`channel:${lower[3]}`, 4, 1_000);
+		if (lower[2] === 'channels' && lower.length >= 4 && !NOT_AN_ID.test(lower[3])) {
+			rate(`channel:${lower[3]}`, 1, 1_000);
 			if (verb === 'POST' && isMessagePost(lower.slice(4))) rate('channelPosts', 50, 1_000);
+		} else if (verb === 'POST' && lower[2] === 'members' && (lower.length === 3 || (lower.length === 4 && lower[3] === 'add'))) {
+			rate(`teamMembers:${lower[1]}`, 4, 60_000);
 		}
 	}
-	if (first === 'chats' && lower.length >= 3 && verb === 'POST' && isMessagePost(lower.slice(2))) rate('chatPosts', 20, 1_000);
+	const chatAt = first === 'chats' ? 1 : first === 'me' && lower[1] === 'chats' ? 2 : first === 'users' && lower[2] === 'chats' ? 3 : -1;
+	if (chatAt > 0 && lower.length > chatAt && !NOT_AN_ID.test(lower[chatAt])) {
+		const chat = lower[chatAt];
+		const rest = lower.slice(chatAt + 1);
+		rate(`chat:${chat}`, 1, 1_000);
+		if (verb === 'POST' && isMessagePost(rest)) rate('chatPosts', 20, 1_000);
+		if (rest[0] === 'members' && ((verb === 'POST' && (rest.length === 1 || (rest.length === 2 && rest[1] === 'add'))) || (verb === 'DELETE' && rest.length === 2))) {
+			rate(`chatMembers:${chat}`, 4, 60_000);
+		}
+	}
 	if (first === 'invitations') rate('invitations', 150, 5_000);
 	if (isPresenceCall(lower)) rate('presence', 1_500, 30_000);
 	if (WRITES.has(verb) && DIRECTORY_ROOTS.has(first) && !plan.mailboxes.size && (lower.length <= 2 || first === 'applications')) {
@@ -121,14 +141,40 @@ export class Limiter {
 	private readonly windows = new Map<string, number[]>();
 	private readonly busy = new Map<string, number>();
 	private readonly waiters = new Set<() => void>();
+	/** Plans waiting for room, in arrival order: a plan goes after every earlier one it shares a key with. */
+	private readonly queue: LimitPlan[] = [];
 
 	constructor(private readonly now: () => number = Date.now) {}
 
-	/** Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended. */
+	/**
+	 * Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended.
+	 * First come, first served on each key: requests to one chat (or mailbox, ...) go out in the order they asked.
+	 */
 	async acquire(plan: LimitPlan): Promise<() => void> {
 		if (plan.rates.length === 0 && plan.mailboxes.size === 0) return () => {};
+		this.queue.push(plan);
+		try {
+			return await this.waitAndTake(plan);
+		} finally {
+			this.queue.splice(this.queue.indexOf(plan), 1);
+			// A plan that waited behind this one may go now.
+			for (const wake of [...this.waiters]) wake();
+		}
+	}
+
+	private sharesKeyWithEarlier(plan: LimitPlan): boolean {
+		for (const earlier of this.queue) {
+			if (earlier === plan) return false;
+			if (earlier.rates.some((rule) => plan.rates.some((other) => other.key === rule.key))) return true;
+			if ([...earlier.mailboxes.keys()].some((mailbox) => plan.mailboxes.has(mailbox))) return true;
+		}
+		return false;
+	}
+
+	private async waitAndTake(plan: LimitPlan): Promise<() => void> {
 		for (;;) {
-			const rateWait = this.rateWait(plan, this.now());
+			const behind = this.sharesKeyWithEarlier(plan);
+			const rateWait = behind ? Infinity : this.rateWait(plan, this.now());
 			const mailboxesFree = [...plan.mailboxes].every(([mailbox, count]) => (this.busy.get(mailbox) ?? 0) + count <= MAILBOX_CONCURRENCY);
 			if (rateWait === 0 && mailboxesFree) return this.take(plan);
 			// Woken when a request ends (a slot or a window entry frees), or when the earliest window entry leaves.

@@ -329,7 +329,8 @@ export class GraphRouter {
 				if (response) return { ...response, faults: faultKinds, route: routeId, appId };
 			}
 			if (appId && matched) {
-				const throttled = throttling.rate({ appId, method, segments, directory: matched.route.definition.directory === true });
+				const userId = check.ok && check.principal.kind === 'delegated' ? check.principal.userId : undefined;
+				const throttled = throttling.rate({ appId, method, segments, userId, directory: matched.route.definition.directory === true });
 				if (throttled) return { ...this.throttledResponse(request, throttled), faults: faultKinds, route: routeId, appId };
 			}
 

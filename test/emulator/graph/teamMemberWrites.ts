@@ -21,8 +21,8 @@
 // "NotFound", a user already in the team "Conflict" (the docs are silent on an existing member in a bulk add; reporting
 // it, rather than answering success, is the safer reading: a caller must not count on either), a wrong role
 // "BadRequest". A team that does not exist, a body without `values`, an empty list or more than 200 fail the whole
-// request. Throttling: one request, counted like the single add (Teams' 4 requests per second per app per team,
-// throttling.ts); neither is a directory write (the identity-and-access write limits are for directory routes).
+// request. Throttling: one request, counted like the single add (Teams' 4 requests per second per app per team and
+// 4 member adds per minute per app per team, throttling.ts); neither is a directory write (the identity-and-access write limits are for directory routes).
 import { buildMember } from '../state/builders';
 import type { ConversationMemberRecord, TeamRecord } from '../state/types';
 import { GraphError, graphError } from './errors';

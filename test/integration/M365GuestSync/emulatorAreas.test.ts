@@ -127,7 +127,7 @@ describe('emulator: team member writes and extension properties', () => {
 	let emulator: Emulator;
 
 	beforeAll(async () => {
-		// Raw requests without the package's limiter: Teams' 4 requests per second per team is off here (its own tests: test/unit/emulator/throttling.test.ts).
+		// Raw requests without the package's limiter: Teams' limits (4 requests per second per team, 4 member adds per minute) are off here (its own tests: test/unit/emulator/throttling.test.ts).
 		emulator = await startEmulator({ rules: { teamsPosting: false } });
 	});
 	afterAll(async () => {

@@ -105,7 +105,8 @@ it(
 	async () => {
 		const channels = addConversations('order', 4, 0);
 		const chats = addConversations('orderChat', 0, 6);
-		const POSTS_PER_PLACE = 25;
+		// 10 per conversation: enough for order, lost answers and 429s to show; each conversation takes a post per second.
+		const POSTS_PER_PLACE = 10;
 		const path = /\/(chats\/[^/]+|teams\/[^/]+\/channels\/[^/]+)\/messages$/;
 		emulator.faults.add({ kind: 'dropAfterApply', method: 'POST', path, probability: 0.1 });
 		emulator.faults.add({ kind: 'drop', method: 'POST', path, probability: 0.05 });

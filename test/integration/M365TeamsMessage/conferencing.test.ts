@@ -19,16 +19,25 @@ afterAll(async () => {
 const run = async (parameters: IDataObject) => outputJson(await runTeams(parameters as never, { integration }));
 const plain = (content: string | null | undefined) => (content ?? '').replace(/[\u200B-\u200D\u2060-\u2064]/g, '');
 
-/** Diego answers in Teams (his own delegated post into the chat). */
+/**
+ * Diego answers in Teams (his own delegated post into the chat). He types in the Teams client, which Graph's app
+ * throttling limits do not count, so Teams' limits (rule `teamsPosting`, 1 request per second per chat) are off for
+ * his post: these tests are about reading his answers, not about pacing (test/unit/emulator/throttling.test.ts is).
+ */
 async function diegoSays(chatId: string, content: string): Promise<IDataObject> {
 	const token = emulator.tokens.issueDelegatedTokens(SEED_APPS.main.appId, SEED_USERS.diego.id).accessToken;
-	const response = await emulatorRequest(`${emulator.graphUrl}/v1.0/chats/${encodeURIComponent(chatId)}/messages`, {
-		method: 'POST',
-		token,
-		json: { body: { contentType: 'html', content } },
-	});
-	expect(response.status).toBe(201);
-	return response.json;
+	emulator.rules.set({ teamsPosting: false });
+	try {
+		const response = await emulatorRequest(`${emulator.graphUrl}/v1.0/chats/${encodeURIComponent(chatId)}/messages`, {
+			method: 'POST',
+			token,
+			json: { body: { contentType: 'html', content } },
+		});
+		expect(response.status).toBe(201);
+		return response.json;
+	} finally {
+		emulator.rules.set({ teamsPosting: true });
+	}
 }
 
 describe('conferencing', () => {

@@ -9,7 +9,7 @@ let integration: string;
 let adele: string;
 let app: string;
 beforeAll(async () => {
-	// Raw requests without a client-side limiter: Teams' 4 requests per second per team or channel is off here (it has its own tests).
+	// Raw requests without a client-side limiter: Teams' limits (1 request per second per channel or chat, 4 per team) are off here (they have their own tests).
 	emulator = await startEmulator({ rules: { teamsPosting: false } });
 });
 beforeEach(() => {

@@ -6,7 +6,9 @@ import { emulatorRequest } from '../../emulator/testClient';
 let emulator: Emulator;
 let integration: string;
 beforeAll(async () => {
-	emulator = await startEmulator();
+	// Raw posts in quick succession without a client-side limiter: Teams' 1 request per second per channel or chat
+	// (rule teamsPosting) is off here; it has its own tests (test/unit/emulator/throttling.test.ts).
+	emulator = await startEmulator({ rules: { teamsPosting: false } });
 });
 beforeEach(() => {
 	emulator.reset();

@@ -9,7 +9,9 @@ let emulator: Emulator;
 let integration: string;
 let app: string;
 beforeAll(async () => {
-	emulator = await startEmulator({ clockStart: '2027-03-02T10:00:00Z' });
+	// Raw requests in quick succession without a client-side limiter: Teams' 1 request per second per channel or chat
+	// (rule teamsPosting) is off here; it has its own tests (test/unit/emulator/throttling.test.ts).
+	emulator = await startEmulator({ clockStart: '2027-03-02T10:00:00Z', rules: { teamsPosting: false } });
 });
 beforeEach(() => {
 	emulator.reset();

@@ -1,7 +1,7 @@
 // Microsoft's throttling limits through the emulator's HTTP API: Outlook's MailboxConcurrency (top-level and inside
 // $batch), with Graph's 429 body and Retry-After, off by its rule (the emulator's one rules API). The rate windows (Teams posting, invitations,
 // directory writes) are tested on a test clock in test/unit/emulator/throttling.test.ts.
-import { type Emulator, SEED_APPS, SEED_USERS, startEmulator } from '../../emulator';
+import { type Emulator, SEED_APPS, SEED_CHANNELS, SEED_CHATS, SEED_USERS, startEmulator } from '../../emulator';
 import { emulatorRequest } from '../../emulator/testClient';
 
 let emulator: Emulator;
@@ -74,5 +74,33 @@ describe('Outlook MailboxConcurrency', () => {
 		} finally {
 			await started.close();
 		}
+	});
+});
+
+describe('Teams: one request per second per app on a channel or a chat', () => {
+	it('a second request on one chat or one channel in the same $batch gets 429 with Retry-After: 1; other chats and channels do not', async () => {
+		emulator.latencyMs = 0;
+		const channel = SEED_CHANNELS.salesGeneral;
+		const urls = [
+			`/chats/${SEED_CHATS.projectFalcon.id}/messages?$top=1`,
+			`/chats/${SEED_CHATS.projectFalcon.id}/messages?$top=1`,
+			`/chats/${SEED_CHATS.adeleIntegration.id}/messages?$top=1`,
+			`/teams/${channel.teamId}/channels/${channel.id}/messages?$top=1`,
+			`/teams/${channel.teamId}/channels/${channel.id}/messages?$top=1`,
+			`/teams/${channel.teamId}/channels/${SEED_CHANNELS.salesDeals.id}/messages?$top=1`,
+		];
+		// The integration account (a member of these chats and channels), signed in: a delegated token.
+		const token = emulator.tokens.issueDelegatedTokens(SEED_APPS.main.appId, SEED_USERS.integration.id).accessToken;
+		const batch = await graph('/$batch', { method: 'POST', token, json: { requests: urls.map((url, i) => ({ id: String(i + 1), method: 'GET', url })) } });
+		expect(batch.status).toBe(200);
+		const responses = (batch.json as { responses: Array<{ id: string; status: number; headers?: Record<string, string>; body: { error?: { code: string } } }> }).responses;
+		const byId = new Map(responses.map((r) => [r.id, r]));
+		expect(['1', '2', '3', '4', '5', '6'].map((id) => byId.get(id)?.status).sort()).toEqual([200, 200, 200, 200, 429, 429]);
+		expect([byId.get('3')?.status, byId.get('6')?.status]).toEqual([200, 200]);
+		expect([byId.get('1')?.status, byId.get('2')?.status].sort()).toEqual([200, 429]);
+		expect([byId.get('4')?.status, byId.get('5')?.status].sort()).toEqual([200, 429]);
+		const throttled = responses.find((r) => r.status === 429)!;
+		expect(throttled.headers?.['Retry-After']).toBe('1');
+		expect(throttled.body.error?.code).toBe('TooManyRequests');
 	});
 });

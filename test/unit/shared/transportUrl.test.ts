@@ -36,4 +36,23 @@ describe('batch chunking', () => {
 		expect(chunks[0].map((c) => c.id)).toContain('dep');
 		expect(chunks.every((c) => c.length <= 20)).toBe(true);
 	});
+
+	it('puts no more sub-requests on one chat, channel or team in a batch than its limit allows (1, 1, 4 per second; Graph counts each)', () => {
+		const on = (id: string, url: string, method: 'GET' | 'POST' = 'GET') => ({ id, method, url });
+		const items = [
+			on('a1', '/chats/A/messages/1'),
+			on('a2', '/chats/A/messages/2'),
+			on('a3', '/me/chats/A/messages'),
+			on('b1', '/chats/B/messages', 'POST'),
+			on('b2', '/chats/B/messages/9'),
+			...Array.from({ length: 5 }, (_, i) => on(`u${i}`, `/users/u${i}`)),
+			...Array.from({ length: 6 }, (_, i) => on(`t${i}`, `/teams/T/channels/C${i}/messages/1`)),
+		];
+		const chunks = chunkForBatch(items).map((chunk) => chunk.map((entry) => entry.id));
+		expect(chunks).toEqual([
+			['a1', 'b1', 'u0', 'u1', 'u2', 'u3', 'u4', 't0', 't1', 't2', 't3'],
+			['a2', 'b2', 't4', 't5'],
+			['a3'],
+		]);
+	});
 });
