@@ -1,6 +1,12 @@
 // A Teams user of the emulator tenant writing in a chat as the Teams client does: signed in through the emulator's
 // authorize page (delegated, like any Teams client) and calling Graph with that token, so what n8n's trigger sees
 // is a person's message, edit or delete, exactly as Graph announces it.
+//
+// The demo's tenant has one app, so this user signs in with n8n's app, and Teams allows an app one request per second
+// per chat (https://learn.microsoft.com/en-us/graph/throttling-limits#microsoft-teams-service-limits). A real Teams
+// client is Microsoft's own app, whose requests do not count against n8n's: so what the user sees of the chat is read
+// from the emulator's state (not a Graph request; watching the chat through Graph every second would take the chat's
+// whole second from n8n, which then draws 429s until its retries run out), and her few writes wait out a 429.
 import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 
 import { INTEGRATION_ACCOUNT_SCOPES } from '../../nodes/shared/auth/scopes';
@@ -18,6 +24,9 @@ export interface TeamsUser {
 	remove(chatId: string, messageId: string): Promise<void>;
 }
 
+/** Attempts of one write that Graph throttles before the demo gives up on it. */
+const THROTTLED_ATTEMPTS = 30;
+
 export async function signInTeamsUser(emulator: EmulatorProcess, key: string): Promise<TeamsUser> {
 	const { info } = emulator;
 	const user = info.users[key];
@@ -27,15 +36,28 @@ export async function signInTeamsUser(emulator: EmulatorProcess, key: string): P
 		clientSecret: info.clientSecret,
 		scopes: INTEGRATION_ACCOUNT_SCOPES,
 	});
-	const graph = async <T>(method: string, path: string, body?: unknown) =>
-		await emulatorRequest<T>(new URL(`/v1.0${path}`, info.graphUrl), method, body, { authorization: `Bearer ${tokens.access_token}` });
+	const graph = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await emulatorRequest<T>(new URL(`/v1.0${path}`, info.graphUrl), method, body, { authorization: `Bearer ${tokens.access_token}` });
+			} catch (error) {
+				// Throttled (n8n's requests share the app's second on this chat): Graph did not act; again after Retry-After
+				// (1 s for Teams' per-second limits).
+				if (attempt >= THROTTLED_ATTEMPTS || !/: 429 /.test((error as Error).message)) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+			}
+		}
+	};
 	const chatPath = (chatId: string) => `/chats/${encodeURIComponent(chatId)}/messages`;
 	/** Teams keeps a quote as a messageReference attachment named in the body. */
 	const html = (text: string, quote?: { bodyTag: string }) => `${quote?.bodyTag ?? ''}<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`;
 	return {
 		id: user.id,
 		displayName: user.displayName ?? user.upn,
-		messages: async (chatId) => (await graph<{ value: ChatMessage[] }>('GET', `${chatPath(chatId)}?$top=50`)).value,
+		messages: async (chatId) => {
+			const state = await emulator.control<{ chats: Record<string, { messages: ChatMessage[] } | undefined> }>('GET', '/state');
+			return [...(state.chats[chatId]?.messages ?? [])].reverse().slice(0, 50);
+		},
 		post: async (chatId, text, quoting) => {
 			const quote = quoting ? quoteAttachment(quoting) : undefined;
 			return await graph<ChatMessage>('POST', chatPath(chatId), {
