@@ -29,7 +29,13 @@
  * Rate windows are sliding. A request occupies its slot from the moment it is sent, and its slot's time is the
  * moment its answer came: Graph counted it somewhere in between, so a request sent a window after that answer
  * can never meet it in one server window, whatever the network did (the price: one round trip per window).
+ *
+ * In n8n's queue mode the rate windows are also shared by every process of the installation (main, workers,
+ * webhook processes) through queue mode's own Redis (sharedWindows.ts): a request goes when its process's windows
+ * and the shared ones have room. Mailbox concurrency stays per process. Redis unreachable: per-process windows only.
  */
+import { sharedWindowStore, SharedWindows, type SharedWindowStore } from './sharedWindows';
+
 interface RateRule {
 	key: string;
 	limit: number;
@@ -144,7 +150,11 @@ export class Limiter {
 	/** Plans waiting for room, in arrival order: a plan goes after every earlier one it shares a key with. */
 	private readonly queue: LimitPlan[] = [];
 
-	constructor(private readonly now: () => number = Date.now) {}
+	/** `shared`: the windows every process of a queue-mode installation shares for this scope (sharedWindows.ts). */
+	constructor(
+		private readonly now: () => number = Date.now,
+		private readonly shared?: SharedWindows,
+	) {}
 
 	/**
 	 * Waits until the plan fits every window and mailbox, takes its slots; call the result when the request ended.
@@ -176,7 +186,15 @@ export class Limiter {
 			const behind = this.sharesKeyWithEarlier(plan);
 			const rateWait = behind ? Infinity : this.rateWait(plan, this.now());
 			const mailboxesFree = [...plan.mailboxes].every(([mailbox, count]) => (this.busy.get(mailbox) ?? 0) + count <= MAILBOX_CONCURRENCY);
-			if (rateWait === 0 && mailboxesFree) return this.take(plan);
+			let wait = rateWait;
+			if (rateWait === 0 && mailboxesFree) {
+				if (!this.shared || plan.rates.length === 0) return this.take(plan);
+				// First in this process's line for its keys, so nothing here takes them while Redis answers.
+				const shared = await this.shared.take(plan.rates);
+				if (shared.kind === 'taken') return this.take(plan, shared.release);
+				if (shared.kind === 'unavailable') return this.take(plan);
+				wait = shared.waitMs;
+			}
 			// Woken when a request ends (a slot or a window entry frees), or when the earliest window entry leaves.
 			await new Promise<void>((resolve) => {
 				const wake = () => {
@@ -184,13 +202,14 @@ export class Limiter {
 					clearTimeout(timer);
 					resolve();
 				};
-				const timer = setTimeout(wake, Number.isFinite(rateWait) && rateWait > 0 ? rateWait : 60_000);
+				const timer = setTimeout(wake, Number.isFinite(wait) && wait > 0 ? wait : 60_000);
 				this.waiters.add(wake);
 			});
 		}
 	}
 
-	private take(plan: LimitPlan): () => void {
+	/** Takes the plan's slots here (and holds `releaseShared`'s, taken in the shared windows, as long). */
+	private take(plan: LimitPlan, releaseShared?: () => void): () => void {
 		for (const rule of plan.rates) {
 			const admitted = this.window(rule.key);
 			for (let i = 0; i < rule.count; i++) admitted.push(IN_FLIGHT);
@@ -200,6 +219,7 @@ export class Limiter {
 		return () => {
 			if (released) return;
 			released = true;
+			releaseShared?.();
 			const now = this.now();
 			for (const rule of plan.rates) {
 				const admitted = this.window(rule.key);
@@ -244,8 +264,13 @@ export class Limiter {
 /** One limiter per app and tenant (and Graph host), for the life of the process. */
 const limiters = new Map<string, Limiter>();
 
+/** A scope's limiter; in queue mode with windows shared through `store` (default: queue mode's Redis, if any). */
+export function createLimiter(scope: string, store: SharedWindowStore | undefined = sharedWindowStore(), now: () => number = Date.now): Limiter {
+	return new Limiter(now, store ? new SharedWindows(store, scope, WINDOW_MARGIN_MS) : undefined);
+}
+
 export function limiterFor(scope: string): Limiter {
 	let limiter = limiters.get(scope);
-	if (!limiter) limiters.set(scope, (limiter = new Limiter()));
+	if (!limiter) limiters.set(scope, (limiter = createLimiter(scope)));
 	return limiter;
 }
