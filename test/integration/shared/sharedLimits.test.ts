@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { freePort } from '../../../scripts/n8n-runtime/ports';
 import { startRedis, type RedisServer } from '../../../scripts/n8n-runtime/redis';
 import { createLimiter, limitsOf, type Limiter } from '../../../nodes/shared/transport/limiter';
-import { QueueRedis, queueRedisSettings, type QueueRedisSettings } from '../../../nodes/shared/transport/queueRedis';
+import { QueueRedis, queueRedisSettings, RECONNECT_AFTER_MS, type QueueRedisSettings } from '../../../nodes/shared/transport/queueRedis';
 import { IN_FLIGHT_BOUND_MS, SharedWindows, SharedWindowStore } from '../../../nodes/shared/transport/sharedWindows';
 import { type Emulator, SEED_APPS, SEED_CHATS, SEED_USERS, startEmulator } from '../../emulator';
 import { emulatorRequest } from '../../emulator/testClient';
@@ -169,6 +169,41 @@ describe('Redis unreachable or failing: each process paces itself, one warning, 
 			expect(chatRequests(chat.id).filter((entry) => entry.status === 429)).toEqual([]);
 			expect(warnings).toHaveLength(1);
 		} finally {
+			await own.stop();
+		}
+	});
+});
+
+describe('Redis back after a failure', () => {
+	it('the next request after the reconnect delay (test clock) connects again and shares its windows again', async () => {
+		const chat = SEED_CHATS.projectFalcon;
+		let clock = 0;
+		const warnings: string[] = [];
+		const own = await startRedis(folder);
+		const store = new SharedWindowStore(new QueueRedis(settings(own.port), () => clock), (message) => warnings.push(message));
+		stores.push(store);
+		const limiter = createLimiter(SCOPE, store);
+		const windowKey = new SharedWindows(store, SCOPE, 20).keyOf(`chat:${chat.id.toLowerCase()}`);
+		let back: RedisServer | undefined;
+		const inspect = new Redis({ host: '127.0.0.1', port: own.port, lazyConnect: true, retryStrategy: () => null });
+		try {
+			await own.stop();
+			expect(await post(limiter, chat.id, 1, 'redis gone')).toEqual([201]);
+			expect(warnings).toHaveLength(1);
+			back = await startRedis(folder, own.port);
+			expect(await post(limiter, chat.id, 1, 'too soon to reconnect')).toEqual([201]);
+			clock += RECONNECT_AFTER_MS;
+			// The first request after the delay starts the connection in the background and paces locally; once
+			// connected, requests take their slots in Redis again.
+			while (!(await store.client())) await new Promise((resolve) => setImmediate(resolve));
+			expect(await post(limiter, chat.id, 1, 'redis back')).toEqual([201]);
+			await inspect.connect();
+			expect(await inspect.zcard(windowKey)).toBe(1);
+			expect(warnings).toHaveLength(1);
+			expect(chatRequests(chat.id).filter((entry) => entry.status === 429)).toEqual([]);
+		} finally {
+			inspect.disconnect();
+			await back?.stop();
 			await own.stop();
 		}
 	});
