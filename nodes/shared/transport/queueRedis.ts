@@ -92,6 +92,8 @@ export type RedisClient = Redis | Cluster;
 export class QueueRedis {
 	private client?: RedisClient;
 	private connecting?: Promise<boolean>;
+	/** The first connection attempt, while it runs. */
+	private first?: Promise<boolean>;
 	private lastAttempt = -Infinity;
 	private onError: (error: Error) => void = () => {};
 
@@ -113,12 +115,18 @@ export class QueueRedis {
 	async ready(): Promise<RedisClient | undefined> {
 		if (!this.client) {
 			this.client = this.create();
-			this.connecting = this.connect();
-			return (await this.connecting) ? this.client : undefined;
+			this.first = this.connect();
+		}
+		if (this.first) {
+			// Everyone asking during the first attempt waits for it.
+			const connected = await this.first;
+			this.first = undefined;
+			if (connected && this.client?.status === 'ready') return this.client;
+			return undefined;
 		}
 		if (this.client.status === 'ready') return this.client;
 		if (this.connecting) {
-			// Only the first attempt is waited for (see above).
+			// Later attempts run in the background (see above).
 			return undefined;
 		}
 		if (this.now() - this.lastAttempt >= RECONNECT_AFTER_MS && (this.client.status === 'end' || this.client.status === 'close' || this.client.status === 'wait')) {
@@ -131,7 +139,7 @@ export class QueueRedis {
 		const client = this.client;
 		this.client = undefined;
 		if (!client) return;
-		await this.connecting?.catch(() => false);
+		await Promise.all([this.first, this.connecting]);
 		// A client already ended has nothing to close (disconnect() would still arm a 2 s timer on its dead socket).
 		if (client.status !== 'end') client.disconnect();
 	}

@@ -99,6 +99,24 @@ describe('limiter windows shared by the processes of a queue-mode installation (
 		expect(emulator.state.chat(chat.id)!.messages.length - before).toBe(6);
 	});
 
+	it('requests that ask while the first connection is under way wait for it: all take their slots in Redis, no warning', async () => {
+		const warnings: string[] = [];
+		const store = processStore(redis.port, warnings);
+		const limiter = createLimiter(`${SCOPE}:first-connection`, store);
+		const chats = ['first-a', 'first-b', 'first-c'];
+		const releases = await Promise.all(chats.map((chat) => limiter.acquire(limitsOf('GET', `/chats/${chat}/messages`))));
+		releases.forEach((release) => release());
+		const windows = new SharedWindows(store, `${SCOPE}:first-connection`, 20);
+		const inspect = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+		try {
+			await inspect.connect();
+			expect(await Promise.all(chats.map((chat) => inspect.zcard(windows.keyOf(`chat:${chat}`))))).toEqual([1, 1, 1]);
+		} finally {
+			inspect.disconnect();
+		}
+		expect(warnings).toEqual([]);
+	});
+
 	it('keys windows by scope (app + tenant) and by QUEUE_BULL_PREFIX: other apps or installations never share them', async () => {
 		const store = processStore(redis.port);
 		const other = processStore(redis.port, [], 'other-installation');
