@@ -147,7 +147,7 @@ export class Limiter {
 	private readonly windows = new Map<string, number[]>();
 	private readonly busy = new Map<string, number>();
 	private readonly waiters = new Set<() => void>();
-	/** Plans waiting for room, in arrival order: a plan goes after every earlier one it shares a key with. */
+	/** Plans waiting for room, in arrival order: a plan goes after every earlier one it shares a full key with. */
 	private readonly queue: LimitPlan[] = [];
 
 	/** `shared`: the windows every process of a queue-mode installation shares for this scope (sharedWindows.ts). */
@@ -172,19 +172,31 @@ export class Limiter {
 		}
 	}
 
-	private sharesKeyWithEarlier(plan: LimitPlan): boolean {
+	/**
+	 * True when an earlier waiting plan shares a key with this one that has no room for both: this one must not take
+	 * the slot the earlier one waits for. A shared key with room for both (the tenant's 20 chat posts per second
+	 * behind a post waiting for its chat's 1 per second) holds nothing up.
+	 */
+	private behindEarlier(plan: LimitPlan, now: number): boolean {
 		for (const earlier of this.queue) {
 			if (earlier === plan) return false;
-			if (earlier.rates.some((rule) => plan.rates.some((other) => other.key === rule.key))) return true;
-			if ([...earlier.mailboxes.keys()].some((mailbox) => plan.mailboxes.has(mailbox))) return true;
+			for (const rule of plan.rates) {
+				const shared = earlier.rates.find((other) => other.key === rule.key);
+				if (shared && this.admitted(rule, now) + Math.min(shared.count, shared.limit) + Math.min(rule.count, rule.limit) > rule.limit) return true;
+			}
+			for (const [mailbox, count] of plan.mailboxes) {
+				const earlierCount = earlier.mailboxes.get(mailbox);
+				if (earlierCount !== undefined && (this.busy.get(mailbox) ?? 0) + earlierCount + count > MAILBOX_CONCURRENCY) return true;
+			}
 		}
 		return false;
 	}
 
 	private async waitAndTake(plan: LimitPlan): Promise<() => void> {
 		for (;;) {
-			const behind = this.sharesKeyWithEarlier(plan);
-			const rateWait = behind ? Infinity : this.rateWait(plan, this.now());
+			const now = this.now();
+			const behind = this.behindEarlier(plan, now);
+			const rateWait = behind ? Infinity : this.rateWait(plan, now);
 			const mailboxesFree = [...plan.mailboxes].every(([mailbox, count]) => (this.busy.get(mailbox) ?? 0) + count <= MAILBOX_CONCURRENCY);
 			let wait = rateWait;
 			if (rateWait === 0 && mailboxesFree) {
@@ -240,18 +252,25 @@ export class Limiter {
 		let wait = 0;
 		for (const rule of plan.rates) {
 			const windowMs = rule.windowMs + WINDOW_MARGIN_MS;
-			const admitted = this.window(rule.key);
-			let drop = 0;
-			while (drop < admitted.length && admitted[drop] <= now - windowMs) drop++;
-			if (drop > 0) admitted.splice(0, drop);
-			if (admitted.length === 0) this.windows.delete(rule.key);
 			const needed = Math.min(rule.count, rule.limit);
-			if (admitted.length + needed <= rule.limit) continue;
+			if (this.admitted(rule, now) + needed <= rule.limit) continue;
+			const admitted = this.window(rule.key);
 			// The entry that must leave the window before `needed` more fit.
 			const leaving = admitted[admitted.length + needed - rule.limit - 1];
 			wait = Math.max(wait, leaving === IN_FLIGHT ? Infinity : leaving + windowMs - now + 1);
 		}
 		return wait;
+	}
+
+	/** Requests in the rule's window now (answered within it, or in flight), after dropping those that left it. */
+	private admitted(rule: RateRule, now: number): number {
+		const admitted = this.windows.get(rule.key);
+		if (!admitted) return 0;
+		let drop = 0;
+		while (drop < admitted.length && admitted[drop] <= now - rule.windowMs - WINDOW_MARGIN_MS) drop++;
+		if (drop > 0) admitted.splice(0, drop);
+		if (admitted.length === 0) this.windows.delete(rule.key);
+		return admitted.length;
 	}
 
 	private window(key: string): number[] {

@@ -131,6 +131,38 @@ describe('limiter keys (Microsoft keys each limit its own way)', () => {
 		releases.get(3)!();
 	});
 
+	it('a request waiting for its chat holds up later requests to that chat only, not a post into another chat that shares just the tenant rate (test clock)', async () => {
+		let now = 0;
+		const limiter = new Limiter(() => now);
+		const post = (chat: string) => limiter.acquire(limitsOf('POST', `/chats/${chat}/messages`));
+		(await post('A'))(); // chat A is full until 1,020
+		const started: string[] = [];
+		const secondA = post('A').then((release) => (started.push('A2'), release));
+		const thirdA = post('A').then((release) => (started.push('A3'), release));
+		const firstB = post('B').then((release) => (started.push('B1'), release));
+		(await firstB)(); // at 0: the tenant's 20 chat posts per second have room for A2 and B1 both
+		expect(started).toEqual(['B1']);
+		now = 1_100;
+		(await secondA)();
+		now = 2_200;
+		(await thirdA)();
+		expect(started).toEqual(['B1', 'A2', 'A3']);
+	});
+
+	it('a request waiting for a full mailbox holds up later requests to it, not to another mailbox (test clock)', async () => {
+		const limiter = new Limiter(() => 0);
+		const read = (mailbox: string) => limiter.acquire(limitsOf('GET', `/users/${mailbox}/messages`));
+		const busy = await Promise.all([1, 2, 3, 4].map(() => read('m1'))); // m1's 4 concurrent requests
+		const started: string[] = [];
+		const fifth = read('m1').then((release) => (started.push('m1'), release));
+		(await read('m2').then((release) => (started.push('m2'), release)))();
+		expect(started).toEqual(['m2']);
+		busy[0]();
+		(await fifth)();
+		expect(started).toEqual(['m2', 'm1']);
+		busy.slice(1).forEach((release) => release());
+	});
+
 	it('admits at the limit and makes the next request wait for the window (test clock)', async () => {
 		let now = 0;
 		const limiter = new Limiter(() => now);
