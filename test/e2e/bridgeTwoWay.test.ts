@@ -171,11 +171,7 @@ function bridgeSuite(mode: 'regular' | 'queue', queueMode?: StartN8nOptions['que
 		beforeAll(async () => {
 			// Graph's evaluation quota of getAllMessages notifications (500 a month) is more than this test needs
 			// per run, but the emulator is one tenant for the whole conversation: no quota to run into.
-			// Teams' 1 request per second per chat (rule teamsPosting) is off in queue mode: every worker process has its
-			// own client-side limiter, so two workers together send up to 2 a second into the one chat, and this
-			// conversation of 202 events (about exactly-once mirroring, not pacing) would draw 429s until retry budgets
-			// ran out. Each worker still paces itself; regular mode keeps the rule on.
-			emulator = await startEmulator({ rules: { meteredApis: false, ...(mode === 'queue' ? { teamsPosting: false } : {}) } });
+			emulator = await startEmulator({ rules: { meteredApis: false } });
 			outside = await startOutsideChat();
 			if (queueMode) {
 				({ instance, client, front } = await startQueueModeN8n(queueMode));
