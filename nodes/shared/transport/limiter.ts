@@ -201,7 +201,7 @@ export class Limiter {
 			let wait = rateWait;
 			if (rateWait === 0 && mailboxesFree) {
 				if (!this.shared || plan.rates.length === 0) return this.take(plan);
-				// First in this process's line for its keys, so nothing here takes them while Redis answers.
+				// No later plan of this process takes a slot this one needs while Redis answers (behindEarlier).
 				const shared = await this.shared.take(plan.rates);
 				if (shared.kind === 'taken') return this.take(plan, shared.release);
 				if (shared.kind === 'unavailable') return this.take(plan);
