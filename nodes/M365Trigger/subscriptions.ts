@@ -188,14 +188,32 @@ export async function recreateSubscription(
 	return replacement;
 }
 
+/**
+ * Deletes the node's subscriptions on deactivation: the ones static data names, then every other one of this app
+ * that notifies `notificationUrl`. Static data alone is not proof enough: n8n saves a webhook call's copy when the
+ * call ends, so a call that outlived a deactivation and reactivation can write back ids of the earlier activation,
+ * and the live subscription would be left behind (Graph keeps notifying for up to its lifetime, days); and when an
+ * activation fails part way, n8n removes the webhooks with the static data it had before, without the subscriptions
+ * already made. The URL is proof of ownership: it is this node's own webhook path, which n8n gives no other node,
+ * and Graph lists only this app's subscriptions (subscription-list.md; delegated: the ones it made for the signed-in
+ * user).
+ */
 export async function deleteAllSubscriptions(
 	ctx: GraphFunctions,
 	credentialType: string,
 	state: TriggerStaticData,
+	notificationUrl: string,
 ): Promise<void> {
 	for (const [key, stored] of Object.entries(state.subscriptions)) {
 		await deleteSubscription(ctx, credentialType, stored.id);
 		delete state.subscriptions[key];
+	}
+	if (!notificationUrl) return;
+	const left = await graphFor(ctx).all<Subscription>({ credentialType, method: 'GET', url: '/subscriptions' });
+	for (const subscription of left) {
+		if (subscription.id && subscription.notificationUrl === notificationUrl) {
+			await deleteSubscription(ctx, credentialType, subscription.id);
+		}
 	}
 }
 

@@ -90,7 +90,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 export async function deleteSubscriptions(this: IHookFunctions): Promise<boolean> {
 	const state = stateOf(this);
 	try {
-		await deleteAllSubscriptions(this, readCredentialType(this), state);
+		await deleteAllSubscriptions(this, readCredentialType(this), state, this.getNodeWebhookUrl('default') ?? '');
 	} catch (error) {
 		// Deactivation must not fail on Graph: a subscription left behind expires by itself within days, and its
 		// notifications are refused (unknown subscription) in the meantime.

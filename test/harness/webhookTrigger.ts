@@ -89,6 +89,11 @@ export interface ActiveWebhookTrigger {
 	readonly nodeStaticData: IDataObject;
 	/** The credential data as saved now, by type. */
 	readonly credentials: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * Saves `staticData` as n8n saves the copy a webhook call loaded when that call ends: a call that outlived a
+	 * deactivation and reactivation writes back what the earlier activation held.
+	 */
+	saveStaticData(staticData: IDataObject): void;
 	/** Resolves once at least `count` requests have been answered (no timeout: the test's own applies). */
 	waitForCalls(count: number): Promise<WebhookCall[]>;
 	/** Runs the node's delete webhook methods as n8n does on deactivation, stops the server, returns static data. */
@@ -412,6 +417,9 @@ export async function activateWebhookTrigger(
 		},
 		get credentials() {
 			return store.snapshot();
+		},
+		saveStaticData: (staticData) => {
+			savedStaticData = deepCopy(staticData);
 		},
 		waitForCalls: async (count) => {
 			if (calls.length >= count) return [...calls];

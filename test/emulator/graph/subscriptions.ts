@@ -1,6 +1,7 @@
 // Graph change notifications (webhooks), as Microsoft documents them:
 //   POST   /subscriptions                       subscription-post-subscriptions.md
-//   GET    /subscriptions, /subscriptions/{id}  subscription-list.md, subscription-get.md (the caller app's own only)
+//   GET    /subscriptions, /subscriptions/{id}  subscription-list.md, subscription-get.md (the caller app's own only;
+//          the list in pages with @odata.nextLink, clientState null as Graph returns it there)
 //   PATCH  /subscriptions/{id}                  subscription-update.md (renews, and reauthorizes)
 //   DELETE /subscriptions/{id}                  subscription-delete.md
 //   POST   /subscriptions/{id}/reauthorize      subscription-reauthorize.md
@@ -33,6 +34,7 @@ import { normalizeResourcePath, type ChangeEvent } from '../events';
 import type { TenantState } from '../state/tenantState';
 import type { SubscriptionRecord } from '../state/types';
 import type { Principal } from '../tokens';
+import { decodeSkipToken, encodeSkipToken } from '../odata/query';
 import { graphError } from './errors';
 import type { ControlContext, GraphContext, GraphResult, GraphRouter } from './router';
 
@@ -472,6 +474,12 @@ async function createSubscription(ctx: GraphContext): Promise<GraphResult> {
 	return { status: 201, body: render(record, ctx.graphUrl) };
 }
 
+/**
+ * Microsoft does not say how many subscriptions a page of GET /subscriptions holds, only that there may be
+ * several pages (@odata.nextLink). A small page makes every client of the list page through it.
+ */
+const SUBSCRIPTIONS_PAGE = 25;
+
 function listSubscriptions(ctx: GraphContext): GraphResult {
 	const now = ctx.clock.nowMs();
 	const own = Object.values(ctx.state.data.subscriptions).filter((record) => {
@@ -480,14 +488,20 @@ function listSubscriptions(ctx: GraphContext): GraphResult {
 		// Delegated callers see the subscriptions the app made for them.
 		return ctx.principal.kind === 'app' || book.userId === ctx.principal.userId;
 	});
+	const skipToken = ctx.query.get('$skiptoken');
+	const offset = skipToken ? decodeSkipToken(skipToken).offset : 0;
+	const page = own.slice(offset, offset + SUBSCRIPTIONS_PAGE);
+	const more = offset + SUBSCRIPTIONS_PAGE < own.length;
 	return {
 		body: {
 			'@odata.context': `${ctx.graphUrl}/v1.0/$metadata#subscriptions`,
-			value: own.map((record) => {
+			value: page.map((record) => {
 				const { '@odata.context': _context, ...subscription } = render(record, ctx.graphUrl);
 				void _context;
-				return subscription;
+				// subscription-list.md: "the clientState property value is not returned for security purposes".
+				return { ...subscription, clientState: null };
 			}),
+			...(more ? { '@odata.nextLink': `${ctx.baseUrl}/subscriptions?$skiptoken=${encodeSkipToken({ offset: offset + SUBSCRIPTIONS_PAGE })}` } : {}),
 		},
 	};
 }

@@ -4,7 +4,7 @@ import { SEED_APPS, type Emulator } from '../../emulator';
 import { deliverMail } from '../../emulator/graph/mail';
 import { activateWebhookTrigger } from '../../harness';
 import { M365Trigger } from '../../../nodes/M365Trigger/M365Trigger.node';
-import { activate, control, credentialsFor, emittedItems, liveSubscriptions, mailParameters, settled, startTenant, SUPPORT } from './setup';
+import { activate, control, credentialsFor, emittedItems, liveSubscriptions, mailParameters, SALES, settled, startTenant, SUPPORT } from './setup';
 
 describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
 	let emulator: Emulator;
@@ -156,6 +156,38 @@ describe('M365 Trigger (webhook): lifecycle notifications and restarts', () => {
 			await settled(emulator);
 			await trigger.deactivate();
 		}
+		expect(liveSubscriptions(emulator)).toEqual([]);
+	});
+
+	it('deactivation deletes the live subscription when static data names an earlier one, and no other app or node\'s', async () => {
+		const trigger = await activate(emulator, mailParameters([SUPPORT]));
+		const [live] = liveSubscriptions(emulator);
+		// A webhook call of an earlier activation that ended after this activation saved its copy of static data:
+		// it names a subscription the earlier deactivation deleted, not the live one.
+		const stale = trigger.staticData;
+		const production = (stale[Object.keys(stale).find((key) => key.startsWith('node:'))!] as IDataObject).production as { subscriptions: Record<string, { id: string }> };
+		for (const stored of Object.values(production.subscriptions)) stored.id = '0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d';
+		trigger.saveStaticData(stale);
+		expect(Object.values((trigger.nodeStaticData.production as typeof production).subscriptions).map((s) => s.id)).not.toContain(live.id);
+		// Subscriptions the same app holds for other nodes (other URLs), more than one page of GET /subscriptions.
+		const others = Array.from({ length: 30 }, (_, index) => {
+			const id = `1a2b3c4d-0000-4000-8000-${String(index).padStart(12, '0')}`;
+			emulator.state.data.subscriptions[id] = { ...live, id, notificationUrl: `https://elsewhere.example/webhook/${index}` };
+			return id;
+		});
+		await trigger.deactivate();
+		const left = liveSubscriptions(emulator).map((s) => s.id);
+		expect(left).not.toContain(live.id);
+		expect(left.sort()).toEqual([...others].sort());
+		expect(emulator.requests.count({ method: 'GET', path: '/v1.0/subscriptions' })).toBeGreaterThanOrEqual(2);
+	});
+
+	it('an activation that fails part way leaves no subscription behind (n8n cleans up with the static data it had before)', async () => {
+		// The second mailbox's subscription is refused: n8n removes the webhooks with the static data it loaded before
+		// activation, which never heard of the first mailbox's subscription.
+		emulator.faults.add({ kind: 'status', status: 400, code: 'InvalidRequest', method: 'POST', path: '/subscriptions', everyNth: 2, times: 1 });
+		await expect(activate(emulator, mailParameters([SUPPORT, SALES]))).rejects.toThrow();
+		expect(emulator.requests.count({ method: 'POST', path: '/v1.0/subscriptions', status: 201 })).toBe(1);
 		expect(liveSubscriptions(emulator)).toEqual([]);
 	});
 });

@@ -103,6 +103,14 @@ export async function settled(emulator: Emulator): Promise<void> {
 	}
 }
 
+/** The Graph requests the emulator saw, as 'METHOD /v1.0/path', in order (token requests go to the login host). */
+export function graphCalls(emulator: Emulator): string[] {
+	return emulator.requests
+		.entries()
+		.filter((entry) => entry.host === 'graph')
+		.map((entry) => `${entry.method} ${entry.path}`);
+}
+
 /** Everything the trigger emitted once the emulator and the node are done. */
 export async function emittedItems(emulator: Emulator, trigger: ActiveWebhookTrigger): Promise<IDataObject[]> {
 	await settled(emulator);
