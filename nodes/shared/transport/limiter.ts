@@ -52,9 +52,9 @@ export interface LimitPlan {
 
 export const MAILBOX_CONCURRENCY = 4;
 /** A window entry of a request not answered yet: it cannot leave the window. */
-const IN_FLIGHT = Number.POSITIVE_INFINITY;
+export const IN_FLIGHT = Number.POSITIVE_INFINITY;
 /** Added to every window: timer and clock granularity. */
-const WINDOW_MARGIN_MS = 20;
+export const WINDOW_MARGIN_MS = 20;
 
 const OUTLOOK_SEGMENTS = new Set(['messages', 'mailfolders', 'mailboxsettings', 'events', 'calendar', 'calendars', 'contacts', 'contactfolders', 'inferenceclassification', 'outlook']);
 const DIRECTORY_ROOTS = new Set(['users', 'groups', 'applications', 'serviceprincipals', 'invitations', 'directoryobjects']);
@@ -141,6 +141,33 @@ export function limitsOfBatch(items: Array<{ method: string; url: string }>): Li
 	}
 	plan.rates = [...rates.values()];
 	return plan;
+}
+
+/**
+ * The sliding-window rule. A window holds the answer times of its requests, oldest first, then IN_FLIGHT for those
+ * not answered yet. The process's windows apply it here, and the windows shared through Redis apply the same rule in
+ * Lua (TAKE in sharedWindows.ts): test/integration/shared/windowRule.test.ts runs one table of cases against both.
+ */
+type WindowRule = Pick<RateRule, 'limit' | 'windowMs' | 'count'>;
+
+/** Drops the entries that left the window by `now` (answered a window, plus the margin, ago or earlier). */
+export function dropLeft(entries: number[], rule: WindowRule, now: number): void {
+	let drop = 0;
+	while (drop < entries.length && entries[drop] <= now - rule.windowMs - WINDOW_MARGIN_MS) drop++;
+	if (drop > 0) entries.splice(0, drop);
+}
+
+/**
+ * Milliseconds until `rule.count` more requests fit in the window (at most its size: a larger $batch waits for an
+ * empty window, not forever): 0 now, Infinity when the entry that must leave first is in flight (it leaves a window
+ * after its answer, which nobody can time). `entries` without those that left (dropLeft).
+ */
+export function windowWait(entries: readonly number[], rule: WindowRule, now: number): number {
+	const needed = Math.min(rule.count, rule.limit);
+	if (entries.length + needed <= rule.limit) return 0;
+	// The entry that must leave the window before `needed` more fit.
+	const leaving = entries[entries.length + needed - rule.limit - 1];
+	return leaving === IN_FLIGHT ? Infinity : leaving + rule.windowMs + WINDOW_MARGIN_MS - now + 1;
 }
 
 export class Limiter {
@@ -251,13 +278,8 @@ export class Limiter {
 	private rateWait(plan: LimitPlan, now: number): number {
 		let wait = 0;
 		for (const rule of plan.rates) {
-			const windowMs = rule.windowMs + WINDOW_MARGIN_MS;
-			const needed = Math.min(rule.count, rule.limit);
-			if (this.admitted(rule, now) + needed <= rule.limit) continue;
-			const admitted = this.window(rule.key);
-			// The entry that must leave the window before `needed` more fit.
-			const leaving = admitted[admitted.length + needed - rule.limit - 1];
-			wait = Math.max(wait, leaving === IN_FLIGHT ? Infinity : leaving + windowMs - now + 1);
+			this.admitted(rule, now);
+			wait = Math.max(wait, windowWait(this.windows.get(rule.key) ?? [], rule, now));
 		}
 		return wait;
 	}
@@ -266,9 +288,7 @@ export class Limiter {
 	private admitted(rule: RateRule, now: number): number {
 		const admitted = this.windows.get(rule.key);
 		if (!admitted) return 0;
-		let drop = 0;
-		while (drop < admitted.length && admitted[drop] <= now - rule.windowMs - WINDOW_MARGIN_MS) drop++;
-		if (drop > 0) admitted.splice(0, drop);
+		dropLeft(admitted, rule, now);
 		if (admitted.length === 0) this.windows.delete(rule.key);
 		return admitted.length;
 	}
