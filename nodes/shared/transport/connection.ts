@@ -11,7 +11,7 @@ import { TENANT_APP_CREDENTIAL, type GraphFunctions } from './types';
 
 export type GraphConnection =
 	| { kind: 'tenantApp'; credentialType: string; graphHost: string; loginHost: string; settings: TenantAppSettings }
-	| { kind: 'oauth2'; credentialType: string; graphHost: string; loginHost: string; tenantId: string };
+	| { kind: 'oauth2'; credentialType: string; graphHost: string; loginHost: string; tenantId: string; clientId: string };
 
 export function connectionFromCredentials(
 	credentialType: string,
@@ -28,6 +28,8 @@ export function connectionFromCredentials(
 		graphHost: hosts.graphHost,
 		loginHost: hosts.loginHost,
 		tenantId: typeof data.tenantId === 'string' ? data.tenantId.trim() : '',
+		// n8n's OAuth2 credentials hold the app registration's client id: Microsoft's limits are per app, whoever signs in.
+		clientId: typeof data.clientId === 'string' ? data.clientId.trim() : '',
 	};
 }
 

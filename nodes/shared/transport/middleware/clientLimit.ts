@@ -9,11 +9,18 @@ import type { GraphConnection } from '../connection';
 import { limiterFor, type Limiter } from '../limiter';
 import { callState } from './callState';
 
-/** The app and tenant a connection's limits belong to. */
+/**
+ * The app and tenant a connection's limits belong to. Microsoft counts per app (client id) and tenant, whether the
+ * app calls for itself or for a signed-in user: the tenant app, the integration account and a sender credential of
+ * one app registration share one scope, so their requests into one chat keep to its 1 per second together. A
+ * delegated credential that names no tenant or client id gets a scope of its own (paced alone; the server's 429 backs
+ * that up).
+ */
 export function limitScope(connection: GraphConnection): string {
-	return connection.kind === 'tenantApp'
-		? `app:${connection.settings.tenantId}:${connection.settings.clientId}:${connection.graphHost}`
-		: `delegated:${connection.credentialType}:${connection.tenantId}:${connection.graphHost}`;
+	const [tenantId, clientId] =
+		connection.kind === 'tenantApp' ? [connection.settings.tenantId, connection.settings.clientId] : [connection.tenantId, connection.clientId];
+	if (!tenantId || !clientId) return `delegated:${connection.credentialType}:${tenantId}:${connection.graphHost}`;
+	return `app:${tenantId.toLowerCase()}:${clientId.toLowerCase()}:${connection.graphHost}`;
 }
 
 export class ClientLimit implements Middleware {
