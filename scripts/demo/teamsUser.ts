@@ -12,7 +12,8 @@ import type { ChatMessage } from '@microsoft/microsoft-graph-types';
 import { INTEGRATION_ACCOUNT_SCOPES } from '../../nodes/shared/auth/scopes';
 import { quoteAttachment } from '../../nodes/M365TeamsMessage/helpers/quote';
 import { signInDelegated } from '../../test/support/emulatorCredentials';
-import { emulatorRequest, type EmulatorProcess } from '../n8n-runtime';
+import { retryAfterSeconds } from '../../nodes/shared/transport/retryBudget';
+import { EmulatorHttpError, emulatorRequest, type EmulatorProcess } from '../n8n-runtime';
 
 export interface TeamsUser {
 	id: string;
@@ -41,10 +42,12 @@ export async function signInTeamsUser(emulator: EmulatorProcess, key: string): P
 			try {
 				return await emulatorRequest<T>(new URL(`/v1.0${path}`, info.graphUrl), method, body, { authorization: `Bearer ${tokens.access_token}` });
 			} catch (error) {
-				// Throttled (n8n's requests share the app's second on this chat): Graph did not act; again after Retry-After
-				// (1 s for Teams' per-second limits).
-				if (attempt >= THROTTLED_ATTEMPTS || !/: 429 /.test((error as Error).message)) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 1000));
+				// Throttled (n8n's requests share the app's second on this chat): Graph did not act; again after its
+				// Retry-After (1 s when it sends none: Teams' limits are per second).
+				if (attempt >= THROTTLED_ATTEMPTS || !(error instanceof EmulatorHttpError) || error.status !== 429) throw error;
+				const retryAfter = error.headers['retry-after'];
+				const seconds = retryAfterSeconds(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) ?? 1;
+				await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 			}
 		}
 	};

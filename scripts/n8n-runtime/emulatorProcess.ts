@@ -45,6 +45,17 @@ function trustedCa(): Buffer | undefined {
  * A JSON request to the emulator over HTTPS, trusting its CA: the control API, or Graph itself with a bearer token
  * (the demo's Teams users write through Graph as a Teams client would).
  */
+/** An error answer of the emulator, with its status and headers (Retry-After on a 429). */
+export class EmulatorHttpError extends Error {
+	constructor(
+		message: string,
+		readonly status: number,
+		readonly headers: Record<string, string | string[] | undefined>,
+	) {
+		super(message);
+	}
+}
+
 export async function emulatorRequest<T>(url: URL, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
 	const payload = body === undefined ? undefined : JSON.stringify(body);
 	return await new Promise<T>((resolve, reject) => {
@@ -57,7 +68,8 @@ export async function emulatorRequest<T>(url: URL, method: string, body?: unknow
 				response.on('end', () => {
 					const text = Buffer.concat(chunks).toString();
 					if ((response.statusCode ?? 500) >= 400) {
-						reject(new Error(`emulator ${method} ${url.pathname}: ${response.statusCode} ${text.slice(0, 500)}`));
+						const status = response.statusCode ?? 500;
+						reject(new EmulatorHttpError(`emulator ${method} ${url.pathname}: ${status} ${text.slice(0, 500)}`, status, response.headers));
 						return;
 					}
 					resolve((text ? JSON.parse(text) : undefined) as T);

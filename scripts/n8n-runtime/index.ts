@@ -66,6 +66,7 @@ export {
 	startEmulatorProcess,
 	registerRedirectUri,
 	emulatorRequest,
+	EmulatorHttpError,
 	emulatorCliExists,
 	EMULATOR_CLI,
 	type EmulatorInfo,
