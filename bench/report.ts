@@ -188,7 +188,7 @@ function guestSyncScaling(): string[] {
 			"(each new guest's invitation and its mark, written once a read finds the guest), under the 3,000 per 150 s per app",
 			'and tenant. (Before the marks waited for a read, each mark was resent while Entra answered 404, about four writes',
 			`per new guest: 3,960 at ${n(large)}, past the quota, so that sync waited for the write window.) Ratio to the floor: ${ratios}`,
-			`(${scaling.ratioToFloorGrowth <= 1 ? 'it does not grow' : 'it grows'}: ${scaling.ratioToFloorGrowth.toFixed(2)}x).`,
+			`(at ${n(large)}, ${scaling.ratioToFloorGrowth.toFixed(2)}x that at ${n(small)}).`,
 			...emulatorNote,
 			'',
 		];
@@ -201,7 +201,7 @@ function guestSyncScaling(): string[] {
 		'150 s per app and tenant and is bound by the invitation manager (150 per 5 s), while the one at',
 		`${n(large)} (${n(large / 50)} new) made ${largeWrites === undefined ? 'more than 3,000' : n(largeWrites)} directory writes and waits for the write window.`,
 		`The sync's distance to Microsoft's floor: ${ratios}`,
-		`(${scaling.ratioToFloorGrowth <= 1 ? 'it does not grow' : 'it grows'}: ${scaling.ratioToFloorGrowth.toFixed(2)}x).`,
+		`(at ${n(large)}, ${scaling.ratioToFloorGrowth.toFixed(2)}x that at ${n(small)}).`,
 		...emulatorNote,
 		'',
 	];
