@@ -41,10 +41,6 @@ function trustedCa(): Buffer | undefined {
 	return certPath && fs.existsSync(certPath) ? fs.readFileSync(certPath) : undefined;
 }
 
-/**
- * A JSON request to the emulator over HTTPS, trusting its CA: the control API, or Graph itself with a bearer token
- * (the demo's Teams users write through Graph as a Teams client would).
- */
 /** An error answer of the emulator, with its status and headers (Retry-After on a 429). */
 export class EmulatorHttpError extends Error {
 	constructor(
@@ -56,6 +52,10 @@ export class EmulatorHttpError extends Error {
 	}
 }
 
+/**
+ * A JSON request to the emulator over HTTPS, trusting its CA: the control API, or Graph itself with a bearer token
+ * (the demo's Teams users write through Graph as a Teams client would).
+ */
 export async function emulatorRequest<T>(url: URL, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
 	const payload = body === undefined ? undefined : JSON.stringify(body);
 	return await new Promise<T>((resolve, reject) => {

@@ -34,7 +34,7 @@ import { normalizeResourcePath, type ChangeEvent } from '../events';
 import type { TenantState } from '../state/tenantState';
 import type { SubscriptionRecord } from '../state/types';
 import type { Principal } from '../tokens';
-import { decodeSkipToken, encodeSkipToken } from '../odata/query';
+import { pageItems } from '../odata/query';
 import { graphError } from './errors';
 import type { ControlContext, GraphContext, GraphResult, GraphRouter } from './router';
 
@@ -476,7 +476,8 @@ async function createSubscription(ctx: GraphContext): Promise<GraphResult> {
 
 /**
  * Microsoft does not say how many subscriptions a page of GET /subscriptions holds, only that there may be
- * several pages (@odata.nextLink). A small page makes every client of the list page through it.
+ * several pages (@odata.nextLink), and the list takes no OData query options ($top included): a fixed small page
+ * makes every client of the list page through it.
  */
 const SUBSCRIPTIONS_PAGE = 25;
 
@@ -488,20 +489,17 @@ function listSubscriptions(ctx: GraphContext): GraphResult {
 		// Delegated callers see the subscriptions the app made for them.
 		return ctx.principal.kind === 'app' || book.userId === ctx.principal.userId;
 	});
-	const skipToken = ctx.query.get('$skiptoken');
-	const offset = skipToken ? decodeSkipToken(skipToken).offset : 0;
-	const page = own.slice(offset, offset + SUBSCRIPTIONS_PAGE);
-	const more = offset + SUBSCRIPTIONS_PAGE < own.length;
+	const page = pageItems(ctx, own, { defaultTop: SUBSCRIPTIONS_PAGE, maxTop: SUBSCRIPTIONS_PAGE, maxPageSize: SUBSCRIPTIONS_PAGE });
 	return {
 		body: {
 			'@odata.context': `${ctx.graphUrl}/v1.0/$metadata#subscriptions`,
-			value: page.map((record) => {
+			value: page.value.map((record) => {
 				const { '@odata.context': _context, ...subscription } = render(record, ctx.graphUrl);
 				void _context;
 				// subscription-list.md: "the clientState property value is not returned for security purposes".
 				return { ...subscription, clientState: null };
 			}),
-			...(more ? { '@odata.nextLink': `${ctx.baseUrl}/subscriptions?$skiptoken=${encodeSkipToken({ offset: offset + SUBSCRIPTIONS_PAGE })}` } : {}),
+			...(page.nextLink ? { '@odata.nextLink': page.nextLink } : {}),
 		},
 	};
 }
